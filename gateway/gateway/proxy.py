@@ -1,0 +1,135 @@
+"""The streaming reverse proxy: a plain ASGI handler over one aiohttp session per service."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import structlog
+from smartcity_kit.identity import IDENTITY_HEADER, Caller, sign_identity
+from smartcity_kit.problems import problem_response
+from starlette.types import Receive, Scope, Send
+
+log = structlog.get_logger("proxy")
+
+HOP_BY_HOP = {
+    b"connection",
+    b"keep-alive",
+    b"proxy-authenticate",
+    b"proxy-authorization",
+    b"te",
+    b"trailer",
+    b"transfer-encoding",
+    b"upgrade",
+    b"host",
+    b"content-length",
+}
+# credentials end at the gateway; identity headers only the gateway may set
+STRIPPED_REQUEST = HOP_BY_HOP | {b"authorization", b"x-api-key", b"cookie", IDENTITY_HEADER.encode()}
+STRIPPED_RESPONSE = (HOP_BY_HOP - {b"content-length"}) | {b"set-cookie", b"server", b"date", b"x-request-id"}
+
+
+class ClientGone(Exception):
+    """The client went away mid-request: the upstream request is abandoned."""
+
+
+class Upstream:
+    def __init__(self, name: str, base_url: str, *, pool_size: int, connect_timeout: float, timeout: float) -> None:
+        self.name = name
+        self.base_url = base_url
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=pool_size, limit_per_host=pool_size, keepalive_timeout=30),
+            cookie_jar=aiohttp.DummyCookieJar(),
+            timeout=aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=timeout),
+            auto_decompress=False,
+            skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
+        )
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
+async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone()
+        chunk = message.get("body", b"")
+        if chunk:
+            yield chunk
+        if not message.get("more_body", False):
+            return
+
+
+async def forward(
+    scope: Scope, receive: Receive, send: Send, upstream: Upstream, caller: Caller, secret: str, request_id: str
+) -> None:
+    headers: list[tuple[str, str]] = []
+    content_length = None
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            content_length = value
+        if name not in STRIPPED_REQUEST and name != b"x-request-id":
+            headers.append((name.decode("latin-1"), value.decode("latin-1")))
+    headers.append((IDENTITY_HEADER, sign_identity(caller, secret)))
+    headers.append(("x-request-id", request_id))
+    client = scope.get("client")
+    if client:
+        headers.append(("x-forwarded-for", client[0]))
+    method = scope["method"]
+    has_body = content_length not in (None, b"0") or any(n == b"transfer-encoding" for n, _ in scope["headers"])
+    if content_length is not None:
+        headers.append(("content-length", content_length.decode()))
+    url = upstream.base_url + scope["raw_path"].decode("latin-1")
+    if scope.get("query_string"):
+        url += "?" + scope["query_string"].decode("latin-1")
+
+    attempts = 1 if has_body or method not in ("GET", "HEAD") else 2
+    for attempt in range(attempts):
+        try:
+            response = await upstream.session.request(
+                method,
+                url,
+                headers=headers,
+                data=_request_body(receive) if has_body else None,
+                allow_redirects=False,
+                compress=None,
+                chunked=None,
+            )
+            break
+        except ClientGone:
+            return
+        except aiohttp.ServerDisconnectedError:
+            if attempt + 1 < attempts:  # a pooled connection the service closed: once more on a fresh one
+                continue
+            await _unavailable(scope, receive, send, upstream)
+            return
+        except (aiohttp.ClientConnectorError, aiohttp.ClientOSError):
+            await _unavailable(scope, receive, send, upstream)
+            return
+        except (TimeoutError, aiohttp.ServerTimeoutError):
+            await problem_response(
+                504, f"The {upstream.name} service did not answer in time.", headers={"Retry-After": "5"}
+            )(scope, receive, send)
+            return
+
+    try:
+        out_headers = [(k.lower(), v) for k, v in response.raw_headers if k.lower() not in STRIPPED_RESPONSE]
+        await send({"type": "http.response.start", "status": response.status, "headers": out_headers})
+        if method == "HEAD":
+            await send({"type": "http.response.body", "body": b""})
+            return
+        async for chunk in response.content.iter_any():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        # the response had started: all we can do is cut it short
+        log.warning("upstream broke mid-response", service=upstream.name, error=repr(exc))
+    finally:
+        response.release()
+
+
+async def _unavailable(scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> None:
+    await problem_response(
+        503, f"The {upstream.name} service is not available; retry shortly.", headers={"Retry-After": "5"}
+    )(scope, receive, send)

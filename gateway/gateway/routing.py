@@ -1,0 +1,26 @@
+"""Which service owns which `/api/v1` path."""
+
+from __future__ import annotations
+
+# longest prefix first is not needed: prefixes do not overlap
+OWNERS: dict[str, str] = {
+    "/api/v1/regions": "participants",
+    "/api/v1/phases": "participants",
+    "/api/v1/participants": "participants",
+    "/api/v1/events/participants": "participants",
+    "/api/v1/curriculum": "mentoring",
+    "/api/v1/mentors": "mentoring",
+    "/api/v1/tracks": "mentoring",
+    "/api/v1/sessions": "mentoring",
+    "/api/v1/deliverables": "mentoring",
+    "/api/v1/events/mentoring": "mentoring",
+    "/api/v1/documents": "documents",
+    "/api/v1/events/documents": "documents",
+}
+
+
+def owner_of(path: str) -> str | None:
+    for prefix, service in OWNERS.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return service
+    return None

@@ -1,0 +1,117 @@
+"""The skeleton every service shares: middleware, health, metrics, error rendering."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .db import database_ready, install_db_error_handlers
+from .logging import request_id_var
+from .problems import install_problem_handlers, problem_response
+from .schemas import Problem
+
+access_log = structlog.get_logger("access")
+
+
+class RequestContextMiddleware:
+    """X-Request-ID taken or made, echoed, bound to every log line; access log and metrics."""
+
+    def __init__(
+        self, app: ASGIApp, registry: CollectorRegistry, service: str, access_log_enabled: bool = True
+    ) -> None:
+        self.app = app
+        self.access_log_enabled = access_log_enabled
+        self.requests = Counter(
+            "http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry
+        )
+        self.latency = Histogram(
+            "http_request_duration_seconds", "HTTP request duration", ["method", "route"], registry=registry
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), None)
+        if not rid or len(rid) > 200:
+            rid = uuid.uuid4().hex
+        token = request_id_var.set(rid)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode("latin-1"))]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            self.requests.labels(scope["method"], route, str(status)).inc()
+            self.latency.labels(scope["method"], route).observe(elapsed)
+            if self.access_log_enabled and scope["path"] not in ("/healthz", "/metrics"):
+                caller = scope.get("state", {}).get("caller")
+                access_log.info(
+                    "request",
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status,
+                    duration_ms=round(elapsed * 1000, 2),
+                    caller=f"{caller.role}:{caller.subject}" if caller else None,
+                )
+            request_id_var.reset(token)
+
+
+def add_problem_schema(app: FastAPI) -> None:
+    """Declare the Problem schema so `responses=` can reference it."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, routes=app.routes, description=app.description)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def install_common(app: FastAPI, *, service: str) -> None:
+    """Health, readiness, metrics and error handlers; call before adding middleware."""
+    registry = CollectorRegistry()
+    app.state.metrics_registry = registry
+    install_problem_handlers(app)
+    install_db_error_handlers(app)
+    add_problem_schema(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> Response:
+        if await database_ready(request.app.state.engine):
+            return Response(b'{"status":"ready","database":"ok"}', media_type="application/json")
+        return problem_response(
+            503,
+            f"The {service} database does not answer.",
+            headers={"Retry-After": "5"},
+            extra={"database": "unavailable"},
+        )
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,108 @@
+"""Engine, sessions and the one transaction boundary of a request."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI, Request
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from starlette.responses import Response
+
+from .problems import problem_response
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def make_metadata(schema: str) -> sa.MetaData:
+    return sa.MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def async_url(url: str) -> str:
+    """Accept plain `postgresql://` URLs (pgserver, operators) and use asyncpg."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10, echo: bool = False) -> AsyncEngine:
+    # pre-ping lets the pool heal by itself after PostgreSQL restarts
+    return create_async_engine(
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        pool_timeout=5,
+        echo=echo,
+        connect_args={"timeout": 5, "command_timeout": 30},
+    )
+
+
+def make_sessionmaker(engine: AsyncEngine | sa.ext.asyncio.AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The one place that commits: code below only flushes."""
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        orig = exc.orig
+        name = type(orig).__name__ if orig is not None else ""
+        return isinstance(orig, OSError) or name in {
+            "CannotConnectNowError",
+            "ConnectionDoesNotExistError",
+            "InterfaceError",
+            "AdminShutdownError",
+            "ConnectionFailureError",
+            "TooManyConnectionsError",
+        }
+    return isinstance(exc, (OSError, TimeoutError, ConnectionError))
+
+
+def install_db_error_handlers(app: FastAPI) -> None:
+    async def db_error(_: Request, exc: Exception) -> Response:
+        if isinstance(exc, IntegrityError):
+            return problem_response(409, "The change conflicts with the current state; reload and retry.")
+        if is_connection_error(exc):
+            return problem_response(503, "The database is not reachable; retry shortly.", headers={"Retry-After": "5"})
+        raise exc
+
+    async def os_error(_: Request, exc: Exception) -> Response:
+        return problem_response(503, "A backing store is not reachable; retry shortly.", headers={"Retry-After": "5"})
+
+    app.add_exception_handler(DBAPIError, db_error)
+    app.add_exception_handler(ConnectionRefusedError, os_error)
+    app.add_exception_handler(TimeoutError, os_error)
+
+
+async def database_ready(engine: AsyncEngine) -> bool:
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+        return True
+    except Exception:
+        return False

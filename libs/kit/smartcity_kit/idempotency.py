@@ -1,0 +1,176 @@
+"""Idempotency-Key on every POST.
+
+The same key with the same body within 24 h gets the first response again and
+does nothing again; with another body 422; while the first is still running
+409. Keys are per caller, stored in the service's own schema, and a request
+that failed with a 5xx (or crashed) releases its key so that it can be retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, insert
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .problems import problem_response
+
+HEADER = b"idempotency-key"
+KEEP = timedelta(hours=24)
+ABANDONED = timedelta(minutes=30)
+MAX_STORED_BODY = 1 << 20
+
+
+def idempotency_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        "idempotency_keys",
+        metadata,
+        sa.Column("caller", sa.Text, primary_key=True),
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("method", sa.Text, nullable=False),
+        sa.Column("path", sa.Text, nullable=False),
+        sa.Column("request_hash", sa.Text),
+        sa.Column("status", sa.Integer),
+        sa.Column("headers", JSONB),
+        sa.Column("body", sa.LargeBinary),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+
+
+class IdempotencyMiddleware:
+    """Pure ASGI: wraps POSTs that carry an Idempotency-Key; needs the caller in `scope["state"]`."""
+
+    def __init__(self, app: ASGIApp, table: sa.Table, state_app: object) -> None:
+        self.app = app
+        self.table = table
+        self.state_app = state_app  # the FastAPI app, whose state holds the sessionmaker
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        key = next((v.decode("latin-1") for k, v in scope["headers"] if k == HEADER), None)
+        caller = scope.get("state", {}).get("caller")
+        if key is None or caller is None:
+            await self.app(scope, receive, send)
+            return
+        if not 1 <= len(key) <= 255:
+            await problem_response(
+                422,
+                "Idempotency-Key must be 1-255 characters.",
+                errors=[{"field": "Idempotency-Key", "message": "1-255 characters"}],
+            )(scope, receive, send)
+            return
+        who = f"{caller.role}:{caller.subject}"
+        sessionmaker = self.state_app.state.sessionmaker
+        t = self.table
+        async with sessionmaker() as session:
+            await session.execute(
+                sa.delete(t).where(
+                    t.c.caller == who,
+                    t.c.key == key,
+                    sa.or_(
+                        t.c.created_at < sa.func.now() - KEEP,
+                        sa.and_(t.c.status.is_(None), t.c.created_at < sa.func.now() - ABANDONED),
+                    ),
+                )
+            )
+            inserted = (
+                await session.execute(
+                    insert(t)
+                    .values(caller=who, key=key, method=scope["method"], path=scope["path"])
+                    .on_conflict_do_nothing()
+                    .returning(t.c.key)
+                )
+            ).first()
+            existing = None
+            if inserted is None:
+                existing = (await session.execute(sa.select(t).where(t.c.caller == who, t.c.key == key))).first()
+            await session.commit()
+
+        if existing is not None:
+            await self._replay(existing, scope, receive, send)
+            return
+        await self._first(who, key, scope, receive, send)
+
+    async def _replay(self, row, scope: Scope, receive: Receive, send: Send) -> None:
+        if row.status is None:
+            await problem_response(
+                409, "A request with this Idempotency-Key is still being processed.", headers={"Retry-After": "1"}
+            )(scope, receive, send)
+            return
+        digest = hashlib.sha256(f"{scope['method']} {scope['path']}\n".encode())
+        while True:
+            message = await receive()
+            digest.update(message.get("body", b""))
+            if not message.get("more_body", False) or message["type"] == "http.disconnect":
+                break
+        if digest.hexdigest() != row.request_hash:
+            await problem_response(
+                422,
+                "This Idempotency-Key was used with another request body.",
+                errors=[{"field": "Idempotency-Key", "message": "reused with a different body"}],
+            )(scope, receive, send)
+            return
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in row.headers]
+        headers.append((b"idempotent-replayed", b"true"))
+        await send({"type": "http.response.start", "status": row.status, "headers": headers})
+        await send({"type": "http.response.body", "body": row.body or b""})
+
+    async def _first(self, who: str, key: str, scope: Scope, receive: Receive, send: Send) -> None:
+        digest = hashlib.sha256(f"{scope['method']} {scope['path']}\n".encode())
+        body_complete = False
+        status = 500
+        headers: list[tuple[str, str]] = []
+        chunks: list[bytes] = []
+        size = 0
+
+        async def hashing_receive() -> Message:
+            nonlocal body_complete
+            message = await receive()
+            if message["type"] == "http.request":
+                digest.update(message.get("body", b""))
+                if not message.get("more_body", False):
+                    body_complete = True
+            return message
+
+        async def capturing_send(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers.extend(
+                    (k.decode("latin-1"), v.decode("latin-1"))
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in (b"content-length", b"x-request-id", b"date", b"server")
+                )
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+                if size <= MAX_STORED_BODY:
+                    chunks.append(message.get("body", b""))
+            await send(message)
+
+        t = self.table
+        keep = False
+        try:
+            await self.app(scope, hashing_receive, capturing_send)
+            keep = status < 500 and body_complete and size <= MAX_STORED_BODY
+        finally:
+            async with self.state_app.state.sessionmaker() as session:
+                where = sa.and_(t.c.caller == who, t.c.key == key)
+                if keep:
+                    await session.execute(
+                        sa.update(t)
+                        .where(where)
+                        .values(
+                            request_hash=digest.hexdigest(),
+                            status=status,
+                            headers=orjson.loads(orjson.dumps(headers)),
+                            body=b"".join(chunks),
+                        )
+                    )
+                else:
+                    await session.execute(sa.delete(t).where(where))
+                await session.commit()

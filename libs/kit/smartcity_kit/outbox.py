@@ -1,0 +1,178 @@
+"""The transactional outbox, its public feed, and a consumer of other services' feeds.
+
+Events are rows written in the same transaction as the change. The feed orders
+them by (transaction id, event id) and shows only events of transactions older
+than every transaction still running, so a reader never skips an event that
+commits late: it may see one twice (after a crash), never miss one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, Literal
+
+import httpx
+import sqlalchemy as sa
+import structlog
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from .db import SessionDep
+from .identity import Caller, require_roles, sign_identity
+from .pagination import CursorQuery, decode_cursor, encode_cursor
+from .problems import problem_responses
+
+log = structlog.get_logger("outbox")
+
+_XID = sa.text("(pg_current_xact_id()::text::bigint)")
+_VISIBLE_BELOW = sa.text("(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)")
+
+
+def outbox_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        "events",
+        metadata,
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("txid", sa.BigInteger, nullable=False, server_default=_XID),
+        sa.Column("type", sa.Text, nullable=False),
+        sa.Column("subject", sa.Text, nullable=False),
+        sa.Column("data", JSONB, nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Index(None, "txid", "id"),
+    )
+
+
+def consumer_cursor_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        "consumer_cursors",
+        metadata,
+        sa.Column("feed", sa.Text, primary_key=True),
+        sa.Column("cursor", sa.Text),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+
+
+async def record_event(session: AsyncSession, table: sa.Table, type_: str, subject: str, data: dict[str, Any]) -> None:
+    """Write one event in the caller's transaction; it leaves only if that commits."""
+    await session.execute(sa.insert(table).values(type=type_, subject=subject, data=data))
+
+
+class Event(BaseModel):
+    id: int
+    type: str
+    occurred_at: datetime
+    subject: str
+    data: dict[str, Any]
+
+
+class EventPage(BaseModel):
+    items: list[Event]
+    next_cursor: str | None
+
+
+def events_router(service: str, table: sa.Table) -> APIRouter:
+    router = APIRouter(tags=["events"])
+
+    @router.get(
+        "/api/v1/events/{service}",
+        response_model=EventPage,
+        summary=f"Read the {service} events feed",
+        responses=problem_responses(401, 403, 422),
+        dependencies=[require_roles("admin", "operator", "partner", "service")],
+    )
+    async def read_events(
+        service: Literal[service],  # type: ignore[valid-type]
+        session: SessionDep,
+        after: CursorQuery = None,
+        limit: int = Query(50, ge=1, le=500),
+    ) -> EventPage:
+        stmt = sa.select(table).where(table.c.txid < _VISIBLE_BELOW)
+        if after:
+            txid, last_id = decode_cursor(after, 2, field="after")
+            if not isinstance(txid, int) or not isinstance(last_id, int):
+                decode_cursor("", 2, field="after")
+            stmt = stmt.where(
+                sa.tuple_(table.c.txid, table.c.id)
+                > sa.tuple_(sa.literal(txid, sa.BigInteger), sa.literal(last_id, sa.BigInteger))
+            )
+        rows = (await session.execute(stmt.order_by(table.c.txid, table.c.id).limit(limit))).all()
+        items = [Event(id=r.id, type=r.type, occurred_at=r.occurred_at, subject=r.subject, data=r.data) for r in rows]
+        next_cursor = encode_cursor([rows[-1].txid, rows[-1].id]) if rows else after
+        return EventPage(items=items, next_cursor=next_cursor)
+
+    return router
+
+
+Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+
+
+class FeedConsumer:
+    """Reads another service's feed from a stored cursor and applies each event.
+
+    Each batch runs in one transaction that also moves the cursor, under a
+    `FOR UPDATE SKIP LOCKED` row lock: several replicas never apply the same
+    batch twice, and a crash mid-batch leaves the cursor where it was.
+    """
+
+    def __init__(
+        self,
+        *,
+        feed: str,
+        url: str,
+        handler: Handler,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        cursors: sa.Table,
+        client: httpx.AsyncClient,
+        secret: str,
+        me: str,
+        interval: float = 0.5,
+        batch: int = 100,
+    ) -> None:
+        self.feed, self.url, self.handler = feed, url, handler
+        self.sessionmaker, self.cursors, self.client = sessionmaker, cursors, client
+        self.secret, self.me, self.interval, self.batch = secret, me, interval, batch
+
+    async def run_once(self) -> int:
+        """Apply one batch; returns how many events it applied (0: nothing new or another replica holds it)."""
+        t = self.cursors
+        async with self.sessionmaker() as session:
+            await session.execute(insert(t).values(feed=self.feed).on_conflict_do_nothing())
+            await session.commit()
+            row = (
+                await session.execute(
+                    sa.select(t.c.cursor).where(t.c.feed == self.feed).with_for_update(skip_locked=True)
+                )
+            ).first()
+            if row is None:
+                return 0
+            params: dict[str, Any] = {"limit": self.batch}
+            if row.cursor:
+                params["after"] = row.cursor
+            token = sign_identity(Caller(subject=self.me, role="service"), self.secret)
+            response = await self.client.get(self.url, params=params, headers={"x-smartcity-identity": token})
+            response.raise_for_status()
+            page = EventPage.model_validate_json(response.content)
+            for event in page.items:
+                await self.handler(session, event)
+            if page.next_cursor != row.cursor:
+                await session.execute(
+                    sa.update(t).where(t.c.feed == self.feed).values(cursor=page.next_cursor, updated_at=sa.func.now())
+                )
+            await session.commit()
+            return len(page.items)
+
+    async def run_forever(self) -> None:
+        while True:
+            try:
+                applied = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the upstream or the database is away: try again later
+                log.warning("feed consumer failed", feed=self.feed, error=repr(exc))
+                applied = 0
+            if applied < self.batch:
+                await asyncio.sleep(self.interval)

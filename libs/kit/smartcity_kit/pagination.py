@@ -1,0 +1,79 @@
+"""Cursor pagination: `?limit=&cursor=` in, `{"items", "next_cursor"}` out.
+
+A cursor is the opaque, url-safe encoding of the sort key of the last item
+returned; the next page starts strictly after it, so it stays valid while rows
+are added.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Generic, TypeVar
+
+import orjson
+import sqlalchemy as sa
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .problems import Unprocessable
+
+T = TypeVar("T")
+
+LimitQuery = Annotated[int, Query(ge=1, le=200, description="Page size, 1-200.")]
+CursorQuery = Annotated[str | None, Query(max_length=512, description="Opaque cursor from `next_cursor`.")]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(list(values))).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, arity: int, field: str = "cursor") -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = orjson.loads(raw)
+    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != arity:
+        raise Unprocessable(
+            "The cursor is not valid.", errors=[{"field": field, "message": "Not a cursor from this list."}]
+        )
+    return values
+
+
+async def keyset_page(
+    session: AsyncSession,
+    stmt: sa.Select,
+    *,
+    keys: Sequence[sa.ColumnElement[Any]],
+    key_of: Callable[[Any], Sequence[Any]],
+    limit: int,
+    cursor: str | None,
+    convert: Sequence[Callable[[Any], Any]] | None = None,
+) -> tuple[list[Any], str | None]:
+    """One page of `stmt` ordered ascending by `keys`; returns (rows, next_cursor)."""
+    if cursor:
+        values = decode_cursor(cursor, len(keys))
+        if convert:
+            try:
+                values = [fn(v) for fn, v in zip(convert, values, strict=True)]
+            except (TypeError, ValueError) as exc:
+                raise Unprocessable(
+                    "The cursor is not valid.", errors=[{"field": "cursor", "message": "Not a cursor from this list."}]
+                ) from exc
+        stmt = stmt.where(
+            sa.tuple_(*keys) > sa.tuple_(*[sa.literal(v, type_=k.type) for k, v in zip(keys, values, strict=True)])
+        )
+    rows = list((await session.execute(stmt.order_by(*keys).limit(limit + 1))).scalars().all())
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(key_of(rows[-1]))
+    return rows, next_cursor

@@ -1,0 +1,35 @@
+"""Settings every service shares; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_INTERNAL_SECRET = "dev-only-internal-secret-change-me"
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    environment: str = os.environ.get("SMARTCITY_ENVIRONMENT", "development")
+    database_url: str = ""
+    # the secret the gateway signs forwarded identities with (SMARTCITY_INTERNAL_SECRET)
+    internal_secret: str = ""
+    log_level: str = "INFO"
+    db_pool_size: int = 10
+
+    @model_validator(mode="after")
+    def _fill_shared(self) -> ServiceSettings:
+        if not self.database_url:
+            self.database_url = os.environ.get("DATABASE_URL", "")
+        if not self.internal_secret:
+            self.internal_secret = os.environ.get("SMARTCITY_INTERNAL_SECRET", DEV_INTERNAL_SECRET)
+        if len(self.internal_secret) < 32:
+            raise ValueError("SMARTCITY_INTERNAL_SECRET must be at least 32 characters.")
+        if self.environment != "development" and self.internal_secret == DEV_INTERNAL_SECRET:
+            raise ValueError("SMARTCITY_INTERNAL_SECRET must be set outside development.")
+        if not self.database_url:
+            raise ValueError("DATABASE_URL (or the service's own *_DATABASE_URL) is not set.")
+        return self

@@ -1,0 +1,1 @@
+"""Participants service: regions, cohorts, applications, assessment, selection and MoU signing."""

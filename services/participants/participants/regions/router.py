@@ -1,0 +1,78 @@
+"""HTTP routes of regions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from smartcity_kit.db import SessionDep
+from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
+from smartcity_kit.problems import PayloadTooLarge, UnsupportedMediaType, problem_responses
+
+from . import service
+from .models import Region
+from .schemas import ImportResult, RegionOut
+from .timezones import ABBREVIATIONS
+
+router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
+
+RegionCode = Annotated[str, Path(pattern=r"^\d{2}(\.\d{2})?$", examples=["32.73"])]
+
+
+def region_out(region: Region) -> RegionOut:
+    return RegionOut(
+        code=region.code,
+        name=region.name,
+        level=region.level,
+        kind=region.kind,  # type: ignore[arg-type]
+        province_code=region.province_code,
+        province_name=region.province_name,
+        time_zone=region.time_zone,
+        time_zone_abbreviation=ABBREVIATIONS[region.time_zone],  # type: ignore[arg-type]
+    )
+
+
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    summary="Import regions from a CSV file (upsert, all or nothing)",
+    responses=problem_responses(401, 403, 413, 415, 422),
+    dependencies=[require_roles("admin", "operator")],
+    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def import_regions(request: Request, session: SessionDep) -> ImportResult:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in ("text/csv", "application/csv"):
+        raise UnsupportedMediaType("Send the regions as text/csv.")
+    limit = request.app.state.settings.import_max_bytes
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
+        chunks.append(chunk)
+    return await service.import_regions(session, b"".join(chunks))
+
+
+@router.get("", response_model=Page[RegionOut], summary="List regions", responses=problem_responses(401, 422))
+async def list_regions(
+    session: SessionDep,
+    _: CallerDep,
+    q: Annotated[str | None, Query(max_length=100, description="Part of the name, any case.")] = None,
+    province_code: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
+    kind: Literal["provinsi", "kabupaten", "kota"] | None = None,
+    level: Literal["province", "regency_city"] | None = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[RegionOut]:
+    stmt = service.region_query(session, q=q, province_code=province_code, kind=kind, level=level)
+    rows, next_cursor = await keyset_page(
+        session, stmt, keys=[Region.code], key_of=lambda r: [r.code], limit=limit, cursor=cursor, convert=[str]
+    )
+    return Page[RegionOut](items=[region_out(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/{code}", response_model=RegionOut, summary="One region", responses=problem_responses(401, 404, 422))
+async def get_region(code: RegionCode, session: SessionDep, _: CallerDep) -> RegionOut:
+    return region_out(await service.get_region(session, code))

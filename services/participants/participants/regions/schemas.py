@@ -1,0 +1,22 @@
+"""API models of regions."""
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class RegionOut(BaseModel):
+    code: str
+    name: str
+    level: Literal["province", "regency_city"]
+    kind: Literal["provinsi", "kabupaten", "kota"]
+    province_code: str | None
+    province_name: str | None
+    time_zone: Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+    time_zone_abbreviation: Literal["WIB", "WITA", "WIT"]
+
+
+class ImportResult(BaseModel):
+    created: int
+    updated: int
+    unchanged: int

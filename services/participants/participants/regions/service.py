@@ -1,0 +1,68 @@
+"""Rules of regions: the upsert of an import and the lookups other domains need."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from smartcity_kit.problems import NotFound, Unprocessable
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .importer import CsvProblems, parse_regions_csv
+from .models import Region
+from .schemas import ImportResult
+
+_FIELDS = ("name", "level", "kind", "province_code", "province_name", "time_zone")
+
+
+async def import_regions(session: AsyncSession, data: bytes) -> ImportResult:
+    """Upsert every row of a regions CSV, or nothing at all."""
+    # one import at a time: counts stay true when two operators import at once
+    await session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('participants:regions-import'))"))
+    existing = {r.code: r for r in (await session.execute(sa.select(Region))).scalars()}
+    known_provinces = {code for code, r in existing.items() if r.level == "province"}
+    try:
+        rows = parse_regions_csv(data, known_provinces)
+    except CsvProblems as exc:
+        raise Unprocessable("The file has bad rows; nothing was imported.", errors=exc.errors) from exc
+    created = updated = unchanged = 0
+    for row in rows:
+        current = existing.get(row.code)
+        if current is None:
+            session.add(Region(code=row.code, **{f: getattr(row, f) for f in _FIELDS}))
+            created += 1
+        elif all(getattr(current, f) == getattr(row, f) for f in _FIELDS):
+            unchanged += 1
+        else:
+            for f in _FIELDS:
+                setattr(current, f, getattr(row, f))
+            current.updated_at = sa.func.now()
+            updated += 1
+    await session.flush()
+    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+async def get_region(session: AsyncSession, code: str) -> Region:
+    region = await session.get(Region, code)
+    if region is None:
+        raise NotFound(f"No region has the code '{code}'.")
+    return region
+
+
+def region_query(
+    session: AsyncSession,
+    *,
+    q: str | None,
+    province_code: str | None,
+    kind: str | None,
+    level: str | None,
+) -> sa.Select:
+    stmt = sa.select(Region)
+    if q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Region.name.ilike(f"%{escaped}%", escape="\\"))
+    if province_code:
+        stmt = stmt.where(Region.province_code == province_code)
+    if kind:
+        stmt = stmt.where(Region.kind == kind)
+    if level:
+        stmt = stmt.where(Region.level == level)
+    return stmt

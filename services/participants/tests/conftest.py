@@ -1,0 +1,120 @@
+"""Participants tests: one migrated database per session, each test in a rolled-back transaction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+import pytest
+from participants.main import create_app
+from participants.migrate import MIGRATIONS
+from participants.settings import Settings
+from smartcity_kit.db import create_engine
+from smartcity_kit.identity import Caller, sign_identity
+from smartcity_kit.migrations import upgrade
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+SECRET = "participants-test-secret-of-32-chars-or-more"
+
+# A small regions file written as facts, for what must run in any clone: both kinds, all three time zones.
+REGIONS_CSV = """code,name,level,kind,province_code,province_name
+11,Aceh,province,provinsi,,
+11.71,Kota Banda Aceh,regency_city,kota,11,Aceh
+11.06,Kabupaten Aceh Besar,regency_city,kabupaten,11,Aceh
+31,DKI Jakarta,province,provinsi,,
+31.71,Kota Adm. Jakarta Selatan,regency_city,kota,31,DKI Jakarta
+32,Jawa Barat,province,provinsi,,
+32.04,Kabupaten Bandung,regency_city,kabupaten,32,Jawa Barat
+32.73,Kota Bandung,regency_city,kota,32,Jawa Barat
+32.77,Kota Cimahi,regency_city,kota,32,Jawa Barat
+33,Jawa Tengah,province,provinsi,,
+33.74,Kota Semarang,regency_city,kota,33,Jawa Tengah
+35,Jawa Timur,province,provinsi,,
+35.78,Kota Surabaya,regency_city,kota,35,Jawa Timur
+35.07,Kabupaten Malang,regency_city,kabupaten,35,Jawa Timur
+51,Bali,province,provinsi,,
+51.71,Kota Denpasar,regency_city,kota,51,Bali
+51.03,Kabupaten Badung,regency_city,kabupaten,51,Bali
+64,Kalimantan Timur,province,provinsi,,
+64.72,Kota Samarinda,regency_city,kota,64,Kalimantan Timur
+73,Sulawesi Selatan,province,provinsi,,
+73.71,Kota Makassar,regency_city,kota,73,Sulawesi Selatan
+81,Maluku,province,provinsi,,
+81.71,Kota Ambon,regency_city,kota,81,Maluku
+94,Papua,province,provinsi,,
+94.71,Kota Jayapura,regency_city,kota,94,Papua
+94.03,Kabupaten Jayapura,regency_city,kabupaten,94,Papua
+"""
+REGION_ROWS = len(REGIONS_CSV.strip().splitlines()) - 1
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    upgrade(MIGRATIONS, database_url)
+    return Settings(database_url=database_url, internal_secret=SECRET)
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(settings.database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        yield conn
+        await transaction.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(
+        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+async def session(session_factory) -> AsyncIterator[AsyncSession]:
+    async with session_factory() as s:
+        yield s
+
+
+@pytest.fixture
+def app(settings: Settings, engine: AsyncEngine, session_factory):
+    app = create_app(settings)
+    app.state.engine = engine
+    app.state.sessionmaker = session_factory
+    return app
+
+
+def identity(role: str, region_code: str | None = None, subject: str | None = None) -> dict[str, str]:
+    caller = Caller(subject=subject or f"{role}@test", role=role, region_code=region_code)
+    return {"x-smartcity-identity": sign_identity(caller, SECRET)}
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://participants") as c:
+        yield c
+
+
+@pytest.fixture
+def as_role() -> Callable[..., dict[str, str]]:
+    return identity
+
+
+@pytest.fixture
+def regions_csv() -> str:
+    return REGIONS_CSV
+
+
+@pytest.fixture
+async def regions(client) -> None:
+    """The small regions file, imported."""
+    response = await client.post(
+        "/api/v1/regions/import", content=REGIONS_CSV, headers={**identity("operator"), "content-type": "text/csv"}
+    )
+    assert response.status_code == 200, response.text

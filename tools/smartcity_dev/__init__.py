@@ -1,0 +1,1 @@
+"""Developer tooling: the whole platform on one machine."""

@@ -1,0 +1,124 @@
+"""Start and stop the platform's processes: migrations, the three services, the gateway.
+
+Used by `make run` (through `smartcity-run`) and by the end-to-end tests, so
+that both run exactly the same commands.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+SERVICES = ("participants", "mentoring", "documents")
+BIN = Path(sys.executable).parent
+
+
+def installed_services() -> list[str]:
+    """The services whose packages are installed (a service lands when its package does)."""
+    return [s for s in SERVICES if (BIN / f"{s}-serve").exists()]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def embedded_database(data_dir: Path) -> tuple[str, object]:
+    """Start (or join) the embedded PostgreSQL in `data_dir/postgres`; returns (url, handle)."""
+    import pgserver  # only needed when no DATABASE_URL is given
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
+    return server.get_uri(), server
+
+
+@dataclass
+class Platform:
+    database_url: str
+    root: Path
+    ports: dict[str, int] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+    internal_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    log_dir: Path | None = None
+    services: list[str] = field(default_factory=installed_services)
+
+    def url(self, name: str = "gateway") -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def environ(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(self.env)
+        env["DATABASE_URL"] = self.database_url
+        env["SMARTCITY_INTERNAL_SECRET"] = self.internal_secret
+        for name in (*self.services, "gateway"):
+            env[f"{name.upper()}_PORT"] = str(self.ports[name])
+            env.setdefault(f"{name.upper()}_HOST", "127.0.0.1")
+        for name in SERVICES:
+            env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{self.ports.get(name, 0)}")
+            env[f"GATEWAY_{name.upper()}_URL"] = f"http://127.0.0.1:{self.ports.get(name, 0)}"
+        env["GATEWAY_SERVICES"] = ",".join(self.services)
+        env.setdefault("GATEWAY_SIGNING_KEY_PATH", str(self.root / ".data" / "gateway-signing-key.pem"))
+        env.setdefault("DOCUMENTS_STORAGE_DIR", str(self.root / ".data" / "documents"))
+        return env
+
+    def migrate(self) -> None:
+        for name in self.services:
+            subprocess.run([str(BIN / f"{name}-migrate")], env=self.environ(), check=True)
+
+    def start(self, name: str) -> subprocess.Popen:
+        command = [str(BIN / ("gateway-serve" if name == "gateway" else f"{name}-serve"))]
+        out = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            out = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 (lives as long as the process)
+        process = subprocess.Popen(command, env=self.environ(), stdout=out, stderr=subprocess.STDOUT if out else None)
+        self.processes[name] = process
+        return process
+
+    def start_all(self, timeout: float = 60) -> None:
+        for name in (*self.services, "gateway"):
+            self.ports.setdefault(name, free_port())
+        self.migrate()
+        for name in (*self.services, "gateway"):
+            self.start(name)
+        self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float = 60, name: str = "gateway") -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for proc_name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(f"{proc_name} exited with {process.returncode} while starting")
+            try:
+                if httpx.get(self.url(name) + "/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{name} was not ready within {timeout} s")
+
+    def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 25) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(sig)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stop_all(self) -> None:
+        for name in ("gateway", *reversed(self.services)):
+            self.stop(name)
