@@ -64,9 +64,11 @@ class Platform:
         for name in (*self.services, "gateway"):
             env[f"{name.upper()}_PORT"] = str(self.ports[name])
             env.setdefault(f"{name.upper()}_HOST", "127.0.0.1")
-        for name in SERVICES:
-            env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{self.ports.get(name, 0)}")
-            env[f"GATEWAY_{name.upper()}_URL"] = f"http://127.0.0.1:{self.ports.get(name, 0)}"
+        # every process learns where the others are: <ME>_<OTHER>_URL, e.g. MENTORING_DOCUMENTS_URL
+        for me in (*SERVICES, "gateway"):
+            for other in SERVICES:
+                if other != me:
+                    env[f"{me.upper()}_{other.upper()}_URL"] = f"http://127.0.0.1:{self.ports.get(other, 0)}"
         env["GATEWAY_SERVICES"] = ",".join(self.services)
         env.setdefault("GATEWAY_SIGNING_KEY_PATH", str(self.root / ".data" / "gateway-signing-key.pem"))
         env.setdefault("DOCUMENTS_STORAGE_DIR", str(self.root / ".data" / "documents"))
