@@ -6,8 +6,6 @@ than every transaction still running, so a reader never skips an event that
 commits late: it may see one twice (after a crash), never miss one.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -24,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from .db import SessionDep
 from .identity import Caller, require_roles, sign_identity
 from .pagination import CursorQuery, decode_cursor, encode_cursor
-from .problems import problem_responses
+from .problems import Unprocessable, problem_responses
 
 log = structlog.get_logger("outbox")
 
@@ -94,7 +92,9 @@ def events_router(service: str, table: sa.Table) -> APIRouter:
         if after:
             txid, last_id = decode_cursor(after, 2, field="after")
             if not isinstance(txid, int) or not isinstance(last_id, int):
-                decode_cursor("", 2, field="after")
+                raise Unprocessable(
+                    "The cursor is not valid.", errors=[{"field": "after", "message": "Not a cursor of this feed."}]
+                )
             stmt = stmt.where(
                 sa.tuple_(table.c.txid, table.c.id)
                 > sa.tuple_(sa.literal(txid, sa.BigInteger), sa.literal(last_id, sa.BigInteger))

@@ -1,0 +1,202 @@
+"""The contract's conventions, as the kit implements them once for every service."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from smartcity_kit.outbox import FeedConsumer
+from smartcity_kit.pagination import decode_cursor, encode_cursor
+from smartcity_kit.problems import Unprocessable
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+SECRET = "kit-test-secret-long-enough-for-hs256!"
+
+
+async def count(engine: AsyncEngine, table: str) -> int:
+    async with engine.connect() as conn:
+        return (await conn.execute(sa.text(f"SELECT count(*) FROM kit_test.{table}"))).scalar_one()
+
+
+async def test_problem_details_for_validation_and_unknown_fields(kit_client, who):
+    response = await kit_client.post(
+        "/api/v1/notes", json={"text": "a", "colour": "red", "author_email": "nope"}, headers=who("operator")
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert (body["status"], body["title"]) == (422, "Unprocessable Content")
+    assert sorted(e["field"] for e in body["errors"]) == ["author_email", "colour"]
+    assert {e["field"]: e["message"] for e in body["errors"]}["colour"] == "Unknown field."
+
+
+async def test_unknown_route_and_method_are_problems(kit_client, who):
+    missing = await kit_client.get("/api/v1/nothing-here", headers=who("partner"))
+    assert (missing.status_code, missing.headers["content-type"]) == (404, "application/problem+json")
+    wrong = await kit_client.delete("/api/v1/notes", headers=who("operator"))
+    assert (wrong.status_code, wrong.headers["content-type"]) == (405, "application/problem+json")
+
+
+async def test_identity_is_required_and_roles_are_checked(kit_client, who):
+    assert (await kit_client.get("/api/v1/notes")).status_code == 401
+    forged = await kit_client.get("/api/v1/notes", headers={"x-smartcity-identity": "e30.e30.forged"})
+    assert forged.status_code == 401
+    assert (await kit_client.post("/api/v1/notes", json={"text": "x"}, headers=who("partner"))).status_code == 403
+    assert (await kit_client.get("/healthz")).status_code == 200
+
+
+async def test_request_id_is_taken_or_made(kit_client, who):
+    given = await kit_client.get("/api/v1/notes", headers={**who("partner"), "x-request-id": "abc-123"})
+    assert given.headers["x-request-id"] == "abc-123"
+    made = await kit_client.get("/api/v1/notes", headers=who("partner"))
+    assert len(made.headers["x-request-id"]) == 32
+
+
+async def test_cursor_pages_stay_valid_while_rows_are_added(kit_client, who):
+    for i in range(5):
+        await kit_client.post("/api/v1/notes", json={"text": f"n{i}"}, headers=who("operator"))
+    first = (await kit_client.get("/api/v1/notes", params={"limit": 2}, headers=who("partner"))).json()
+    assert [n["id"] for n in first["items"]] == [1, 2]
+    await kit_client.post("/api/v1/notes", json={"text": "late"}, headers=who("operator"))
+    rest, cursor = [], first["next_cursor"]
+    while cursor:
+        page = (
+            await kit_client.get("/api/v1/notes", params={"limit": 2, "cursor": cursor}, headers=who("partner"))
+        ).json()
+        rest += [n["id"] for n in page["items"]]
+        cursor = page["next_cursor"]
+    assert rest == [3, 4, 5, 6]
+    bad = await kit_client.get("/api/v1/notes", params={"cursor": encode_cursor(["x", "y"])}, headers=who("partner"))
+    assert bad.status_code == 422
+
+
+def test_cursor_roundtrip_and_garbage():
+    assert decode_cursor(encode_cursor([3, "a"]), 2) == [3, "a"]
+    for garbage in ("", "!!!", encode_cursor([1])):
+        with pytest.raises(Unprocessable):
+            decode_cursor(garbage, 2)
+
+
+async def test_if_match_is_required_and_must_be_current(kit_client, who):
+    await kit_client.post("/api/v1/notes", json={"text": "v1"}, headers=who("operator"))
+    got = await kit_client.get("/api/v1/notes/1", headers=who("operator"))
+    etag = got.headers["etag"]
+    no_header = await kit_client.patch("/api/v1/notes/1", json={"text": "v2"}, headers=who("operator"))
+    assert no_header.status_code == 428
+    ok = await kit_client.patch("/api/v1/notes/1", json={"text": "v2"}, headers={**who("operator"), "if-match": etag})
+    assert ok.status_code == 200
+    assert ok.headers["etag"] != etag
+    stale = await kit_client.patch(
+        "/api/v1/notes/1", json={"text": "v3"}, headers={**who("operator"), "if-match": etag}
+    )
+    assert stale.status_code == 412
+    assert (await kit_client.get("/api/v1/notes/1", headers=who("operator"))).json()["text"] == "v2"
+
+
+async def test_idempotency_replays_refuses_other_bodies_and_is_per_caller(kit_client, who, kit_engine):
+    headers = {**who("operator", "ana"), "idempotency-key": "k-1"}
+    first = await kit_client.post("/api/v1/notes", json={"text": "once"}, headers=headers)
+    again = await kit_client.post("/api/v1/notes", json={"text": "once"}, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert await count(kit_engine, "notes") == 1
+    other_body = await kit_client.post("/api/v1/notes", json={"text": "twice"}, headers=headers)
+    assert other_body.status_code == 422
+    assert other_body.json()["errors"][0]["field"] == "Idempotency-Key"
+    # another caller's identical key is another request
+    other_caller = await kit_client.post(
+        "/api/v1/notes", json={"text": "once"}, headers={**who("operator", "budi"), "idempotency-key": "k-1"}
+    )
+    assert other_caller.status_code == 201
+    assert await count(kit_engine, "notes") == 2
+    too_long = await kit_client.post(
+        "/api/v1/notes", json={"text": "x"}, headers={**who("operator"), "idempotency-key": "k" * 256}
+    )
+    assert too_long.status_code == 422
+
+
+async def test_idempotency_conflict_while_in_flight_and_release_after_5xx(kit_client, who, kit_engine):
+    async with kit_engine.begin() as conn:  # a first request still running
+        await conn.execute(
+            sa.text(
+                "INSERT INTO kit_test.idempotency_keys (caller, key, method, path) "
+                "VALUES ('operator:ana', 'busy', 'POST', '/api/v1/notes')"
+            )
+        )
+    busy = await kit_client.post(
+        "/api/v1/notes", json={"text": "x"}, headers={**who("operator", "ana"), "idempotency-key": "busy"}
+    )
+    assert busy.status_code == 409
+    assert await count(kit_engine, "notes") == 0
+    headers = {**who("operator", "ana"), "idempotency-key": "crash"}
+    failed = await kit_client.post("/api/v1/notes", json={"text": "fail-after-write"}, headers=headers)
+    assert failed.status_code == 500
+    assert failed.headers["content-type"] == "application/problem+json"
+    assert "Traceback" not in failed.text
+    # the rolled-back change left no row and no event, and the key is free again
+    assert (await count(kit_engine, "notes"), await count(kit_engine, "events")) == (0, 0)
+    assert await count(kit_engine, "idempotency_keys") == 1  # only 'busy'
+
+
+async def test_the_feed_never_skips_an_event_that_commits_late(kit_client, who, kit_engine):
+    await kit_client.post("/api/v1/notes", json={"text": "a"}, headers=who("operator"))
+    # a transaction that writes an event and stays open ...
+    slow = await kit_engine.connect()
+    slow_tx = await slow.begin()
+    await slow.execute(sa.text("INSERT INTO kit_test.events (type, subject, data) VALUES ('note.slow', 's', '{}')"))
+    # ... while a later one commits
+    await kit_client.post("/api/v1/notes", json={"text": "b"}, headers=who("operator"))
+    page = (await kit_client.get("/api/v1/events/kit", headers=who("partner"))).json()
+    assert [e["type"] for e in page["items"]] == ["note.created"]  # the later one waits behind the open one
+    await slow_tx.commit()
+    await slow.close()
+    rest = (
+        await kit_client.get("/api/v1/events/kit", params={"after": page["next_cursor"]}, headers=who("partner"))
+    ).json()
+    assert [e["type"] for e in rest["items"]] == ["note.slow", "note.created"]
+    empty = (
+        await kit_client.get("/api/v1/events/kit", params={"after": rest["next_cursor"]}, headers=who("partner"))
+    ).json()
+    assert (empty["items"], empty["next_cursor"]) == ([], rest["next_cursor"])
+    assert (await kit_client.get("/api/v1/events/kit", headers=who("region", region_code="32.73"))).status_code == 403
+    assert (await kit_client.get("/api/v1/events/other", headers=who("partner"))).status_code == 422
+
+
+async def test_feed_consumer_applies_each_event_once_across_replicas_and_crashes(kit_app, kit_client, who, kit_cursors):
+    for i in range(7):
+        await kit_client.post("/api/v1/notes", json={"text": f"n{i}"}, headers=who("operator"))
+    applied: list[int] = []
+    budget = {"events": 3}
+
+    async def handler(session, event) -> None:
+        if budget["events"] == 0:
+            raise RuntimeError("crash mid-batch")
+        budget["events"] -= 1
+        applied.append(event.data["id"])
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=kit_app), base_url="http://kit") as client:
+
+        def consumer() -> FeedConsumer:
+            return FeedConsumer(
+                feed="kit",
+                url="http://kit/api/v1/events/kit",
+                handler=handler,
+                sessionmaker=kit_app.state.sessionmaker,
+                cursors=kit_cursors,
+                client=client,
+                secret=SECRET,
+                me="kit",
+                batch=100,
+            )
+
+        with pytest.raises(RuntimeError):
+            await consumer().run_once()  # crashed after 3 events: nothing of the batch committed
+        budget["events"] = 100
+        applied.clear()
+        results = await asyncio.gather(consumer().run_once(), consumer().run_once())
+        assert sorted(results) == [0, 7]  # one replica applied the batch; the other skipped the locked cursor
+        assert applied == list(range(1, 8))
+        assert await consumer().run_once() == 0
