@@ -1,0 +1,1 @@
+"""Mentoring service: curriculum, mentors, tracks, workshops, deliverables and the master plan."""

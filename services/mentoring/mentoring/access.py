@@ -1,0 +1,51 @@
+"""Who sees which track: regions their own, mentors the tracks assigned to them, staff and partners all."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+
+import sqlalchemy as sa
+from smartcity_kit.identity import Caller
+from smartcity_kit.problems import NotFound
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .mentors.models import Mentor
+from .tracks.models import Track, TrackMentor
+
+READERS_OF_ALL = ("admin", "operator", "partner", "service")
+
+
+async def mentor_of(session: AsyncSession, caller: Caller) -> Mentor | None:
+    """The mentor record a `mentor` caller stands for: its token's subject is the mentor's id or e-mail."""
+    if caller.role != "mentor":
+        return None
+    condition = sa.func.lower(Mentor.email) == caller.subject.lower()
+    with contextlib.suppress(ValueError):  # a subject that is not a UUID is an e-mail
+        condition = sa.or_(condition, Mentor.id == uuid.UUID(caller.subject))
+    return (await session.execute(sa.select(Mentor).where(condition).limit(1))).scalar()
+
+
+async def scope_tracks(session: AsyncSession, stmt: sa.Select, caller: Caller) -> sa.Select:
+    """`stmt` (selecting from tracks) narrowed to what `caller` may see."""
+    if caller.role in READERS_OF_ALL:
+        return stmt
+    if caller.role == "region" and caller.region_code:
+        return stmt.where(Track.region_code == caller.region_code)
+    if caller.role == "mentor":
+        mentor = await mentor_of(session, caller)
+        if mentor is not None:
+            assigned = sa.select(TrackMentor.track_id).where(TrackMentor.mentor_id == mentor.id)
+            return stmt.where(Track.id.in_(assigned))
+    return stmt.where(sa.false())
+
+
+async def track_or_404(session: AsyncSession, caller: Caller, track_id: uuid.UUID, *, lock: bool = False) -> Track:
+    """The track if `caller` may see it; 404 otherwise, so that existence does not leak."""
+    stmt = await scope_tracks(session, sa.select(Track).where(Track.id == track_id), caller)
+    if lock:
+        stmt = stmt.with_for_update(of=Track).execution_options(populate_existing=True)
+    track = (await session.execute(stmt)).scalar()
+    if track is None:
+        raise NotFound(f"No track {track_id} is visible to you.")
+    return track

@@ -1,0 +1,42 @@
+"""Deliverables: a document a region hands in for a track, and its review."""
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import Base
+
+STATUSES = ("submitted", "approved", "changes_requested", "superseded")
+
+
+class Deliverable(Base):
+    __tablename__ = "deliverables"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('submitted', 'approved', 'changes_requested', 'superseded')", name="status_known"
+        ),
+        # at most one live (not superseded) deliverable of a kind per track, whatever the race
+        sa.Index(
+            "uq_deliverables_live_kind",
+            "track_id",
+            "kind",
+            unique=True,
+            postgresql_where=sa.text("status <> 'superseded'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    track_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("tracks.id"), index=True)
+    # the track's stage when it was handed in
+    stage: Mapped[str] = mapped_column(sa.String(32))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    document_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    status: Mapped[str] = mapped_column(sa.String(20), server_default="submitted")
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    submitted_by: Mapped[str] = mapped_column(sa.Text)
+    submitted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    reviewed_by: Mapped[str | None] = mapped_column(sa.Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    review_comment: Mapped[str | None] = mapped_column(sa.Text)

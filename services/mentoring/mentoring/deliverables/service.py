@@ -1,0 +1,105 @@
+"""Deliverable rules: a checked document per kind, superseding after changes were asked, reviews."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from smartcity_kit.identity import Caller
+from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..access import mentor_of, scope_tracks
+from ..tracks.models import Track, TrackMentor
+from ..tracks.service import require_active
+from .documents import DocumentsClient
+from .models import Deliverable
+from .schemas import DeliverableIn, DeliverableOut
+
+
+async def check_document(documents: DocumentsClient, track: Track, data: DeliverableIn) -> None:
+    """422 unless the document exists, is not deleted, belongs to the track's region and is of the kind."""
+    document = await documents.find(data.document_id)
+    if document is None or document.region_code != track.region_code:
+        # one answer for "unknown" and "another region's": existence elsewhere does not leak
+        raise Unprocessable(
+            f"No document {data.document_id} of region {track.region_code} exists.",
+            errors=[{"field": "document_id", "message": "No such document in the track's region."}],
+        )
+    if document.kind != data.kind:
+        raise Unprocessable(
+            f"The document is of kind '{document.kind}', not '{data.kind}'.",
+            errors=[{"field": "kind", "message": f"The document's kind is '{document.kind}'."}],
+        )
+
+
+async def submit(session: AsyncSession, track: Track, data: DeliverableIn, caller: Caller) -> Deliverable:
+    """Record a checked submission; it supersedes a pending or sent-back one of the same kind."""
+    require_active(track)
+    live = (
+        await session.execute(
+            sa.select(Deliverable)
+            .where(Deliverable.track_id == track.id, Deliverable.kind == data.kind, Deliverable.status != "superseded")
+            .with_for_update()
+        )
+    ).scalar()
+    supersedes = None
+    if live is not None:
+        if live.status == "approved":
+            raise Conflict(f"A deliverable of kind '{data.kind}' is already approved for this track ({live.id}).")
+        live.status = "superseded"
+        supersedes = live.id
+        await session.flush()
+    deliverable = Deliverable(
+        track_id=track.id,
+        stage=track.stage,
+        kind=data.kind,
+        document_id=data.document_id,
+        supersedes_id=supersedes,
+        submitted_by=f"{caller.role}:{caller.subject}",
+    )
+    session.add(deliverable)
+    await session.flush()
+    await session.refresh(deliverable)
+    return deliverable
+
+
+async def deliverable_and_track(
+    session: AsyncSession, caller: Caller, deliverable_id: uuid.UUID, *, lock: bool = False
+) -> tuple[Deliverable, Track]:
+    """The deliverable and its track if the caller may see the track; 404 otherwise."""
+    stmt = sa.select(Deliverable, Track).join(Track, Track.id == Deliverable.track_id)
+    stmt = await scope_tracks(session, stmt.where(Deliverable.id == deliverable_id), caller)
+    if lock:
+        stmt = stmt.with_for_update(of=Deliverable).execution_options(populate_existing=True)
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        raise NotFound(f"No deliverable {deliverable_id} is visible to you.")
+    return row[0], row[1]
+
+
+async def review(
+    session: AsyncSession, caller: Caller, deliverable_id: uuid.UUID, decision: str, comment: str | None
+) -> Deliverable:
+    if caller.role not in ("admin", "operator", "mentor"):
+        raise Forbidden(f"The role '{caller.role}' may not review deliverables.")
+    deliverable, track = await deliverable_and_track(session, caller, deliverable_id, lock=True)
+    if caller.role == "mentor":
+        # visible means assigned (scope_tracks), but say it plainly here too
+        mentor = await mentor_of(session, caller)
+        if mentor is None or await session.get(TrackMentor, (track.id, mentor.id)) is None:
+            raise NotFound(f"No deliverable {deliverable_id} is visible to you.")
+    require_active(track)
+    if deliverable.status != "submitted":
+        raise Conflict(f"The deliverable is {deliverable.status}; only a submitted one can be reviewed.")
+    deliverable.status = decision
+    deliverable.reviewed_by = f"{caller.role}:{caller.subject}"
+    deliverable.reviewed_at = sa.func.now()
+    deliverable.review_comment = comment
+    await session.flush()
+    await session.refresh(deliverable)
+    return deliverable
+
+
+def deliverable_out(d: Deliverable) -> DeliverableOut:
+    return DeliverableOut.model_validate(d, from_attributes=True)

@@ -1,0 +1,117 @@
+"""Writing, reading and approving a track's master plan; its roadmap per year and dimension."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import Request
+from smartcity_kit.etag import etag_of, require_if_match
+from smartcity_kit.identity import Caller
+from smartcity_kit.problems import Conflict, NotFound, Unprocessable
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..tracks.models import Track
+from ..tracks.service import require_active
+from ..vocabulary import DIMENSIONS
+from .models import MasterPlan
+from .schemas import Initiative, MasterPlanIn, MasterPlanOut, RoadmapEntry, RoadmapYear
+from .validation import plan_problems
+
+
+def plan_etag(plan: MasterPlan) -> str:
+    return etag_of({"track_id": str(plan.track_id), "version": plan.version})
+
+
+async def get_plan(session: AsyncSession, track: Track, *, lock: bool = False) -> MasterPlan | None:
+    stmt = sa.select(MasterPlan).where(MasterPlan.track_id == track.id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return (await session.execute(stmt)).scalar()
+
+
+async def plan_or_404(session: AsyncSession, track: Track) -> MasterPlan:
+    plan = await get_plan(session, track)
+    if plan is None:
+        raise NotFound(f"The track {track.id} has no master plan yet.")
+    return plan
+
+
+async def put_plan(
+    session: AsyncSession, request: Request, track: Track, data: MasterPlanIn, caller: Caller
+) -> tuple[MasterPlan, bool]:
+    """Create or replace the plan; returns (plan, created). The first PUT needs no If-Match."""
+    require_active(track)
+    plan = await get_plan(session, track, lock=True)
+    if plan is not None:
+        if plan.status == "approved":
+            raise Conflict("The master plan is approved and frozen; it cannot change any more.")
+        require_if_match(request, plan_etag(plan))
+    problems = plan_problems(data)
+    if problems:
+        raise Unprocessable(f"The master plan has {len(problems)} problem(s); nothing was saved.", errors=problems)
+    fields = {
+        "vision": data.vision,
+        "horizon_start_year": data.horizon_start_year,
+        "horizon_end_year": data.horizon_end_year,
+        "initiatives": [i.model_dump(mode="json") for i in data.initiatives],
+        "updated_by": f"{caller.role}:{caller.subject}",
+    }
+    created = plan is None
+    if plan is None:
+        plan = MasterPlan(track_id=track.id, version=1, status="draft", **fields)
+        session.add(plan)
+    else:
+        for name, value in fields.items():
+            setattr(plan, name, value)
+        plan.version += 1
+        plan.updated_at = sa.func.now()
+    await session.flush()
+    await session.refresh(plan)
+    return plan, created
+
+
+async def approve_plan(session: AsyncSession, track: Track, caller: Caller) -> MasterPlan:
+    require_active(track)
+    plan = await get_plan(session, track, lock=True)
+    if plan is None:
+        raise Conflict("The track has no master plan to approve yet.")
+    if plan.status == "approved":
+        raise Conflict("The master plan is already approved.")
+    plan.status = "approved"
+    plan.version += 1
+    plan.approved_at = plan.updated_at = sa.func.now()
+    plan.approved_by = f"{caller.role}:{caller.subject}"
+    await session.flush()
+    await session.refresh(plan)
+    return plan
+
+
+def roadmap(plan: MasterPlan) -> list[RoadmapYear]:
+    """Each year of the horizon with, per dimension, the initiatives running that year."""
+    years = []
+    for year in range(plan.horizon_start_year, plan.horizon_end_year + 1):
+        dimensions: dict[str, list[RoadmapEntry]] = {d: [] for d in DIMENSIONS}
+        for index, item in enumerate(plan.initiatives):
+            if item["start_year"] <= year <= item["end_year"] and item["dimension"] in dimensions:
+                dimensions[item["dimension"]].append(
+                    RoadmapEntry(index=index, title=item["title"], quick_win=item["quick_win"])
+                )
+        years.append(RoadmapYear(year=year, dimensions=dimensions))
+    return years
+
+
+def plan_out(plan: MasterPlan) -> MasterPlanOut:
+    return MasterPlanOut(
+        track_id=plan.track_id,
+        vision=plan.vision,
+        horizon_start_year=plan.horizon_start_year,
+        horizon_end_year=plan.horizon_end_year,
+        initiatives=[Initiative.model_validate(i) for i in plan.initiatives],
+        status=plan.status,  # type: ignore[arg-type]
+        version=plan.version,
+        created_at=plan.created_at,
+        updated_at=plan.updated_at,
+        updated_by=plan.updated_by,
+        approved_at=plan.approved_at,
+        approved_by=plan.approved_by,
+        roadmap=roadmap(plan),
+    )

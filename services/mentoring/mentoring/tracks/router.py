@@ -1,0 +1,101 @@
+"""HTTP routes of tracks: reading, mentor assignment and advancing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query, Response
+from smartcity_kit.db import SessionDep
+from smartcity_kit.etag import etag_of, set_etag
+from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
+from smartcity_kit.problems import problem_responses
+
+from ..access import scope_tracks, track_or_404
+from . import service
+from .models import Track, TrackMentor
+from .schemas import MentorAssignment, TrackOut
+
+router = APIRouter(prefix="/api/v1/tracks", tags=["tracks"])
+
+STAGE_PATTERN = r"^[a-z0-9_]{1,32}$"
+REGION_PATTERN = r"^\d{2}\.\d{2}$"
+
+
+@router.get("", response_model=Page[TrackOut], responses=problem_responses(401, 422))
+async def list_tracks(
+    session: SessionDep,
+    caller: CallerDep,
+    phase_code: str | None = Query(None, max_length=64),
+    stage: str | None = Query(None, pattern=STAGE_PATTERN),
+    status: str | None = Query(None, pattern="^(active|completed|withdrawn)$"),
+    mentor_id: uuid.UUID | None = None,
+    participant_id: uuid.UUID | None = None,
+    region_code: str | None = Query(None, pattern=REGION_PATTERN),
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[TrackOut]:
+    stmt = await scope_tracks(session, sa.select(Track), caller)
+    if phase_code:
+        stmt = stmt.where(Track.phase_code == phase_code)
+    if stage:
+        stmt = stmt.where(Track.stage == stage)
+    if status:
+        stmt = stmt.where(Track.status == status)
+    if mentor_id:
+        stmt = stmt.where(Track.id.in_(sa.select(TrackMentor.track_id).where(TrackMentor.mentor_id == mentor_id)))
+    if participant_id:
+        stmt = stmt.where(Track.participant_id == participant_id)
+    if region_code:
+        stmt = stmt.where(Track.region_code == region_code)
+    rows, next_cursor = await keyset_page(
+        session,
+        stmt,
+        keys=[Track.opened_at, Track.id],
+        key_of=lambda t: [t.opened_at.isoformat(), str(t.id)],
+        limit=limit,
+        cursor=cursor,
+        convert=[datetime.fromisoformat, uuid.UUID],
+    )
+    mentors = await service.mentor_ids_of(session, [t.id for t in rows])
+    return Page[TrackOut](items=[service.track_out(t, mentors[t.id]) for t in rows], next_cursor=next_cursor)
+
+
+@router.get("/{track_id}", response_model=TrackOut, responses=problem_responses(401, 404, 422))
+async def read_track(track_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response) -> TrackOut:
+    track = await track_or_404(session, caller, track_id)
+    out = service.track_out(track, (await service.mentor_ids_of(session, [track.id]))[track.id])
+    set_etag(response, etag_of(out.model_dump(mode="json")))
+    return out
+
+
+@router.post(
+    "/{track_id}/mentors",
+    status_code=201,
+    response_model=TrackOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[require_roles("admin", "operator")],
+)
+async def assign_mentor(
+    track_id: uuid.UUID, data: MentorAssignment, session: SessionDep, caller: CallerDep
+) -> TrackOut:
+    """Assign a mentor; 409 when the mentor is at `max_tracks` or would mentor their own home region."""
+    track = await track_or_404(session, caller, track_id, lock=True)
+    await service.assign_mentor(session, track, data.mentor_id, caller)
+    await session.refresh(track)
+    return service.track_out(track, (await service.mentor_ids_of(session, [track.id]))[track.id])
+
+
+@router.post(
+    "/{track_id}/advance",
+    response_model=TrackOut,
+    responses=problem_responses(401, 403, 404, 409),
+    dependencies=[require_roles("admin", "operator")],
+)
+async def advance_track(track_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> TrackOut:
+    """The next stage; from the last stage, completion (which also needs an approved master plan)."""
+    track = await track_or_404(session, caller, track_id, lock=True)
+    await service.advance(session, track)
+    return service.track_out(track, (await service.mentor_ids_of(session, [track.id]))[track.id])

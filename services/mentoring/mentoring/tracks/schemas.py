@@ -1,0 +1,26 @@
+"""API models of tracks."""
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+from smartcity_kit.schemas import StrictModel
+
+
+class TrackOut(BaseModel):
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    region_code: str
+    phase_code: str
+    time_zone: str
+    stage: str
+    status: Literal["active", "completed", "withdrawn"]
+    mentor_ids: list[uuid.UUID]
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+class MentorAssignment(StrictModel):
+    mentor_id: uuid.UUID

@@ -1,0 +1,175 @@
+"""Track rules: opening (once per participant), withdrawal, mentor assignment and advancing."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from smartcity_kit.identity import Caller
+from smartcity_kit.problems import Conflict, Unprocessable
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..curriculum import service as curriculum
+from ..deliverables.models import Deliverable
+from ..masterplan.models import MasterPlan
+from ..mentors.models import Mentor
+from ..mentors.service import active_track_count
+from .events import emit
+from .models import Track, TrackMentor
+from .schemas import TrackOut
+
+
+async def open_track(
+    session: AsyncSession, *, participant_id: uuid.UUID, region_code: str, phase_code: str, time_zone: str
+) -> Track | None:
+    """Open the participant's track; None when it already has one (an event seen twice, a race)."""
+    stage = await curriculum.first_stage_code(session)
+    track_id = (
+        await session.execute(
+            insert(Track)
+            .values(
+                id=uuid.uuid4(),
+                participant_id=participant_id,
+                region_code=region_code,
+                phase_code=phase_code,
+                time_zone=time_zone,
+                stage=stage,
+            )
+            .on_conflict_do_nothing(index_elements=[Track.participant_id])
+            .returning(Track.id)
+        )
+    ).scalar()
+    if track_id is None:
+        return None
+    track = await session.get(Track, track_id)
+    assert track is not None
+    await emit(session, "track.opened", track, region_code=region_code, phase_code=phase_code)
+    return track
+
+
+async def withdraw_track(session: AsyncSession, participant_id: uuid.UUID) -> Track | None:
+    """Close the participant's active track as withdrawn; None when there is none to close."""
+    track_id = (
+        await session.execute(
+            sa.update(Track)
+            .where(Track.participant_id == participant_id, Track.status == "active")
+            .values(status="withdrawn", updated_at=sa.func.now(), closed_at=sa.func.now())
+            .returning(Track.id)
+        )
+    ).scalar()
+    if track_id is None:
+        return None
+    track = (
+        await session.execute(sa.select(Track).where(Track.id == track_id).execution_options(populate_existing=True))
+    ).scalar_one()
+    await emit(session, "track.withdrawn", track)
+    return track
+
+
+async def mentor_ids_of(session: AsyncSession, track_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    out: dict[uuid.UUID, list[uuid.UUID]] = {t: [] for t in track_ids}
+    if track_ids:
+        stmt = (
+            sa.select(TrackMentor.track_id, TrackMentor.mentor_id)
+            .where(TrackMentor.track_id.in_(track_ids))
+            .order_by(TrackMentor.assigned_at, TrackMentor.mentor_id)
+        )
+        for track_id, mentor_id in (await session.execute(stmt)).all():
+            out[track_id].append(mentor_id)
+    return out
+
+
+def track_out(track: Track, mentor_ids: list[uuid.UUID]) -> TrackOut:
+    return TrackOut(
+        id=track.id,
+        participant_id=track.participant_id,
+        region_code=track.region_code,
+        phase_code=track.phase_code,
+        time_zone=track.time_zone,
+        stage=track.stage,
+        status=track.status,  # type: ignore[arg-type]
+        mentor_ids=mentor_ids,
+        opened_at=track.opened_at,
+        updated_at=track.updated_at,
+        closed_at=track.closed_at,
+    )
+
+
+def require_active(track: Track) -> None:
+    if track.status != "active":
+        raise Conflict(f"The track is {track.status}; only an active track can change.")
+
+
+async def assign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.UUID, caller: Caller) -> None:
+    """Assign a mentor; refuses (409) a mentor at capacity or mentoring their own home region."""
+    require_active(track)
+    # the mentor row lock serialises assignments of one mentor: two at once cannot both take the last place
+    mentor = (
+        await session.execute(
+            sa.select(Mentor).where(Mentor.id == mentor_id).with_for_update().execution_options(populate_existing=True)
+        )
+    ).scalar()
+    if mentor is None:
+        raise Unprocessable(
+            f"No mentor has the id {mentor_id}.", errors=[{"field": "mentor_id", "message": "Unknown mentor."}]
+        )
+    already = await session.get(TrackMentor, (track.id, mentor.id))
+    if already is not None:
+        raise Conflict(f"The mentor {mentor.id} is already assigned to this track.")
+    if mentor.home_region_code is not None and mentor.home_region_code == track.region_code:
+        raise Conflict(
+            f"The mentor {mentor.name} cannot mentor their own home region {track.region_code}.",
+            extra={"reason": "home_region"},
+        )
+    load = await active_track_count(session, mentor.id)
+    if load >= mentor.max_tracks:
+        raise Conflict(
+            f"The mentor {mentor.name} is at capacity: {load} of {mentor.max_tracks} active tracks.",
+            extra={"reason": "capacity", "active_tracks": load, "max_tracks": mentor.max_tracks},
+        )
+    session.add(TrackMentor(track_id=track.id, mentor_id=mentor.id, assigned_by=f"{caller.role}:{caller.subject}"))
+    track.updated_at = sa.func.now()
+    await session.flush()
+
+
+async def approved_kinds(session: AsyncSession, track_id: uuid.UUID) -> set[str]:
+    stmt = sa.select(Deliverable.kind).where(Deliverable.track_id == track_id, Deliverable.status == "approved")
+    return set((await session.execute(stmt)).scalars())
+
+
+async def advance(session: AsyncSession, track: Track) -> None:
+    """Move to the next stage, or complete after the last one; 409 naming what is missing."""
+    require_active(track)
+    stage = await curriculum.get_stage(session, track.stage)
+    assert stage is not None  # a foreign key holds it
+    approved = await approved_kinds(session, track.id)
+    missing = [kind for kind in stage.required_deliverables if kind not in approved]
+    following = await curriculum.stage_after(session, stage)
+    plan_approved = True
+    if following is None:
+        plan_status = (
+            await session.execute(sa.select(MasterPlan.status).where(MasterPlan.track_id == track.id))
+        ).scalar()
+        plan_approved = plan_status == "approved"
+    if missing or not plan_approved:
+        needs = []
+        if missing:
+            needs.append("approved deliverables of kind " + ", ".join(missing))
+        if not plan_approved:
+            needs.append("an approved master plan")
+        raise Conflict(
+            f"The track cannot leave {stage.code} yet: it needs " + " and ".join(needs) + ".",
+            extra={"missing_deliverables": missing, "masterplan_approved": plan_approved},
+        )
+    if following is not None:
+        previous, track.stage = track.stage, following.code
+        track.updated_at = sa.func.now()
+        await session.flush()
+        await emit(session, "track.stage_advanced", track, **{"from": previous, "to": following.code})
+    else:
+        track.status = "completed"
+        track.updated_at = track.closed_at = sa.func.now()
+        await session.flush()
+        await emit(session, "track.completed", track)
+    await session.refresh(track)

@@ -1,0 +1,230 @@
+"""Workshop rules: checked times, stage, tracks and mentors; who sees which; attendance."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from smartcity_kit.identity import Caller
+from smartcity_kit.problems import Forbidden, NotFound, Unprocessable
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..access import READERS_OF_ALL, mentor_of
+from ..curriculum.models import Stage
+from ..mentors.models import Mentor
+from ..tracks.models import Track, TrackMentor
+from ..vocabulary import time_zone_of_region
+from .models import Workshop, WorkshopMentor, WorkshopTrack
+from .schemas import AttendanceIn, AttendanceOut, SessionIn, SessionOut
+
+MAX_LENGTH = timedelta(days=14)
+
+
+def _offset_minutes(value: datetime) -> int:
+    offset = value.utcoffset()
+    assert offset is not None  # AwareDatetime
+    return int(offset.total_seconds() // 60)
+
+
+def _with_offset(value: datetime, minutes: int) -> datetime:
+    return value.astimezone(timezone(timedelta(minutes=minutes)) if minutes else UTC)
+
+
+async def create_session(session: AsyncSession, data: SessionIn, caller: Caller) -> Workshop:
+    errors: list[dict[str, str]] = []
+
+    def problem(field: str, message: str) -> None:
+        errors.append({"field": field, "message": message})
+
+    if await session.get(Stage, data.stage) is None:
+        codes = (await session.execute(sa.select(Stage.code).order_by(Stage.position))).scalars()
+        problem("stage", f"'{data.stage}' is not a stage of the curriculum; one of {', '.join(codes)}.")
+    if data.ends_at <= data.starts_at:
+        problem("ends_at", "Ends at or before it starts.")
+    elif data.ends_at - data.starts_at > MAX_LENGTH:
+        problem("ends_at", f"A workshop lasts at most {MAX_LENGTH.days} days.")
+    if data.mode == "offline" and not data.venue:
+        problem("venue", "An offline workshop needs a venue.")
+    if data.mode == "online" and not data.url:
+        problem("url", "An online workshop needs a url.")
+    if len(set(data.track_ids)) != len(data.track_ids):
+        problem("track_ids", "Each track once.")
+    if len(set(data.mentor_ids)) != len(data.mentor_ids):
+        problem("mentor_ids", "Each mentor once.")
+    tracks = {t.id: t for t in (await session.execute(sa.select(Track).where(Track.id.in_(data.track_ids)))).scalars()}
+    for i, track_id in enumerate(data.track_ids):
+        track = tracks.get(track_id)
+        if track is None:
+            problem(f"track_ids[{i}]", f"No track has the id {track_id}.")
+        elif track.status != "active":
+            problem(f"track_ids[{i}]", f"The track {track_id} is {track.status}.")
+    known_mentors = set((await session.execute(sa.select(Mentor.id).where(Mentor.id.in_(data.mentor_ids)))).scalars())
+    for i, mentor_id in enumerate(data.mentor_ids):
+        if mentor_id not in known_mentors:
+            problem(f"mentor_ids[{i}]", f"No mentor has the id {mentor_id}.")
+    if errors:
+        raise Unprocessable(f"The workshop has {len(errors)} problem(s); nothing was saved.", errors=errors)
+
+    workshop = Workshop(
+        stage=data.stage,
+        title=data.title,
+        starts_at=data.starts_at,
+        starts_offset=_offset_minutes(data.starts_at),
+        ends_at=data.ends_at,
+        ends_offset=_offset_minutes(data.ends_at),
+        mode=data.mode,
+        venue=data.venue,
+        url=data.url,
+        created_by=f"{caller.role}:{caller.subject}",
+    )
+    session.add(workshop)
+    await session.flush()
+    session.add_all(WorkshopTrack(session_id=workshop.id, track_id=t) for t in dict.fromkeys(data.track_ids))
+    session.add_all(WorkshopMentor(session_id=workshop.id, mentor_id=m) for m in dict.fromkeys(data.mentor_ids))
+    await session.flush()
+    await session.refresh(workshop)
+    return workshop
+
+
+async def scope_sessions(session: AsyncSession, stmt: sa.Select, caller: Caller) -> sa.Select:
+    """Regions see workshops of their track; mentors those they run or whose tracks they mentor."""
+    if caller.role in READERS_OF_ALL:
+        return stmt
+    if caller.role == "region" and caller.region_code:
+        own = (
+            sa.select(WorkshopTrack.session_id)
+            .join(Track, Track.id == WorkshopTrack.track_id)
+            .where(Track.region_code == caller.region_code)
+        )
+        return stmt.where(Workshop.id.in_(own))
+    if caller.role == "mentor":
+        mentor = await mentor_of(session, caller)
+        if mentor is not None:
+            runs = sa.select(WorkshopMentor.session_id).where(WorkshopMentor.mentor_id == mentor.id)
+            mentored = (
+                sa.select(WorkshopTrack.session_id)
+                .join(TrackMentor, TrackMentor.track_id == WorkshopTrack.track_id)
+                .where(TrackMentor.mentor_id == mentor.id)
+            )
+            return stmt.where(sa.or_(Workshop.id.in_(runs), Workshop.id.in_(mentored)))
+    return stmt.where(sa.false())
+
+
+async def session_or_404(session: AsyncSession, caller: Caller, session_id: uuid.UUID) -> Workshop:
+    stmt = await scope_sessions(session, sa.select(Workshop).where(Workshop.id == session_id), caller)
+    workshop = (await session.execute(stmt)).scalar()
+    if workshop is None:
+        raise NotFound(f"No session {session_id} is visible to you.")
+    return workshop
+
+
+async def record_attendance(
+    session: AsyncSession, caller: Caller, workshop: Workshop, rows: list[AttendanceIn]
+) -> None:
+    members = {
+        r.track_id: r
+        for r in (
+            await session.execute(
+                sa.select(WorkshopTrack).where(WorkshopTrack.session_id == workshop.id).with_for_update()
+            )
+        ).scalars()
+    }
+    errors: list[dict[str, str]] = []
+    seen: set[uuid.UUID] = set()
+    for i, row in enumerate(rows):
+        if row.track_id not in members:
+            errors.append({"field": f"[{i}].track_id", "message": f"The track {row.track_id} is not in this session."})
+        if row.track_id in seen:
+            errors.append({"field": f"[{i}].track_id", "message": "Each track once."})
+        seen.add(row.track_id)
+        if not row.present and row.attendees:
+            errors.append({"field": f"[{i}].attendees", "message": "Nobody attended a track marked absent."})
+    if errors:
+        raise Unprocessable(f"The attendance has {len(errors)} problem(s); nothing was saved.", errors=errors)
+    if caller.role == "mentor":
+        mentor = await mentor_of(session, caller)
+        assert mentor is not None  # the session was visible
+        runs = await session.get(WorkshopMentor, (workshop.id, mentor.id))
+        if runs is None:
+            assigned = set(
+                (
+                    await session.execute(
+                        sa.select(TrackMentor.track_id).where(
+                            TrackMentor.mentor_id == mentor.id, TrackMentor.track_id.in_(seen)
+                        )
+                    )
+                ).scalars()
+            )
+            if seen - assigned:
+                raise Forbidden("A mentor records attendance of the sessions they run or the tracks they mentor.")
+    who = f"{caller.role}:{caller.subject}"
+    for row in rows:
+        member = members[row.track_id]
+        member.present = row.present
+        member.attendees = list(row.attendees)
+        member.recorded_at = sa.func.now()
+        member.recorded_by = who
+    await session.flush()
+
+
+async def region_time_zone(session: AsyncSession, region_code: str) -> str:
+    stmt = sa.select(Track.time_zone).where(Track.region_code == region_code).limit(1)
+    return (await session.execute(stmt)).scalar() or time_zone_of_region(region_code)
+
+
+async def sessions_out(session: AsyncSession, caller: Caller, workshops: list[Workshop]) -> list[SessionOut]:
+    """Output for `caller`: a region sees only its own tracks, and the times in its own zone too."""
+    ids = [w.id for w in workshops]
+    members: dict[uuid.UUID, list[tuple[WorkshopTrack, str]]] = {i: [] for i in ids}
+    mentors: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
+    if ids:
+        stmt = (
+            sa.select(WorkshopTrack, Track.region_code)
+            .join(Track, Track.id == WorkshopTrack.track_id)
+            .where(WorkshopTrack.session_id.in_(ids))
+            .order_by(Track.region_code, WorkshopTrack.track_id)
+        )
+        if caller.role == "region":
+            stmt = stmt.where(Track.region_code == caller.region_code)
+        for member, region_code in (await session.execute(stmt)).all():
+            members[member.session_id].append((member, region_code))
+        stmt = sa.select(WorkshopMentor).where(WorkshopMentor.session_id.in_(ids)).order_by(WorkshopMentor.mentor_id)
+        for m in (await session.execute(stmt)).scalars():
+            mentors[m.session_id].append(m.mentor_id)
+    zone = None
+    if caller.role == "region" and caller.region_code:
+        zone = await region_time_zone(session, caller.region_code)
+    out = []
+    for w in workshops:
+        local = ZoneInfo(zone) if zone else None
+        out.append(
+            SessionOut(
+                id=w.id,
+                stage=w.stage,
+                title=w.title,
+                starts_at=_with_offset(w.starts_at, w.starts_offset),
+                ends_at=_with_offset(w.ends_at, w.ends_offset),
+                mode=w.mode,  # type: ignore[arg-type]
+                venue=w.venue,
+                url=w.url,
+                track_ids=[m.track_id for m, _ in members[w.id]],
+                mentor_ids=mentors[w.id],
+                attendance=[
+                    AttendanceOut(
+                        track_id=m.track_id,
+                        region_code=region_code,
+                        present=m.present,
+                        attendees=list(m.attendees or []),
+                        recorded_at=m.recorded_at,
+                    )
+                    for m, region_code in members[w.id]
+                ],
+                created_at=w.created_at,
+                time_zone=zone,
+                local_starts_at=w.starts_at.astimezone(local) if local else None,
+                local_ends_at=w.ends_at.astimezone(local) if local else None,
+            )
+        )
+    return out
