@@ -36,7 +36,7 @@ class Deliverable(Base):
     status: Mapped[str] = mapped_column(sa.String(20), server_default="submitted")
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     submitted_by: Mapped[str] = mapped_column(sa.Text)
-    submitted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    submitted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.clock_timestamp())
     reviewed_by: Mapped[str | None] = mapped_column(sa.Text)
     reviewed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     review_comment: Mapped[str | None] = mapped_column(sa.Text)

@@ -22,4 +22,4 @@ class Mentor(Base):
     expertise: Mapped[list[str]] = mapped_column(ARRAY(sa.Text))
     home_region_code: Mapped[str | None] = mapped_column(sa.String(5))
     max_tracks: Mapped[int] = mapped_column(sa.Integer)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.clock_timestamp())

@@ -44,7 +44,7 @@ async def list_mentors(
 ) -> Page[MentorOut]:
     stmt = sa.select(Mentor)
     if dimension:
-        stmt = stmt.where(Mentor.expertise.any(dimension))
+        stmt = stmt.where(Mentor.expertise.contains([dimension]))
     rows, next_cursor = await keyset_page(
         session,
         stmt,

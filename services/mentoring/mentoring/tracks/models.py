@@ -23,7 +23,7 @@ class Track(Base):
     time_zone: Mapped[str] = mapped_column(sa.Text)
     stage: Mapped[str] = mapped_column(sa.String(32), sa.ForeignKey("stages.code"))
     status: Mapped[str] = mapped_column(sa.String(16), server_default="active")
-    opened_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    opened_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.clock_timestamp())
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
