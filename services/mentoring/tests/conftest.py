@@ -28,6 +28,7 @@ from mentoring.main import create_app
 from mentoring.migrate import MIGRATIONS
 from mentoring.settings import Settings
 from mentoring.tracks.service import open_track
+from mentoring.vocabulary import time_zone_of_region
 from smartcity_kit.db import create_engine
 from smartcity_kit.identity import Caller, sign_identity, verify_identity
 from smartcity_kit.migrations import upgrade
@@ -73,7 +74,7 @@ class Upstreams:
                     "to": to,
                     "reason": None,
                     "actor": "operator@test",
-                    "time_zone": {"51": "Asia/Makassar", "94": "Asia/Jayapura"}.get(region_code[:2], "Asia/Jakarta"),
+                    "time_zone": time_zone_of_region(region_code),
                 },
             }
         )
@@ -237,8 +238,7 @@ def make_track(session_factory):
                 participant_id=uuid.uuid4(),
                 region_code=region_code,
                 phase_code=phase_code,
-                time_zone=time_zone
-                or {"51": "Asia/Makassar", "94": "Asia/Jayapura"}.get(region_code[:2], "Asia/Jakarta"),
+                time_zone=time_zone or time_zone_of_region(region_code),
             )
             await s.commit()
         assert track is not None
