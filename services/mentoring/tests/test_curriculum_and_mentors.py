@@ -89,3 +89,31 @@ async def test_mentors_filter_by_dimension_and_page(client, as_role, make_mentor
     bad = await client.get("/api/v1/mentors", params={"dimension": "technology"}, headers=headers)
     assert bad.status_code == 422
     assert (await client.get(f"/api/v1/mentors/{uuid.uuid4()}", headers=headers)).status_code == 404
+
+
+async def test_an_operator_changes_a_stage_without_a_release(client, as_role):
+    path = "/api/v1/curriculum/bimtek_2"
+    read = await client.get(path, headers=as_role("partner"))
+    assert read.status_code == 200
+    body = {
+        "name": "Bimtek II: Buku 1 and quick wins",
+        "description": "Strategic analysis.",
+        "required_deliverables": ["strategic_analysis", "quick_win_list", "minutes"],
+    }
+    assert (await client.put(path, json=body, headers=as_role("operator"))).status_code == 428
+    assert (await client.put(path, json=body, headers={**as_role("operator"), "if-match": '"x"'})).status_code == 412
+    for role in ("region", "mentor", "partner"):
+        response = await client.put(path, json=body, headers={**as_role(role), "if-match": read.headers["etag"]})
+        assert response.status_code == 403
+    bad = await client.put(
+        path,
+        json={**body, "required_deliverables": ["selfie"], "position": 1},
+        headers={**as_role("operator"), "if-match": read.headers["etag"]},
+    )
+    assert sorted(e["field"] for e in bad.json()["errors"]) == ["position", "required_deliverables[0]"]
+    changed = await client.put(path, json=body, headers={**as_role("operator"), "if-match": read.headers["etag"]})
+    assert changed.status_code == 200
+    assert changed.json() == {"code": "bimtek_2", "position": 2, **body}
+    listed = (await client.get("/api/v1/curriculum", headers=as_role("partner"))).json()["items"]
+    assert listed[1]["required_deliverables"] == ["strategic_analysis", "quick_win_list", "minutes"]
+    assert (await client.get("/api/v1/curriculum/bimtek_9", headers=as_role("partner"))).status_code == 404

@@ -186,3 +186,31 @@ async def test_the_service_consumes_the_feed_by_itself(settings, upstream, upstr
     async with engine.connect() as conn:
         got = set((await conn.execute(sa.text("SELECT participant_id::text FROM mentoring.tracks"))).scalars())
     assert got == set(ids)
+
+
+async def test_malformed_and_foreign_events_do_not_stop_the_feed(committed, feed_http, upstream, upstream_url, engine):
+    upstream.feed.append(
+        {
+            "id": 1,
+            "type": "participant.status_changed",
+            "occurred_at": "2018-05-08T10:00:00+07:00",
+            "subject": "participants/x",
+            "data": {"participant_id": "not-a-uuid", "to": "mou_signed"},
+        }
+    )
+    upstream.feed.append(
+        {
+            "id": 2,
+            "type": "phase.created",
+            "occurred_at": "2018-05-08T10:00:00+07:00",
+            "subject": "phases/2018",
+            "data": {"code": "2018"},
+        }
+    )
+    pid = str(uuid.uuid4())
+    upstream.status_changed(pid, "94.71", PHASE, "selected", "mou_signed")
+    assert await drain(consumer(committed, feed_http, upstream_url)) == 3
+    assert await counts(engine) == (1, 1, 1)
+    async with engine.connect() as conn:
+        zone = (await conn.execute(sa.text("SELECT time_zone FROM mentoring.tracks"))).scalar_one()
+    assert zone == "Asia/Jayapura"

@@ -1,31 +1,69 @@
-"""HTTP routes of the curriculum."""
+"""HTTP routes of the curriculum: read by anyone, reworded by operators without a release."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path, Request, Response
 from smartcity_kit.db import SessionDep
-from smartcity_kit.identity import CallerDep
+from smartcity_kit.etag import etag_of, require_if_match, set_etag
+from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.pagination import Page
-from smartcity_kit.problems import problem_responses
+from smartcity_kit.problems import NotFound, problem_responses
 
 from . import service
-from .schemas import StageOut
+from .models import Stage
+from .schemas import StageIn, StageOut
 
 router = APIRouter(prefix="/api/v1/curriculum", tags=["curriculum"])
+
+StageCode = Path(pattern=r"^[a-z0-9_]{1,32}$", examples=["bimtek_1"])
+
+
+def stage_out(stage: Stage) -> StageOut:
+    return StageOut(
+        code=stage.code,
+        position=stage.position,
+        name=stage.name,
+        description=stage.description,
+        required_deliverables=list(stage.required_deliverables),
+    )
+
+
+async def stage_or_404(session, code: str, *, lock: bool = False) -> Stage:
+    stage = await service.get_stage(session, code, lock=lock)
+    if stage is None:
+        raise NotFound(f"No stage '{code}' in the curriculum.")
+    return stage
 
 
 @router.get("", response_model=Page[StageOut], responses=problem_responses(401))
 async def read_curriculum(session: SessionDep, _: CallerDep) -> Page[StageOut]:
     """The ordered stages `bimtek_1` .. `bimtek_4`, each with its required deliverable kinds."""
     stages = await service.list_stages(session)
-    items = [
-        StageOut(
-            code=s.code,
-            position=s.position,
-            name=s.name,
-            description=s.description,
-            required_deliverables=list(s.required_deliverables),
-        )
-        for s in stages
-    ]
-    return Page[StageOut](items=items, next_cursor=None)
+    return Page[StageOut](items=[stage_out(s) for s in stages], next_cursor=None)
+
+
+@router.get("/{code}", response_model=StageOut, responses=problem_responses(401, 404, 422))
+async def read_stage(session: SessionDep, _: CallerDep, response: Response, code: str = StageCode) -> StageOut:
+    out = stage_out(await stage_or_404(session, code))
+    set_etag(response, etag_of(out.model_dump()))
+    return out
+
+
+@router.put(
+    "/{code}",
+    response_model=StageOut,
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    dependencies=[require_roles("admin", "operator")],
+)
+async def update_stage(
+    data: StageIn, request: Request, response: Response, session: SessionDep, code: str = StageCode
+) -> StageOut:
+    """Change a stage's name, description or required deliverables (If-Match required)."""
+    stage = await stage_or_404(session, code, lock=True)
+    require_if_match(request, etag_of(stage_out(stage).model_dump()))
+    stage.name, stage.description = data.name, data.description
+    stage.required_deliverables = list(data.required_deliverables)
+    await session.flush()
+    out = stage_out(stage)
+    set_etag(response, etag_of(out.model_dump()))
+    return out

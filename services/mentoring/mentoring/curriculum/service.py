@@ -12,8 +12,11 @@ async def list_stages(session: AsyncSession) -> list[Stage]:
     return list((await session.execute(sa.select(Stage).order_by(Stage.position))).scalars())
 
 
-async def get_stage(session: AsyncSession, code: str) -> Stage | None:
-    return await session.get(Stage, code)
+async def get_stage(session: AsyncSession, code: str, *, lock: bool = False) -> Stage | None:
+    stmt = sa.select(Stage).where(Stage.code == code)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return (await session.execute(stmt)).scalar()
 
 
 async def first_stage_code(session: AsyncSession) -> str:
