@@ -9,6 +9,7 @@ an identity signed as role `service`.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -29,7 +30,7 @@ from mentoring.migrate import MIGRATIONS
 from mentoring.settings import Settings
 from mentoring.tracks.service import open_track
 from mentoring.vocabulary import time_zone_of_region
-from smartcity_kit.db import create_engine
+from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import Caller, sign_identity, verify_identity
 from smartcity_kit.migrations import upgrade
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -45,6 +46,9 @@ class Upstreams:
         self.broken_documents: set[str] = set()
         self.feed: list[dict[str, Any]] = []
         self.document_calls = 0
+        self.feed_calls = 0
+        # when set, feed requests after this many hang until it is cleared (a consumer caught mid-batch)
+        self.hold_feed_after: int | None = None
 
     def add_document(self, region_code: str, kind: str, **extra: Any) -> str:
         document_id = str(uuid.uuid4())
@@ -109,6 +113,12 @@ def upstream_app(state: Upstreams) -> FastAPI:
     async def feed(request: Request, after: str | None = None, limit: int = Query(50, ge=1, le=500)):
         if (problem := refused(request)) is not None:
             return problem
+        state.feed_calls += 1
+        deadline = time.monotonic() + 30
+        while state.hold_feed_after is not None and state.feed_calls > state.hold_feed_after:
+            if time.monotonic() > deadline:
+                return JSONResponse({"status": 503, "title": "Service Unavailable"}, status_code=503)
+            await asyncio.sleep(0.01)
         start = int(after) if after else 0
         items = state.feed[start : start + limit]
         return {"items": items, "next_cursor": str(start + len(items)) if items else after}
@@ -149,6 +159,8 @@ def upstream(upstream_server) -> Iterator[Upstreams]:
     state.broken_documents.clear()
     state.feed.clear()
     state.document_calls = 0
+    state.feed_calls = 0
+    state.hold_feed_after = None
 
 
 @pytest.fixture(scope="session")
@@ -194,6 +206,19 @@ def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSess
 async def session(session_factory) -> AsyncIterator[AsyncSession]:
     async with session_factory() as s:
         yield s
+
+
+@pytest.fixture
+async def committed(engine):
+    """A sessionmaker that really commits; every table the feed touches is emptied after the test."""
+    yield make_sessionmaker(engine)
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.text(
+                "TRUNCATE mentoring.tracks, mentoring.track_mentors, mentoring.deliverables, mentoring.masterplans,"
+                " mentoring.session_tracks, mentoring.events, mentoring.consumer_cursors CASCADE"
+            )
+        )
 
 
 @pytest.fixture

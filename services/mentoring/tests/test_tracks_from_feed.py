@@ -14,22 +14,8 @@ import pytest
 import sqlalchemy as sa
 from mentoring.main import create_app
 from mentoring.tracks.consumer import apply_participant_event, participants_consumer
-from smartcity_kit.db import make_sessionmaker
 
 PHASE = "2018"
-
-
-@pytest.fixture
-async def committed(engine):
-    """A sessionmaker that really commits; every table the feed touches is emptied after the test."""
-    yield make_sessionmaker(engine)
-    async with engine.begin() as conn:
-        await conn.execute(
-            sa.text(
-                "TRUNCATE mentoring.tracks, mentoring.track_mentors, mentoring.deliverables, mentoring.masterplans,"
-                " mentoring.session_tracks, mentoring.events, mentoring.consumer_cursors CASCADE"
-            )
-        )
 
 
 @pytest.fixture
