@@ -87,6 +87,12 @@ async def test_assignment_refuses_capacity_and_home_region_saying_which(
     loaded = await client.get(f"/api/v1/mentors/{mentor['id']}", headers=as_role("partner"))
     assert loaded.json()["active_tracks"] == 1
 
+    path = f"/api/v1/tracks/{first.id}/mentors/{mentor['id']}"
+    assert (await client.delete(path, headers=as_role("region", "35.78"))).status_code == 403
+    assert (await client.delete(path, headers=as_role("operator"))).status_code == 204
+    assert (await client.delete(path, headers=as_role("operator"))).status_code == 404
+    assert (await assign(second.id, mentor["id"])).status_code == 201  # the place freed
+
 
 async def test_assignment_bad_input_and_roles(client, as_role, make_track, make_mentor, assign):
     track = await make_track()

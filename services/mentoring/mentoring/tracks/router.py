@@ -88,6 +88,18 @@ async def assign_mentor(
     return service.track_out(track, (await service.mentor_ids_of(session, [track.id]))[track.id])
 
 
+@router.delete(
+    "/{track_id}/mentors/{mentor_id}",
+    status_code=204,
+    responses=problem_responses(401, 403, 404),
+    dependencies=[require_roles("admin", "operator")],
+)
+async def unassign_mentor(track_id: uuid.UUID, mentor_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
+    """Take a mentor off a track; the place counts toward their capacity no more."""
+    track = await track_or_404(session, caller, track_id, lock=True)
+    await service.unassign_mentor(session, track, mentor_id)
+
+
 @router.post(
     "/{track_id}/advance",
     response_model=TrackOut,

@@ -6,7 +6,7 @@ import uuid
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
-from smartcity_kit.problems import Conflict, Unprocessable
+from smartcity_kit.problems import Conflict, NotFound, Unprocessable
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -129,6 +129,16 @@ async def assign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.UUI
             extra={"reason": "capacity", "active_tracks": load, "max_tracks": mentor.max_tracks},
         )
     session.add(TrackMentor(track_id=track.id, mentor_id=mentor.id, assigned_by=f"{caller.role}:{caller.subject}"))
+    track.updated_at = sa.func.now()
+    await session.flush()
+
+
+async def unassign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.UUID) -> None:
+    deleted = await session.execute(
+        sa.delete(TrackMentor).where(TrackMentor.track_id == track.id, TrackMentor.mentor_id == mentor_id)
+    )
+    if deleted.rowcount == 0:
+        raise NotFound(f"The mentor {mentor_id} is not assigned to this track.")
     track.updated_at = sa.func.now()
     await session.flush()
 
