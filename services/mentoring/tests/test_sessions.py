@@ -173,3 +173,18 @@ async def test_attendance_per_track(client, as_role, make_track, make_mentor, as
     assert (await client.put(path, json=rows, headers=as_role("partner"))).status_code == 403
     missing = await client.put(f"/api/v1/sessions/{uuid.uuid4()}/attendance", json=rows, headers=as_role("operator"))
     assert missing.status_code == 404
+
+
+async def test_a_track_or_mentor_cannot_be_in_two_workshops_at_once(client, as_role, make_track, make_mentor):
+    a, b, c = await make_track("32.73"), await make_track("33.74"), await make_track("35.78")
+    mentor = await make_mentor(home_region_code=None)
+    assert (await create(client, as_role, workshop([a.id, b.id], [mentor["id"]]))).status_code == 201
+    # 2018-07-11 10:00 WITA is 09:00 WIB, inside the first workshop (until 17:00 WIB)
+    later = {"starts_at": "2018-07-11T10:00:00+08:00", "ends_at": "2018-07-12T12:00:00+08:00"}
+    clash = await create(client, as_role, workshop([c.id, b.id], **later))
+    assert clash.status_code == 409
+    assert clash.json()["busy_track_ids"] == [str(b.id)] and clash.json()["busy_mentor_ids"] == []
+    mentor_clash = await create(client, as_role, workshop([c.id], [mentor["id"]], **later))
+    assert mentor_clash.json()["busy_mentor_ids"] == [mentor["id"]]
+    after = {"starts_at": "2018-07-11T18:00:00+08:00", "ends_at": "2018-07-12T12:00:00+08:00"}  # 17:00 WIB: touching
+    assert (await create(client, as_role, workshop([a.id, b.id, c.id], [mentor["id"]], **after))).status_code == 201

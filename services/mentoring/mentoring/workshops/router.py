@@ -25,11 +25,11 @@ router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
     "",
     status_code=201,
     response_model=SessionOut,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 409, 422),
     dependencies=[require_roles("admin", "operator")],
 )
 async def create_session(data: SessionIn, session: SessionDep, caller: CallerDep) -> SessionOut:
-    """Schedule a workshop for many tracks at once; every problem is named in one 422."""
+    """Schedule a workshop for many tracks at once; every problem named in one 422; 409 on double booking."""
     workshop = await service.create_session(session, data, caller)
     return (await service.sessions_out(session, caller, [workshop]))[0]
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
-from smartcity_kit.problems import Forbidden, NotFound, Unprocessable
+from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import READERS_OF_ALL, mentor_of
@@ -53,7 +53,9 @@ async def create_session(session: AsyncSession, data: SessionIn, caller: Caller)
         problem("track_ids", "Each track once.")
     if len(set(data.mentor_ids)) != len(data.mentor_ids):
         problem("mentor_ids", "Each mentor once.")
-    tracks = {t.id: t for t in (await session.execute(sa.select(Track).where(Track.id.in_(data.track_ids)))).scalars()}
+    # the tracks' rows are locked (in one order) so that two overlapping workshops cannot both be booked
+    locked = sa.select(Track).where(Track.id.in_(data.track_ids)).order_by(Track.id).with_for_update()
+    tracks = {t.id: t for t in (await session.execute(locked)).scalars()}
     for i, track_id in enumerate(data.track_ids):
         track = tracks.get(track_id)
         if track is None:
@@ -67,6 +69,7 @@ async def create_session(session: AsyncSession, data: SessionIn, caller: Caller)
     if errors:
         raise Unprocessable(f"The workshop has {len(errors)} problem(s); nothing was saved.", errors=errors)
 
+    await refuse_double_booking(session, data)
     workshop = Workshop(
         stage=data.stage,
         title=data.title,
@@ -86,6 +89,37 @@ async def create_session(session: AsyncSession, data: SessionIn, caller: Caller)
     await session.flush()
     await session.refresh(workshop)
     return workshop
+
+
+async def refuse_double_booking(session: AsyncSession, data: SessionIn) -> None:
+    """409 when a track or a mentor is already in a workshop at an overlapping time."""
+    overlaps = sa.and_(Workshop.starts_at < data.ends_at, Workshop.ends_at > data.starts_at)
+    busy_tracks = (
+        await session.execute(
+            sa.select(WorkshopTrack.track_id, Workshop.id)
+            .join(Workshop, Workshop.id == WorkshopTrack.session_id)
+            .where(WorkshopTrack.track_id.in_(data.track_ids), overlaps)
+            .order_by(WorkshopTrack.track_id)
+        )
+    ).all()
+    busy_mentors = (
+        await session.execute(
+            sa.select(WorkshopMentor.mentor_id, Workshop.id)
+            .join(Workshop, Workshop.id == WorkshopMentor.session_id)
+            .where(WorkshopMentor.mentor_id.in_(data.mentor_ids), overlaps)
+            .order_by(WorkshopMentor.mentor_id)
+        )
+    ).all()
+    if busy_tracks or busy_mentors:
+        clashes = [f"track {t} is in session {w}" for t, w in busy_tracks]
+        clashes += [f"mentor {m} is in session {w}" for m, w in busy_mentors]
+        raise Conflict(
+            "The workshop overlaps another one: " + "; ".join(clashes) + ".",
+            extra={
+                "busy_track_ids": sorted({str(t) for t, _ in busy_tracks}),
+                "busy_mentor_ids": sorted({str(m) for m, _ in busy_mentors}),
+            },
+        )
 
 
 async def scope_sessions(session: AsyncSession, stmt: sa.Select, caller: Caller) -> sa.Select:
