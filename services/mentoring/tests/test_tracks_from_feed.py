@@ -193,9 +193,10 @@ async def test_malformed_and_foreign_events_do_not_stop_the_feed(committed, feed
             "data": {"code": "2018"},
         }
     )
+    upstream.status_changed(str(uuid.uuid4()), "Kota Bandung", PHASE, "selected", "mou_signed")
     pid = str(uuid.uuid4())
     upstream.status_changed(pid, "94.71", PHASE, "selected", "mou_signed")
-    assert await drain(consumer(committed, feed_http, upstream_url)) == 3
+    assert await drain(consumer(committed, feed_http, upstream_url)) == 4
     assert await counts(engine) == (1, 1, 1)
     async with engine.connect() as conn:
         zone = (await conn.execute(sa.text("SELECT time_zone FROM mentoring.tracks"))).scalar_one()

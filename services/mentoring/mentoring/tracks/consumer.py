@@ -8,6 +8,7 @@ consumers at once therefore never open two tracks for one participant.
 
 from __future__ import annotations
 
+import re
 import uuid
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +24,7 @@ from .service import open_track, withdraw_track
 log = structlog.get_logger("mentoring.feed")
 
 FEED = "participants"
+REGION_CODE = re.compile(r"^\d{2}\.\d{2}$")
 
 
 def _zone(name: object, region_code: str) -> str:
@@ -52,7 +54,7 @@ async def apply_participant_event(session: AsyncSession, event: Event) -> None:
         await withdraw_track(session, participant_id)
         return
     region_code, phase_code = data.get("region_code"), data.get("phase_code")
-    if not isinstance(region_code, str) or not isinstance(phase_code, str):
+    if not isinstance(region_code, str) or not REGION_CODE.match(region_code) or not isinstance(phase_code, str):
         log.error("mou_signed event without region or phase", event_id=event.id)
         return
     await open_track(
