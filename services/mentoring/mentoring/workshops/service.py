@@ -53,16 +53,17 @@ async def create_session(session: AsyncSession, data: SessionIn, caller: Caller)
         problem("track_ids", "Each track once.")
     if len(set(data.mentor_ids)) != len(data.mentor_ids):
         problem("mentor_ids", "Each mentor once.")
-    # the tracks' rows are locked (in one order) so that two overlapping workshops cannot both be booked
+    # tracks and mentors are locked (each in one order) so that two overlapping workshops cannot both be booked
     locked = sa.select(Track).where(Track.id.in_(data.track_ids)).order_by(Track.id).with_for_update()
     tracks = {t.id: t for t in (await session.execute(locked)).scalars()}
+    locked = sa.select(Mentor.id).where(Mentor.id.in_(data.mentor_ids)).order_by(Mentor.id).with_for_update()
+    known_mentors = set((await session.execute(locked)).scalars())
     for i, track_id in enumerate(data.track_ids):
         track = tracks.get(track_id)
         if track is None:
             problem(f"track_ids[{i}]", f"No track has the id {track_id}.")
         elif track.status != "active":
             problem(f"track_ids[{i}]", f"The track {track_id} is {track.status}.")
-    known_mentors = set((await session.execute(sa.select(Mentor.id).where(Mentor.id.in_(data.mentor_ids)))).scalars())
     for i, mentor_id in enumerate(data.mentor_ids):
         if mentor_id not in known_mentors:
             problem(f"mentor_ids[{i}]", f"No mentor has the id {mentor_id}.")
