@@ -1,65 +1,144 @@
-"""Who is calling: bearer tokens verified once and cached for the token's life."""
+"""Who is calling: bearer tokens (the OIDC provider's or the embedded issuer's) and API keys.
+
+A token is verified once and the result cached for the token's life; the hot
+path then costs one dictionary lookup.
+"""
 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, Any
 
 import jwt
 from smartcity_kit.identity import ROLES, Caller
-from smartcity_kit.problems import Unauthorized
+from smartcity_kit.problems import ServiceUnavailable, Unauthorized
 
+from .jwks import ALGORITHMS, JwksCache, JwksError
 from .keys import load_or_create_signing_key
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .apikeys.store import ApiKeyStore
 
 _CACHE_MAX = 10_000
 
 
 class Authenticator:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, api_keys: ApiKeyStore | None = None) -> None:
         self.settings = settings
-        self.public_key = load_or_create_signing_key(settings.signing_key_path).public_key()
+        self.api_keys = api_keys
+        self.embedded_key = load_or_create_signing_key(settings.signing_key_path).public_key()
+        self.jwks = (
+            JwksCache(
+                issuer=settings.oidc_issuer,
+                jwks_url=settings.oidc_jwks_url,
+                ttl=settings.oidc_jwks_ttl,
+                min_refresh=settings.oidc_jwks_min_refresh,
+            )
+            if settings.oidc_issuer
+            else None
+        )
         self._cache: dict[str, tuple[Caller, float]] = {}
 
-    def verify_bearer(self, token: str) -> Caller:
-        hit = self._cache.get(token)
-        now = time.time()
-        if hit is not None and hit[1] > now:
-            return hit[0]
-        try:
-            claims = jwt.decode(
-                token,
-                self.public_key,
-                algorithms=["ES256"],
-                audience=self.settings.audience,
-                issuer=self.settings.issuer,
-                leeway=30,
-                options={"require": ["exp", "sub", "iss", "aud"]},
-            )
-        except jwt.PyJWTError as exc:
-            raise Unauthorized(f"The token is not valid: {exc}.") from exc
-        caller = caller_from_claims(claims, auth="jwt")
-        if len(self._cache) >= _CACHE_MAX:
-            self._cache.clear()
-        self._cache[token] = (caller, float(claims["exp"]))
-        return caller
+    async def close(self) -> None:
+        if self.jwks is not None:
+            await self.jwks.close()
 
-    def authenticate(self, headers: dict[bytes, bytes]) -> Caller:
-        authorization = headers.get(b"authorization")
-        if authorization:
+    async def authenticate(self, headers: list[tuple[bytes, bytes]]) -> Caller:
+        authorization = api_key = None
+        for name, value in headers:
+            if name == b"authorization":
+                authorization = value
+            elif name == b"x-api-key":
+                api_key = value
+        if authorization is not None:
             scheme, _, token = authorization.decode("latin-1").partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthorized("Use 'Authorization: Bearer <token>'.")
-            return self.verify_bearer(token.strip())
+            return await self.verify_bearer(token.strip())
+        if api_key is not None:
+            if self.api_keys is None:
+                raise Unauthorized("API keys are not enabled on this gateway.")
+            return await self.api_keys.caller_for(api_key.decode("latin-1").strip())
         raise Unauthorized()
 
+    async def verify_bearer(self, token: str) -> Caller:
+        hit = self._cache.get(token)
+        if hit is not None and hit[1] > time.time():
+            return hit[0]
+        caller, expires = await self._verify(token)
+        if len(self._cache) >= _CACHE_MAX:
+            self._cache.clear()
+        self._cache[token] = (caller, expires)
+        return caller
 
-def caller_from_claims(claims: dict, *, auth: str) -> Caller:
-    role = claims.get("role")
-    if role not in ROLES:
+    async def _verify(self, token: str) -> tuple[Caller, float]:
+        s = self.settings
+        try:
+            header = jwt.get_unverified_header(token)
+            issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"The token is not valid: {exc}.") from exc
+        algorithm = header.get("alg")
+        if algorithm not in ALGORITHMS:
+            raise Unauthorized(f"The token is not valid: algorithm '{algorithm}' is not accepted.")
+        if issuer == s.issuer:
+            key, audience, embedded = self.embedded_key, s.audience, True
+            if algorithm != "ES256":
+                raise Unauthorized("The token is not valid: the embedded issuer signs with ES256.")
+        elif self.jwks is not None and issuer == s.oidc_issuer:
+            try:
+                key_algorithm, key = await self.jwks.key_for(header.get("kid"))
+            except JwksError as exc:
+                raise ServiceUnavailable(str(exc), retry_after=10) from exc
+            except jwt.PyJWTError as exc:
+                raise Unauthorized(f"The token is not valid: {exc}.") from exc
+            if key_algorithm != algorithm:
+                raise Unauthorized("The token is not valid: the algorithm does not match the key.")
+            audience, embedded = s.oidc_audience, False
+        else:
+            raise Unauthorized("The token is not valid: it comes from an issuer this gateway does not trust.")
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                audience=audience,
+                issuer=issuer,
+                leeway=s.clock_leeway,
+                options={"require": ["exp", "iss", "aud"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"The token is not valid: {exc}.") from exc
+        if embedded:
+            caller = caller_from_claims(claims, subject="sub", role="role", region="region_code")
+        else:
+            caller = caller_from_claims(claims, subject=s.claim_subject, role=s.claim_role, region=s.claim_region)
+        return caller, float(claims["exp"])
+
+
+def claim(claims: dict[str, Any], path: str) -> Any:
+    """A claim by name; a dotted path reaches into objects (`realm_access.roles`)."""
+    if path in claims:
+        return claims[path]
+    value: Any = claims
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def caller_from_claims(claims: dict[str, Any], *, subject: str, role: str, region: str, auth: str = "jwt") -> Caller:
+    sub = claim(claims, subject)
+    if not sub:
+        raise Unauthorized(f"The token carries no '{subject}' claim.")
+    value = claim(claims, role)
+    # a provider may give a list of roles: the strongest known one counts
+    found = next((r for r in ROLES if r in value), None) if isinstance(value, list) else value
+    if found not in ROLES:
         raise Unauthorized("The token carries no known role.")
-    region_code = claims.get("region_code")
-    if role == "region" and not region_code:
-        raise Unauthorized("A region token must carry a region_code.")
-    return Caller(
-        subject=str(claims["sub"]), role=role, region_code=region_code if role == "region" else None, auth=auth
-    )
+    region_code = claim(claims, region)
+    if found == "region" and not region_code:
+        raise Unauthorized("A region token must carry a region code.")
+    return Caller(subject=str(sub), role=found, region_code=str(region_code) if found == "region" else None, auth=auth)

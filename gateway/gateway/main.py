@@ -1,34 +1,38 @@
 """The gateway's ASGI application.
 
-The hot path (`/api/v1/...` owned by a service) is a plain ASGI handler: it
-authenticates, then streams to the owning service. Everything the gateway
-answers itself (health, readiness, `/api/v1/me`, the docs) is a small FastAPI app.
+The hot path (`/api/v1/...` owned by a service) is a plain ASGI handler:
+authenticate, rate-limit, check the role's route class, then stream to the
+owning service. What the gateway answers itself (health, readiness, the merged
+OpenAPI document and its docs page, `/api/v1/me`, API keys) is a small FastAPI
+app behind it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
-import aiohttp
-import orjson
 import structlog
-from fastapi import FastAPI, Request
-from smartcity_kit.identity import Caller
+from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.logging import configure_logging, request_id_var
-from smartcity_kit.problems import AppError, install_problem_handlers, problem_response
-from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from smartcity_kit.problems import AppError, problem_response
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from . import policy
+from .apikeys.store import ApiKeyStore
 from .auth import Authenticator
+from .local import build_local_app
+from .openapi import MergedDocument
 from .proxy import Upstream, forward
+from .ratelimit import RateLimiter
 from .routing import owner_of
 from .settings import Settings
 
 access_log = structlog.get_logger("access")
+
+IDENTITY_TTL = 60
 
 
 class Gateway:
@@ -38,6 +42,11 @@ class Gateway:
         self.settings = settings
         self.upstreams: dict[str, Upstream] = {}
         self.auth = Authenticator(settings)
+        self.limiter = RateLimiter(settings.role_limits(), settings.redis_url)
+        self.api_keys: ApiKeyStore | None = None
+        self.engine = None
+        self.openapi: MergedDocument | None = None
+        self._identities: dict[Caller, tuple[str, float]] = {}
         self.local = build_local_app(self)
 
     async def startup(self) -> None:
@@ -48,10 +57,45 @@ class Gateway:
             )
             for name, url in s.upstreams().items()
         }
+        if s.database_url:
+            self.engine = create_engine(s.database_url, pool_size=s.db_pool_size, max_overflow=s.db_pool_size)
+            self.local.state.engine = self.engine
+            self.local.state.sessionmaker = make_sessionmaker(self.engine)
+            self.api_keys = ApiKeyStore(self.engine, s.database_url, s.api_key_cache_seconds)
+            self.api_keys.start()
+            self.auth.api_keys = self.api_keys
+            self.local.state.api_keys = self.api_keys
+        self.openapi = MergedDocument(
+            sessions={name: (u.session, u.base_url) for name, u in self.upstreams.items()},
+            gateway_document=self.local.openapi,
+            oidc_issuer=s.oidc_issuer,
+            refresh=s.openapi_refresh,
+        )
+        self.openapi.start()
 
     async def shutdown(self) -> None:
+        if self.openapi is not None:
+            await self.openapi.close()
+        if self.api_keys is not None:
+            await self.api_keys.close()
+        if self.engine is not None:
+            await self.engine.dispose()
+        await self.auth.close()
+        await self.limiter.close()
         for upstream in self.upstreams.values():
             await upstream.close()
+
+    def identity_for(self, caller: Caller) -> str:
+        """The signed identity for the services, re-signed when half its life is gone."""
+        now = time.monotonic()
+        hit = self._identities.get(caller)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        if len(self._identities) >= 10_000:
+            self._identities.clear()
+        token = sign_identity(caller, self.settings.internal_secret, ttl=IDENTITY_TTL)
+        self._identities[caller] = (token, now + IDENTITY_TTL / 2)
+        return token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -76,16 +120,22 @@ class Gateway:
 
         try:
             path = scope["path"]
-            service = owner_of(path)
-            if service is None and not path.startswith("/api/v1/"):
+            if not path.startswith("/api/v1/"):
                 await self.local(scope, receive, send_with_id)
                 return
             try:
-                caller = self.auth.authenticate(dict(scope["headers"]))
+                caller = await self.auth.authenticate(scope["headers"])
+                await self._admit(caller, scope["method"], path)
             except AppError as exc:
                 await exc.to_response()(scope, receive, send_with_id)
                 return
+            service = owner_of(path)
             if service is None:
+                if self.api_keys is None and path.startswith("/api/v1/api-keys"):
+                    await problem_response(503, "API keys need the gateway's database (GATEWAY_DATABASE_URL).")(
+                        scope, receive, send_with_id
+                    )
+                    return
                 scope.setdefault("state", {})["caller"] = caller
                 await self.local(scope, receive, send_with_id)
                 return
@@ -95,9 +145,9 @@ class Gateway:
                     503, f"The {service} service is not part of this deployment.", headers={"Retry-After": "60"}
                 )(scope, receive, send_with_id)
                 return
-            await forward(scope, receive, send_with_id, upstream, caller, self.settings.internal_secret, rid)
+            await forward(scope, receive, send_with_id, upstream, self.identity_for(caller), rid)
         finally:
-            if self.settings.access_log and scope["path"] not in ("/healthz",):
+            if self.settings.access_log and scope["path"] != "/healthz":
                 access_log.info(
                     "request",
                     method=scope["method"],
@@ -108,64 +158,43 @@ class Gateway:
                 )
             request_id_var.reset(token)
 
-
-def build_local_app(gateway: Gateway) -> FastAPI:
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await gateway.startup()
-        try:
-            yield
-        finally:
-            await gateway.shutdown()
-
-    app = FastAPI(
-        title="Smart City gateway", version="1.0.0", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
-    )
-    install_problem_handlers(app)
-
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz", include_in_schema=False)
-    async def readyz() -> Response:
-        states = dict(
-            zip(
-                gateway.upstreams,
-                await asyncio.gather(*(_service_state(u) for u in gateway.upstreams.values())),
-                strict=True,
+    async def _admit(self, caller: Caller, method: str, path: str) -> None:
+        """Rate limit, then the route class: a role that may never do this is refused here (403)."""
+        wait = await self.limiter.retry_after(caller.role, f"{caller.auth}:{caller.subject}")
+        if wait:
+            raise AppError(
+                "Too many requests from this caller; slow down.", status_code=429, headers={"Retry-After": str(wait)}
             )
-        )
-        body = {"status": "ready" if all(v == "ready" for v in states.values()) else "unavailable", "services": states}
-        if body["status"] == "ready":
-            return Response(orjson.dumps(body), media_type="application/json")
-        return problem_response(
-            503, "Not every service is ready.", headers={"Retry-After": "5"}, extra={"services": states}
-        )
-
-    @app.get("/api/v1/me", tags=["gateway"], summary="Who the gateway says you are")
-    async def me(request: Request) -> dict[str, str | None]:
-        caller: Caller = request.scope["state"]["caller"]
-        return {"subject": caller.subject, "role": caller.role, "region_code": caller.region_code, "auth": caller.auth}
-
-    @app.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
-    async def unknown(rest: str) -> Response:
-        return problem_response(404, f"No API resource at /api/v1/{rest}.")
-
-    return app
+        route = policy.route_class(method, path)
+        if caller.role not in route.roles:
+            raise AppError(
+                f"The role '{caller.role}' may not do this ({route.name}).",
+                status_code=403,
+                extra={"route_class": route.name},
+            )
 
 
-async def _service_state(upstream: Upstream) -> str:
-    try:
-        async with upstream.session.get(
-            upstream.base_url + "/readyz", timeout=aiohttp.ClientTimeout(total=3)
-        ) as response:
-            return "ready" if response.status == 200 else "not_ready"
-    except (TimeoutError, aiohttp.ClientError):
-        return "unavailable"
-
-
-def create_app(settings: Settings | None = None) -> Gateway:
+def create_app(settings: Settings | None = None) -> ASGIApp:
     settings = settings or Settings()
     configure_logging("gateway", settings.log_level)
-    return Gateway(settings)
+    gateway = Gateway(settings)
+    origins = settings.cors_origin_list()
+    if not origins:
+        return gateway
+    return CORSMiddleware(
+        gateway,
+        allow_origins=origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+        allow_headers=[
+            "authorization",
+            "x-api-key",
+            "content-type",
+            "if-match",
+            "if-none-match",
+            "idempotency-key",
+            "x-request-id",
+            "range",
+        ],
+        expose_headers=["etag", "x-request-id", "retry-after", "location", "content-disposition"],
+        max_age=600,
+    )

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import structlog
-from smartcity_kit.identity import IDENTITY_HEADER, Caller, sign_identity
+from smartcity_kit.identity import IDENTITY_HEADER
 from smartcity_kit.problems import problem_response
 from starlette.types import Receive, Scope, Send
 
@@ -62,7 +62,7 @@ async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
 
 
 async def forward(
-    scope: Scope, receive: Receive, send: Send, upstream: Upstream, caller: Caller, secret: str, request_id: str
+    scope: Scope, receive: Receive, send: Send, upstream: Upstream, identity: str, request_id: str
 ) -> None:
     headers: list[tuple[str, str]] = []
     content_length = None
@@ -71,7 +71,7 @@ async def forward(
             content_length = value
         if name not in STRIPPED_REQUEST and name != b"x-request-id":
             headers.append((name.decode("latin-1"), value.decode("latin-1")))
-    headers.append((IDENTITY_HEADER, sign_identity(caller, secret)))
+    headers.append((IDENTITY_HEADER, identity))
     headers.append(("x-request-id", request_id))
     client = scope.get("client")
     if client:

@@ -6,7 +6,11 @@ import os
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from smartcity_kit.identity import ROLES
 from smartcity_kit.settings import DEV_INTERNAL_SECRET
+
+# requests per second and burst, per caller, by role
+DEFAULT_RATE_LIMITS = "admin=50:100,operator=50:100,mentor=20:40,region=20:40,partner=10:20"
 
 
 class Settings(BaseSettings):
@@ -23,11 +27,39 @@ class Settings(BaseSettings):
     # seconds to open a connection to a service, and to wait for its answer (then 504)
     connect_timeout: float = 2.0
     upstream_timeout: float = 60.0
+    # seconds /readyz waits for each service before calling it unavailable
+    readiness_timeout: float = 3.0
     pool_size: int = 200
     # the embedded issuer: tokens signed by the gateway's own key (see `gateway-token`)
     signing_key_path: str = ".data/gateway-signing-key.pem"
     issuer: str = "smartcity-gateway"
     audience: str = "smartcity-api"
+    # an OpenID Connect provider: its issuer, the audience it puts in tokens for us, and its JWKS
+    # (default: <issuer>/.well-known/openid-configuration's jwks_uri)
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_jwks_url: str = ""
+    # seconds a fetched JWKS is trusted; an unknown `kid` refetches, at most once per `oidc_jwks_min_refresh`
+    oidc_jwks_ttl: float = 3600.0
+    oidc_jwks_min_refresh: float = 10.0
+    # which claims carry subject, role and region (the provider's names); dotted paths reach into objects
+    claim_subject: str = "sub"
+    claim_role: str = "role"
+    claim_region: str = "region_code"
+    # seconds of clock difference tolerated on exp / nbf / iat
+    clock_leeway: int = 30
+    # API keys live in the gateway's schema; without a database they are switched off
+    database_url: str = ""
+    db_pool_size: int = 5
+    # seconds a found API key is remembered by this replica (revocations also reach it at once via NOTIFY)
+    api_key_cache_seconds: float = 1.0
+    # rate limits per caller: role=rate_per_second:burst, comma separated; shared through Redis when set
+    rate_limits: str = DEFAULT_RATE_LIMITS
+    redis_url: str = ""
+    # origins allowed to call from a browser (comma separated, or *)
+    cors_origins: str = ""
+    # seconds between refreshes of the merged OpenAPI document (missing services are retried on each read)
+    openapi_refresh: float = 60.0
     internal_secret: str = ""
     log_level: str = "INFO"
     access_log: bool = True
@@ -38,6 +70,13 @@ class Settings(BaseSettings):
             self.internal_secret = os.environ.get("SMARTCITY_INTERNAL_SECRET", DEV_INTERNAL_SECRET)
         if self.environment != "development" and self.internal_secret == DEV_INTERNAL_SECRET:
             raise ValueError("SMARTCITY_INTERNAL_SECRET must be set outside development.")
+        if not self.database_url:
+            self.database_url = os.environ.get("DATABASE_URL", "")
+        if not self.redis_url:
+            self.redis_url = os.environ.get("REDIS_URL", "")
+        if self.oidc_issuer and not self.oidc_audience:
+            raise ValueError("GATEWAY_OIDC_AUDIENCE must be set with GATEWAY_OIDC_ISSUER.")
+        self.role_limits()  # refuse a malformed value at start-up
         return self
 
     def upstreams(self) -> dict[str, str]:
@@ -47,3 +86,20 @@ class Settings(BaseSettings):
             "documents": self.documents_url.rstrip("/"),
         }
         return {name: urls[name] for name in (s.strip() for s in self.services.split(",")) if name in urls}
+
+    def role_limits(self) -> dict[str, tuple[float, float]]:
+        """`admin=50:100,...` -> {"admin": (50.0, 100.0)}; a role left out is not limited."""
+        limits: dict[str, tuple[float, float]] = {}
+        for item in filter(None, (part.strip() for part in self.rate_limits.split(","))):
+            role, _, spec = item.partition("=")
+            rate, _, burst = spec.partition(":")
+            try:
+                limits[role.strip()] = (float(rate), float(burst or rate))
+            except ValueError:
+                raise ValueError(f"GATEWAY_RATE_LIMITS: '{item}' is not role=rate:burst.") from None
+            if role.strip() not in ROLES or limits[role.strip()][0] <= 0 or limits[role.strip()][1] < 1:
+                raise ValueError(f"GATEWAY_RATE_LIMITS: '{item}' needs a known role, a rate > 0 and a burst >= 1.")
+        return limits
+
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]

@@ -75,7 +75,8 @@ class Platform:
         return env
 
     def migrate(self) -> None:
-        for name in self.services:
+        # the gateway's own schema (API keys) too, before the gateway starts
+        for name in (*self.services, "gateway"):
             subprocess.run([str(BIN / f"{name}-migrate")], env=self.environ(), check=True)
 
     def start(self, name: str) -> subprocess.Popen:

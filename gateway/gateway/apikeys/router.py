@@ -1,0 +1,69 @@
+"""HTTP routes of API keys (answered by the gateway itself)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from fastapi import APIRouter, Request, Response
+from smartcity_kit.db import SessionDep
+from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
+from smartcity_kit.problems import problem_responses
+
+from . import service
+from .models import ApiKey
+from .schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
+
+router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"], dependencies=[require_roles("admin", "operator")])
+
+
+def key_out(row: ApiKey) -> dict:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "role": row.role,
+        "region_code": row.region_code,
+        "prefix": row.prefix,
+        "created_at": row.created_at,
+        "created_by": row.created_by,
+        "expires_at": row.expires_at,
+    }
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ApiKeyCreated,
+    summary="Make an API key (the key is shown in this answer only)",
+    responses=problem_responses(401, 403, 422),
+)
+async def create_api_key(body: ApiKeyIn, session: SessionDep, caller: CallerDep) -> ApiKeyCreated:
+    row, key = await service.create_key(session, body, caller)
+    return ApiKeyCreated(**key_out(row), key=key)
+
+
+@router.get("", response_model=Page[ApiKeyOut], summary="List API keys in force", responses=problem_responses(401, 403))
+async def list_api_keys(session: SessionDep, limit: LimitQuery = 50, cursor: CursorQuery = None) -> Page[ApiKeyOut]:
+    rows, next_cursor = await keyset_page(
+        session,
+        service.active_keys(),
+        keys=[ApiKey.created_at, ApiKey.id],
+        key_of=lambda r: [r.created_at.isoformat(), str(r.id)],
+        limit=limit,
+        cursor=cursor,
+        convert=[datetime.fromisoformat, uuid.UUID],
+    )
+    return Page[ApiKeyOut](items=[ApiKeyOut(**key_out(r)) for r in rows], next_cursor=next_cursor)
+
+
+@router.delete(
+    "/{key_id}",
+    status_code=204,
+    summary="Revoke an API key: it stops working at once",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def revoke_api_key(key_id: uuid.UUID, request: Request, session: SessionDep, caller: CallerDep) -> Response:
+    digest = await service.revoke_key(session, key_id, caller)
+    request.app.state.api_keys.forget(digest)
+    return Response(status_code=204)

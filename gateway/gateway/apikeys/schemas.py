@@ -1,0 +1,34 @@
+"""API models of API keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+from smartcity_kit.schemas import StrictModel
+
+KeyRole = Literal["admin", "operator", "mentor", "region", "partner"]
+
+
+class ApiKeyIn(StrictModel):
+    name: str = Field(min_length=1, max_length=200, examples=["Kemendagri regional data sync"])
+    role: KeyRole = Field(examples=["partner"])
+    region_code: str | None = Field(None, pattern=r"^\d{2}\.\d{2}$", description="Required for role region only.")
+    expires_at: AwareDatetime | None = Field(None, description="After this instant the key stops working.")
+
+
+class ApiKeyOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    role: KeyRole
+    region_code: str | None
+    prefix: str = Field(description="The key's first characters, to tell keys apart; not a secret.")
+    created_at: datetime
+    created_by: str
+    expires_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="The key itself: shown this once, stored only as a hash.")

@@ -1,0 +1,116 @@
+"""What the gateway answers itself: health, readiness, the merged document and its docs, `/me`, API keys."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+import aiohttp
+import orjson
+from fastapi import FastAPI
+from pydantic import BaseModel
+from smartcity_kit.app import add_problem_schema
+from smartcity_kit.db import database_ready, install_db_error_handlers
+from smartcity_kit.identity import CallerDep
+from smartcity_kit.problems import install_problem_handlers, problem_response, problem_responses
+from starlette.responses import Response
+
+from . import docs
+from .apikeys.router import router as api_keys_router
+
+if TYPE_CHECKING:
+    from .main import Gateway
+    from .proxy import Upstream
+
+
+class Me(BaseModel):
+    subject: str
+    role: str
+    region_code: str | None
+    auth: str
+
+
+def build_local_app(gateway: Gateway) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await gateway.startup()
+        try:
+            yield
+        finally:
+            await gateway.shutdown()
+
+    app = FastAPI(
+        title="Smart City gateway",
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    install_problem_handlers(app)
+    install_db_error_handlers(app)
+    add_problem_schema(app)
+    app.include_router(docs.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> Response:
+        timeout = gateway.settings.readiness_timeout
+        names = list(gateway.upstreams)
+        checks = [_service_state(u, timeout) for u in gateway.upstreams.values()]
+        if gateway.engine is not None:
+            names.append("gateway_database")
+            checks.append(_database_state(gateway.engine, timeout))
+        states = dict(zip(names, await asyncio.gather(*checks), strict=True))
+        if all(v == "ready" for v in states.values()):
+            return Response(orjson.dumps({"status": "ready", "services": states}), media_type="application/json")
+        return problem_response(
+            503, "Not every service is ready.", headers={"Retry-After": "5"}, extra={"services": states}
+        )
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi() -> Response:
+        assert gateway.openapi is not None
+        return Response(await gateway.openapi.body(), media_type="application/json")
+
+    @app.get(
+        "/api/v1/me",
+        tags=["gateway"],
+        summary="Who the gateway says you are",
+        response_model=Me,
+        responses=problem_responses(401),
+    )
+    async def me(caller: CallerDep) -> Me:
+        return Me(subject=caller.subject, role=caller.role, region_code=caller.region_code, auth=caller.auth)
+
+    app.include_router(api_keys_router)
+
+    @app.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def unknown(rest: str) -> Response:
+        return problem_response(404, f"No API resource at /api/v1/{rest}.")
+
+    return app
+
+
+async def _service_state(upstream: Upstream, timeout: float) -> str:
+    try:
+        async with upstream.session.get(
+            upstream.base_url + "/readyz", timeout=aiohttp.ClientTimeout(total=timeout)
+        ) as response:
+            return "ready" if response.status == 200 else "not_ready"
+    except TimeoutError:
+        return "timeout"
+    except aiohttp.ClientError:
+        return "unavailable"
+
+
+async def _database_state(engine, timeout: float) -> str:
+    try:
+        return "ready" if await asyncio.wait_for(database_ready(engine), timeout) else "unavailable"
+    except TimeoutError:
+        return "timeout"

@@ -1,0 +1,3 @@
+"""Every table of the gateway, imported once so that Alembic and the app see them all."""
+
+from .apikeys.models import ApiKey  # noqa: F401

@@ -1,0 +1,114 @@
+"""What a role may never do: the contract's "who" column as a table of route classes.
+
+The gateway refuses (403) a role outside a route's class before any service
+sees the request. Scope (own region, assigned mentor, 404 for another region's
+object) stays with the services. Wherever the contract names `operator`, an
+`admin` may act too. A route the contract does not name is open to every role
+for reading and to every role but `partner` (read-only everywhere) for writing;
+the owning service decides the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from smartcity_kit.identity import ROLES
+
+ANY = frozenset(ROLES)
+STAFF = frozenset({"admin", "operator"})
+STAFF_REGION = STAFF | {"region"}
+STAFF_MENTOR = STAFF | {"mentor"}
+FEED_READERS = STAFF | {"partner"}
+WRITERS = ANY - {"partner"}
+
+# (route class, method, path template, roles allowed)
+ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
+    # gateway
+    ("me", "GET", "/api/v1/me", ANY),
+    ("api_keys.manage", "POST", "/api/v1/api-keys", STAFF),
+    ("api_keys.manage", "GET", "/api/v1/api-keys", STAFF),
+    ("api_keys.manage", "DELETE", "/api/v1/api-keys/{id}", STAFF),
+    # participants
+    ("regions.import", "POST", "/api/v1/regions/import", STAFF),
+    ("read.public", "GET", "/api/v1/regions", ANY),
+    ("read.public", "GET", "/api/v1/regions/{code}", ANY),
+    ("programme.manage", "POST", "/api/v1/phases", STAFF),
+    ("read.public", "GET", "/api/v1/phases", ANY),
+    ("read.public", "GET", "/api/v1/phases/{code}", ANY),
+    ("region.apply", "POST", "/api/v1/participants", STAFF_REGION),
+    ("read.scoped", "GET", "/api/v1/participants", ANY),
+    ("read.scoped", "GET", "/api/v1/participants/{id}", ANY),
+    ("region.write", "PATCH", "/api/v1/participants/{id}", STAFF_REGION),
+    ("programme.manage", "PUT", "/api/v1/participants/{id}/assessment", STAFF),
+    ("programme.manage", "POST", "/api/v1/phases/{code}/selection", STAFF),
+    ("programme.manage", "POST", "/api/v1/participants/{id}/reject", STAFF),
+    ("region.write", "POST", "/api/v1/participants/{id}/withdraw", STAFF_REGION),
+    ("programme.manage", "POST", "/api/v1/phases/{code}/mou-signings", STAFF),
+    ("read.scoped", "GET", "/api/v1/participants/{id}/history", ANY),
+    # mentoring
+    ("read.public", "GET", "/api/v1/curriculum", ANY),
+    ("programme.manage", "POST", "/api/v1/mentors", STAFF),
+    ("read.public", "GET", "/api/v1/mentors", ANY),
+    ("read.public", "GET", "/api/v1/mentors/{id}", ANY),
+    ("read.scoped", "GET", "/api/v1/tracks", ANY),
+    ("read.scoped", "GET", "/api/v1/tracks/{id}", ANY),
+    ("programme.manage", "POST", "/api/v1/tracks/{id}/mentors", STAFF),
+    ("programme.manage", "POST", "/api/v1/sessions", STAFF),
+    ("read.scoped", "GET", "/api/v1/sessions", ANY),
+    ("read.scoped", "GET", "/api/v1/sessions/{id}", ANY),
+    ("mentoring.attendance", "PUT", "/api/v1/sessions/{id}/attendance", STAFF_MENTOR),
+    ("region.write", "POST", "/api/v1/tracks/{id}/deliverables", STAFF_REGION),
+    ("read.scoped", "GET", "/api/v1/tracks/{id}/deliverables", ANY),
+    ("mentoring.review", "POST", "/api/v1/deliverables/{id}/review", STAFF_MENTOR),
+    ("read.scoped", "GET", "/api/v1/deliverables/{id}", ANY),
+    ("programme.manage", "POST", "/api/v1/tracks/{id}/advance", STAFF),
+    ("region.write", "PUT", "/api/v1/tracks/{id}/masterplan", STAFF_REGION),
+    ("read.scoped", "GET", "/api/v1/tracks/{id}/masterplan", ANY),
+    ("programme.manage", "POST", "/api/v1/tracks/{id}/masterplan/approve", STAFF),
+    # documents
+    ("region.write", "POST", "/api/v1/documents", STAFF_REGION),
+    ("region.write", "POST", "/api/v1/documents/{id}/versions", STAFF_REGION),
+    ("read.scoped", "GET", "/api/v1/documents", ANY),
+    ("read.scoped", "GET", "/api/v1/documents/{id}", ANY),
+    ("read.scoped", "GET", "/api/v1/documents/{id}/content", ANY),
+    ("read.scoped", "GET", "/api/v1/documents/{id}/versions/{n}/content", ANY),
+    ("programme.manage", "DELETE", "/api/v1/documents/{id}", STAFF),
+    # events
+    ("events.read", "GET", "/api/v1/events/{service}", FEED_READERS),
+]
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True, slots=True)
+class RouteClass:
+    name: str
+    roles: frozenset[str]
+
+
+UNNAMED_READ = RouteClass("unnamed.read", ANY)
+UNNAMED_WRITE = RouteClass("unnamed.write", WRITERS)
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    literal_parts = re.split(r"\{[^}]+\}", template)
+    return re.compile("^" + "[^/]+".join(re.escape(part) for part in literal_parts) + "/?$")
+
+
+_TABLE: dict[str, list[tuple[re.Pattern[str], RouteClass]]] = {}
+for _name, _method, _template, _roles in ROUTE_CLASSES:
+    _TABLE.setdefault(_method, []).append((template_pattern(_template), RouteClass(_name, _roles)))
+    if _method == "GET":
+        _TABLE.setdefault("HEAD", []).append((template_pattern(_template), RouteClass(_name, _roles)))
+
+
+def route_class(method: str, path: str) -> RouteClass:
+    for pattern, cls in _TABLE.get(method, ()):
+        if pattern.match(path):
+            return cls
+    return UNNAMED_READ if method in READ_METHODS else UNNAMED_WRITE
+
+
+def allowed(role: str, method: str, path: str) -> bool:
+    return role in route_class(method, path).roles

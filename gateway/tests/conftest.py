@@ -1,0 +1,168 @@
+"""Gateway tests: the gateway in-process, in front of real HTTP servers started here.
+
+`upstream` is a small HTTP server standing in for the services (mentoring and
+documents are not part of this package): it answers every path with 200 and
+records what reached it, so a test can tell whether the gateway let a request
+through and with which identity. The gateway's own schema is migrated once in
+a real PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from aiohttp import web
+from gateway.main import Gateway
+from gateway.migrate import MIGRATIONS
+from gateway.settings import Settings
+from gateway.token_cli import issue_token
+from smartcity_kit.migrations import upgrade
+
+SECRET = "gateway-test-internal-secret-of-32-chars"
+GENEROUS_LIMITS = "admin=1000:1000,operator=1000:1000,mentor=1000:1000,region=1000:1000,partner=1000:1000"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Upstream:
+    """A stand-in service over real HTTP that records each request it gets."""
+
+    url: str
+    seen: list[web.Request] = field(default_factory=list)
+    document: dict[str, Any] = field(default_factory=lambda: {"openapi": "3.1.0", "paths": {}})
+    delay: float = 0.0
+
+    def headers_of_last(self) -> dict[str, str]:
+        return {k.lower(): v for k, v in self.seen[-1].headers.items()}
+
+
+async def serve(app: web.Application, port: int | None = None) -> tuple[web.AppRunner, int]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    port = port or free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, port
+
+
+async def start_upstream() -> tuple[Upstream, web.AppRunner]:
+    state = Upstream(url="")
+
+    async def any_path(request: web.Request) -> web.Response:
+        if request.path == "/openapi.json":
+            return web.Response(body=orjson.dumps(state.document), content_type="application/json")
+        if request.path == "/readyz":
+            return web.json_response({"status": "ready"})
+        await request.read()
+        state.seen.append(request)
+        if state.delay:
+            await asyncio.sleep(state.delay)
+        return web.json_response({"path": request.path}, headers={"Set-Cookie": "leak=1", "X-From": "upstream"})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", any_path)
+    runner, port = await serve(app)
+    state.url = f"http://127.0.0.1:{port}"
+    return state, runner
+
+
+@pytest.fixture(scope="session")
+async def upstream() -> AsyncIterator[Upstream]:
+    state, runner = await start_upstream()
+    yield state
+    await runner.cleanup()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_upstream(upstream: Upstream) -> None:
+    upstream.seen.clear()
+    upstream.delay = 0.0
+
+
+@pytest.fixture(scope="session")
+def internal_secret() -> str:
+    return SECRET
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url: str) -> str:
+    upgrade(MIGRATIONS, database_url)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def signing_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("keys") / "gateway-signing-key.pem"
+
+
+@pytest.fixture
+def make_settings(migrated_database: str, upstream: Upstream, signing_key: Path) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "participants_url": upstream.url,
+            "mentoring_url": upstream.url,
+            "documents_url": upstream.url,
+            "signing_key_path": str(signing_key),
+            "internal_secret": SECRET,
+            "database_url": migrated_database,
+            "rate_limits": GENEROUS_LIMITS,
+            "redis_url": "",
+            "access_log": False,
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
+
+
+@pytest.fixture
+async def start_gateway() -> AsyncIterator[Callable[..., Awaitable[httpx.AsyncClient]]]:
+    """Starts gateways (their lifespan's start-up, no server) and gives an httpx client on each."""
+    started: list[tuple[Gateway, httpx.AsyncClient]] = []
+
+    async def start(settings: Settings) -> httpx.AsyncClient:
+        gateway = Gateway(settings)
+        await gateway.startup()
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway), base_url="http://gateway")
+        started.append((gateway, client))
+        return client
+
+    yield start
+    for gateway, client in started:
+        await client.aclose()
+        await gateway.shutdown()
+
+
+@pytest.fixture
+async def client(make_settings, start_gateway) -> httpx.AsyncClient:
+    return await start_gateway(make_settings())
+
+
+@pytest.fixture
+def token(signing_key: Path) -> Callable[..., str]:
+    settings = Settings(signing_key_path=str(signing_key), internal_secret=SECRET)
+
+    def make(role: str, region_code: str | None = None, subject: str | None = None, ttl: int = 600) -> str:
+        return issue_token(settings, subject or f"{role}@test", role, region_code, ttl)
+
+    return make
+
+
+@pytest.fixture
+def bearer(token) -> Callable[..., dict[str, str]]:
+    def make(role: str, region_code: str | None = None, subject: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token(role, region_code, subject)}"}
+
+    return make

@@ -1,0 +1,149 @@
+"""Every role against every route of the contract: refused at the gateway (403) or passed on.
+
+The expected table is the contract's "who" column copied as words, kept apart
+from the gateway's own table so that a slip in either shows here. "operator"
+also admits `admin`; "any" and "scoped" admit every role (scope is the
+service's business).
+"""
+
+from __future__ import annotations
+
+import jwt
+import pytest
+from gateway.policy import ROUTE_CLASSES, template_pattern
+from smartcity_kit.identity import AUDIENCE
+
+ROLES = ("admin", "operator", "mentor", "region", "partner")
+REGION = {"region": "32.73"}
+
+# (method, a concrete path, the contract's "who")
+CONTRACT = [
+    ("POST", "/api/v1/regions/import", "admin, operator"),
+    ("GET", "/api/v1/regions", "any"),
+    ("GET", "/api/v1/regions/32.73", "any"),
+    ("POST", "/api/v1/phases", "operator"),
+    ("GET", "/api/v1/phases", "any"),
+    ("GET", "/api/v1/phases/2018-II", "any"),
+    ("POST", "/api/v1/participants", "operator, region"),
+    ("GET", "/api/v1/participants", "scoped"),
+    ("GET", "/api/v1/participants/7d9c1f4e-0000-4000-8000-000000000001", "scoped"),
+    ("PATCH", "/api/v1/participants/7d9c1f4e-0000-4000-8000-000000000001", "operator, region"),
+    ("PUT", "/api/v1/participants/7d9c1f4e-0000-4000-8000-000000000001/assessment", "operator"),
+    ("POST", "/api/v1/phases/2018-II/selection", "operator"),
+    ("POST", "/api/v1/participants/7d9c1f4e-0000-4000-8000-000000000001/reject", "operator"),
+    ("POST", "/api/v1/participants/7d9c1f4e-0000-4000-8000-000000000001/withdraw", "operator, region"),
+    ("POST", "/api/v1/phases/2018-II/mou-signings", "operator"),
+    ("GET", "/api/v1/participants/7d9c1f4e-0000-4000-8000-000000000001/history", "scoped"),
+    ("GET", "/api/v1/curriculum", "any"),
+    ("POST", "/api/v1/mentors", "operator"),
+    ("GET", "/api/v1/mentors", "any"),
+    ("GET", "/api/v1/tracks", "scoped"),
+    ("GET", "/api/v1/tracks/5a0c-track", "scoped"),
+    ("POST", "/api/v1/tracks/5a0c-track/mentors", "operator"),
+    ("POST", "/api/v1/sessions", "operator"),
+    ("GET", "/api/v1/sessions", "scoped"),
+    ("PUT", "/api/v1/sessions/9e1-session/attendance", "operator, mentor"),
+    ("POST", "/api/v1/tracks/5a0c-track/deliverables", "region, operator"),
+    ("POST", "/api/v1/deliverables/77-deliverable/review", "mentor, operator"),
+    ("POST", "/api/v1/tracks/5a0c-track/advance", "operator"),
+    ("PUT", "/api/v1/tracks/5a0c-track/masterplan", "region, operator"),
+    ("GET", "/api/v1/tracks/5a0c-track/masterplan", "scoped"),
+    ("POST", "/api/v1/tracks/5a0c-track/masterplan/approve", "operator"),
+    ("POST", "/api/v1/documents", "operator, region"),
+    ("POST", "/api/v1/documents/d0c-1/versions", "operator, region"),
+    ("GET", "/api/v1/documents", "scoped"),
+    ("GET", "/api/v1/documents/d0c-1", "scoped"),
+    ("GET", "/api/v1/documents/d0c-1/content", "scoped"),
+    ("GET", "/api/v1/documents/d0c-1/versions/2/content", "scoped"),
+    ("DELETE", "/api/v1/documents/d0c-1", "operator"),
+    ("GET", "/api/v1/events/participants", "operator, partner"),
+    ("GET", "/api/v1/events/mentoring", "operator, partner"),
+    ("GET", "/api/v1/events/documents", "operator, partner"),
+    # single-resource reads the contract implies (a list's item by id)
+    ("GET", "/api/v1/mentors/m-1", "any"),
+    ("GET", "/api/v1/sessions/9e1-session", "scoped"),
+    ("GET", "/api/v1/tracks/5a0c-track/deliverables", "scoped"),
+    ("GET", "/api/v1/deliverables/77-deliverable", "scoped"),
+]
+
+# the gateway's own routes: answered by the gateway, so "passed on" means "not 403"
+GATEWAY_OWN = [
+    ("GET", "/api/v1/me", "any"),
+    ("POST", "/api/v1/api-keys", "admin, operator"),
+    ("GET", "/api/v1/api-keys", "admin, operator"),
+    ("DELETE", "/api/v1/api-keys/7d9c1f4e-0000-4000-8000-000000000001", "admin, operator"),
+]
+
+
+def roles_of(who: str) -> set[str]:
+    roles: set[str] = set()
+    for word in (w.strip() for w in who.split(",")):
+        if word in ("any", "scoped"):
+            roles.update(ROLES)
+        elif word == "operator":
+            roles.update({"admin", "operator"})
+        else:
+            roles.add(word)
+    return roles
+
+
+def test_every_entry_of_the_gateways_table_has_a_case_here():
+    cases = CONTRACT + GATEWAY_OWN
+    for _, method, template, _ in ROUTE_CLASSES:
+        pattern = template_pattern(template)
+        if not any(m == method and pattern.match(p) for m, p, _ in cases):
+            pytest.fail(f"no case for {method} {template}")
+
+
+async def test_each_role_against_each_service_route(client, bearer, upstream, internal_secret):
+    outcomes = {}
+    for (method, path, who), role in ((case, role) for case in CONTRACT for role in ROLES):
+        upstream.seen.clear()
+        headers = bearer(role, REGION.get(role), subject=f"{role}@matrix")
+        response = await client.request(method, path, headers=headers, json={} if method != "GET" else None)
+        if role in roles_of(who):
+            assert response.status_code == 200, (method, path, role, response.text)
+            assert [(r.method, r.path) for r in upstream.seen] == [(method, path)]
+            identity = jwt.decode(
+                upstream.headers_of_last()["x-smartcity-identity"], internal_secret, algorithms=["HS256"], audience=AUDIENCE
+            )
+            assert (identity["sub"], identity["role"]) == (f"{role}@matrix", role)
+            outcomes[(method, path, role)] = "passed"
+        else:
+            assert response.status_code == 403, (method, path, role, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            assert upstream.seen == [], (method, path, role)
+            outcomes[(method, path, role)] = "refused"
+    assert len(outcomes) == len(CONTRACT) * len(ROLES)
+    # spot figures that follow from the contract: partner is read-only, events are for operators and partners
+    assert sum(1 for (m, _, r), o in outcomes.items() if r == "partner" and m != "GET" and o == "passed") == 0
+    assert [r for (m, p, r), o in outcomes.items() if p == "/api/v1/events/mentoring" and o == "passed"] == [
+        "admin",
+        "operator",
+        "partner",
+    ]
+
+
+async def test_each_role_against_the_gateways_own_routes(client, bearer):
+    for (method, path, who), role in ((case, role) for case in GATEWAY_OWN for role in ROLES):
+        headers = bearer(role, REGION.get(role))
+        response = await client.request(method, path, headers=headers, json={} if method == "POST" else None)
+        if role in roles_of(who):
+            assert response.status_code != 403, (method, path, role, response.text)
+            assert response.status_code in (200, 404, 422), (method, path, role, response.text)
+        else:
+            assert response.status_code == 403, (method, path, role, response.text)
+
+
+async def test_a_route_the_contract_does_not_name_is_read_by_all_and_written_by_all_but_partners(client, bearer):
+    assert (await client.get("/api/v1/tracks/x/unlisted", headers=bearer("partner"))).status_code == 200
+    assert (await client.post("/api/v1/tracks/x/unlisted", headers=bearer("mentor"))).status_code == 200
+    response = await client.post("/api/v1/tracks/x/unlisted", headers=bearer("partner"))
+    assert response.status_code == 403
+    assert response.json()["route_class"] == "unnamed.write"
+
+
+async def test_a_trailing_slash_does_not_slip_past_the_table(client, bearer, upstream):
+    response = await client.post("/api/v1/phases/", headers=bearer("mentor"), json={})
+    assert response.status_code == 403
+    assert upstream.seen == []
