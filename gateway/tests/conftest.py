@@ -79,6 +79,17 @@ async def start_upstream() -> tuple[Upstream, web.AppRunner]:
 
 
 @pytest.fixture(scope="session")
+def serve_app() -> Callable[..., Awaitable[tuple[web.AppRunner, int]]]:
+    """Serves an aiohttp app on a free port: `runner, port = await serve_app(app)`."""
+    return serve
+
+
+@pytest.fixture(scope="session")
+def unused_port() -> Callable[[], int]:
+    return free_port
+
+
+@pytest.fixture(scope="session")
 async def upstream() -> AsyncIterator[Upstream]:
     state, runner = await start_upstream()
     yield state

@@ -105,7 +105,10 @@ async def test_each_role_against_each_service_route(client, bearer, upstream, in
             assert response.status_code == 200, (method, path, role, response.text)
             assert [(r.method, r.path) for r in upstream.seen] == [(method, path)]
             identity = jwt.decode(
-                upstream.headers_of_last()["x-smartcity-identity"], internal_secret, algorithms=["HS256"], audience=AUDIENCE
+                upstream.headers_of_last()["x-smartcity-identity"],
+                internal_secret,
+                algorithms=["HS256"],
+                audience=AUDIENCE,
             )
             assert (identity["sub"], identity["role"]) == (f"{role}@matrix", role)
             outcomes[(method, path, role)] = "passed"
