@@ -62,7 +62,7 @@ class Gateway:
             self.local.state.engine = self.engine
             self.local.state.sessionmaker = make_sessionmaker(self.engine)
             self.api_keys = ApiKeyStore(self.engine, s.database_url, s.api_key_cache_seconds)
-            self.api_keys.start()
+            await self.api_keys.start()
             self.auth.api_keys = self.api_keys
             self.local.state.api_keys = self.api_keys
         self.openapi = MergedDocument(

@@ -10,6 +10,7 @@ remembered and every use asks the database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import secrets
 import time
@@ -52,10 +53,19 @@ class ApiKeyStore:
         self._listening = False
         self._listener: asyncio.Task | None = None
         self._stopping = asyncio.Event()
+        self._connected = asyncio.Event()
 
-    def start(self) -> None:
-        if self.cache_seconds > 0:
-            self._listener = asyncio.create_task(self._listen(), name="api-key-revocations")
+    async def start(self, wait: float = 5.0) -> None:
+        """Starts listening for revocations; waits a little for the channel so the cache works from the start."""
+        if self.cache_seconds <= 0:
+            return
+        self._listener = asyncio.create_task(self._listen(), name="api-key-revocations")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._connected.wait(), wait)
+
+    @property
+    def listening(self) -> bool:
+        return self._listening
 
     async def close(self) -> None:
         self._stopping.set()
@@ -110,6 +120,7 @@ class ApiKeyStore:
                 conn = await asyncpg.connect(self.database_url, timeout=5)
                 await conn.add_listener(CHANNEL, self._on_revoked)
                 self._listening = True
+                self._connected.set()
                 delay = 0.5
                 while True:  # a silent network loss shows at the next ping
                     await asyncio.sleep(5)
