@@ -42,6 +42,7 @@ return {allowed, tostring(wait)}
 """
 
 _MAX_BUCKETS = 100_000
+REDIS_RETRY_AFTER = 5.0
 
 
 class MemoryBuckets:
@@ -68,6 +69,7 @@ class RateLimiter:
         self.memory = MemoryBuckets()
         self.redis = None
         self._script = None
+        self._redis_down_until = 0.0
         if redis_url:
             from redis.asyncio import Redis
 
@@ -85,12 +87,13 @@ class RateLimiter:
             return 0
         rate, burst = limit
         wait = None
-        if self._script is not None:
+        if self._script is not None and time.monotonic() >= self._redis_down_until:
             try:
                 allowed, wait_text = await self._script(keys=[f"gateway:rl:{caller_key}"], args=[rate, burst])
                 wait = 0.0 if int(allowed) else float(wait_text)
-            except Exception as exc:  # any Redis failure: count locally instead
+            except Exception as exc:  # any Redis failure: count locally, and give Redis a few seconds
                 log.warning("redis rate limit unavailable; counting locally", error=repr(exc))
+                self._redis_down_until = time.monotonic() + REDIS_RETRY_AFTER
         if wait is None:
             wait = self.memory.take(caller_key, rate, burst)
         return 0 if wait <= 0 else max(1, math.ceil(wait))

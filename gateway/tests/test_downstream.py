@@ -1,0 +1,92 @@
+"""What the client sees when a service is down or slow, readiness, and CORS."""
+
+from __future__ import annotations
+
+
+async def test_a_service_that_does_not_answer_is_503_with_retry_after(
+    start_gateway, make_settings, bearer, unused_port
+):
+    client = await start_gateway(make_settings(participants_url=f"http://127.0.0.1:{unused_port()}"))
+    response = await client.get("/api/v1/regions", headers=bearer("partner"))
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["detail"] == "The participants service is not available; retry shortly."
+
+
+async def test_a_slow_service_is_504_after_the_configured_timeout(start_gateway, make_settings, bearer, upstream):
+    client = await start_gateway(make_settings(upstream_timeout=0.2))
+    upstream.delay = 1.0
+    response = await client.get("/api/v1/regions", headers=bearer("partner"))
+    assert response.status_code == 504
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["title"] == "Gateway Timeout"
+
+
+async def test_a_service_outside_the_deployment_is_503(start_gateway, make_settings, bearer):
+    client = await start_gateway(make_settings(services="participants"))
+    response = await client.get("/api/v1/curriculum", headers=bearer("partner"))
+    assert response.status_code == 503
+    assert response.json()["detail"] == "The mentoring service is not part of this deployment."
+
+
+async def test_readiness_names_each_service_and_the_gateway_database(start_gateway, make_settings, unused_port):
+    ready = await start_gateway(make_settings())
+    response = await ready.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ready",
+        "services": {"participants": "ready", "mentoring": "ready", "documents": "ready", "gateway_database": "ready"},
+    }
+    half = await start_gateway(make_settings(documents_url=f"http://127.0.0.1:{unused_port()}"))
+    response = await half.get("/readyz")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["services"]["documents"] == "unavailable"
+    assert response.json()["services"]["participants"] == "ready"
+
+
+async def test_an_unknown_api_path_is_404_after_authentication(client, bearer):
+    assert (await client.get("/api/v1/nothing-here")).status_code == 401
+    response = await client.get("/api/v1/nothing-here", headers=bearer("operator"))
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_request_id_is_kept_or_made_and_passed_on(client, bearer, upstream):
+    response = await client.get("/api/v1/regions", headers={**bearer("partner"), "X-Request-ID": "trace-42"})
+    assert response.headers["x-request-id"] == "trace-42"
+    assert upstream.headers_of_last()["x-request-id"] == "trace-42"
+    response = await client.get("/api/v1/regions", headers=bearer("partner"))
+    assert len(response.headers["x-request-id"]) == 32
+    assert upstream.headers_of_last()["x-request-id"] == response.headers["x-request-id"]
+
+
+async def test_cors_allows_only_the_configured_origins(make_settings, bearer):
+    import httpx
+    from gateway.main import create_app
+
+    app = create_app(make_settings(cors_origins="https://portal.smartcity.go.id"))
+    gateway = app.app  # the Gateway inside the CORS layer
+    await gateway.startup()
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
+            preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"}
+            ok = await client.options(
+                "/api/v1/participants", headers={"Origin": "https://portal.smartcity.go.id", **preflight}
+            )
+            assert ok.status_code == 200
+            assert ok.headers["access-control-allow-origin"] == "https://portal.smartcity.go.id"
+            refused = await client.options(
+                "/api/v1/participants", headers={"Origin": "https://evil.example", **preflight}
+            )
+            assert refused.status_code == 400
+            assert "access-control-allow-origin" not in refused.headers
+            response = await client.get(
+                "/api/v1/me", headers={"Origin": "https://portal.smartcity.go.id", **bearer("mentor")}
+            )
+            assert response.status_code == 200
+            assert response.headers["access-control-allow-origin"] == "https://portal.smartcity.go.id"
+            assert "x-request-id" in response.headers["access-control-expose-headers"]
+    finally:
+        await gateway.shutdown()
