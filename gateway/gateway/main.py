@@ -70,6 +70,7 @@ class Gateway:
             gateway_document=self.local.openapi,
             oidc_issuer=s.oidc_issuer,
             refresh=s.openapi_refresh,
+            retry_missing_after=s.openapi_retry_missing,
         )
         self.openapi.start()
 

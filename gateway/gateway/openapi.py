@@ -110,7 +110,7 @@ def merge(
                 events.append((name, item))
                 continue
             if name != "gateway" and owner(path) != name:
-                log.warning("path not owned by the service left out", service=name, path=path)
+                log.warning("path not owned by the service left out", upstream=name, path=path)
                 continue
             if path in paths:
                 continue
@@ -217,7 +217,7 @@ class MergedDocument:
                 document = orjson.loads(await response.read())
                 return document if isinstance(document, dict) and "paths" in document else None
         except (TimeoutError, aiohttp.ClientError, orjson.JSONDecodeError) as exc:
-            log.info("service document not available", service=name, error=repr(exc))
+            log.info("service document not available", upstream=name, error=repr(exc))
             return None
 
     def _rebuild(self) -> None:

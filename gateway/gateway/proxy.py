@@ -124,7 +124,7 @@ async def forward(
         await send({"type": "http.response.body", "body": b""})
     except (TimeoutError, aiohttp.ClientError) as exc:
         # the response had started: all we can do is cut it short
-        log.warning("upstream broke mid-response", service=upstream.name, error=repr(exc))
+        log.warning("upstream broke mid-response", upstream=upstream.name, error=repr(exc))
     finally:
         response.release()
 

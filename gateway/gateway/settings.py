@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     # seconds between refreshes of the merged OpenAPI document (missing services are retried on each read)
     openapi_refresh: float = 60.0
+    openapi_retry_missing: float = 1.0
     internal_secret: str = ""
     log_level: str = "INFO"
     access_log: bool = True

@@ -1,0 +1,213 @@
+"""The merged OpenAPI document: every path and schema once, no clashes, valid 3.1, tolerant of a missing service.
+
+Participants' document is the real service's; mentoring's and documents' are
+built here from small FastAPI apps with the shared kit's pieces (those services
+are written elsewhere), made to clash on purpose: the same schema names, the
+events feed at the same path, and one path mentoring does not own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+from aiohttp import web
+from fastapi import APIRouter, FastAPI
+from openapi_spec_validator import validate
+from participants.main import create_app as participants_app
+from participants.settings import Settings as ParticipantsSettings
+from pydantic import BaseModel
+from smartcity_kit.app import add_problem_schema
+from smartcity_kit.db import make_metadata
+from smartcity_kit.outbox import events_router, outbox_table
+from smartcity_kit.pagination import Page
+from smartcity_kit.problems import problem_responses
+
+
+class RegionOut(BaseModel):  # mentoring's idea of a region: clashes by name with participants' RegionOut
+    code: str
+    mentor_count: int
+
+
+class Track(BaseModel):
+    id: str
+    region: RegionOut
+
+
+class Document(BaseModel):
+    id: str
+    title: str
+
+
+def _service_document(service: str) -> dict[str, Any]:
+    app = FastAPI(title=service)
+    add_problem_schema(app)
+    router = APIRouter()
+    if service == "mentoring":
+
+        @router.get("/api/v1/tracks", response_model=Page[Track], responses=problem_responses(401))
+        async def list_tracks() -> None: ...
+
+        @router.post("/api/v1/tracks/{track_id}/advance", response_model=Track, responses=problem_responses(409))
+        async def advance(track_id: str) -> None: ...
+
+        @router.get("/api/v1/regions/{code}/mentors", response_model=list[RegionOut])  # not mentoring's path
+        async def rogue(code: str) -> None: ...
+
+    else:
+
+        @router.get("/api/v1/documents", response_model=Page[Document], responses=problem_responses(401))
+        async def list_documents() -> None: ...
+
+        @router.get("/api/v1/documents/{document_id}", response_model=Document, responses=problem_responses(404))
+        async def get_document(document_id: str) -> None: ...
+
+    app.include_router(router)
+    app.include_router(events_router(service, outbox_table(make_metadata(service))))
+    return app.openapi()
+
+
+@pytest.fixture(scope="module")
+def documents() -> dict[str, dict[str, Any]]:
+    participants = participants_app(ParticipantsSettings(database_url="postgresql://unused/none"))
+    return {
+        "participants": participants.openapi(),
+        "mentoring": _service_document("mentoring"),
+        "documents": _service_document("documents"),
+    }
+
+
+@pytest.fixture
+async def services(documents, serve_app):
+    """Each service's document served over HTTP on its own port; `stop(name)` / `start(name)` to take one away."""
+    runners: dict[str, web.AppRunner] = {}
+    ports: dict[str, int] = {}
+
+    async def start(name: str) -> None:
+        async def openapi(_: web.Request) -> web.Response:
+            return web.Response(body=orjson.dumps(documents[name]), content_type="application/json")
+
+        app = web.Application()
+        app.router.add_get("/openapi.json", openapi)
+        runners[name], ports[name] = await serve_app(app, ports.get(name))
+
+    async def stop(name: str) -> None:
+        await runners.pop(name).cleanup()
+
+    for name in documents:
+        await start(name)
+
+    class Services:
+        urls = {f"{name}_url": f"http://127.0.0.1:{port}" for name, port in ports.items()}
+
+    Services.start, Services.stop = staticmethod(start), staticmethod(stop)
+    yield Services
+    for runner in runners.values():
+        await runner.cleanup()
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if "$ref" in node else []
+        return own + [r for v in node.values() for r in _refs(v)]
+    if isinstance(node, list):
+        return [r for v in node for r in _refs(v)]
+    return []
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(method.upper(), path) for path, item in document["paths"].items() for method in item]
+
+
+async def test_every_path_of_every_service_once_with_namespaced_schemas(
+    start_gateway, make_settings, services, documents
+):
+    client = await start_gateway(make_settings(**services.urls))
+    response = await client.get("/openapi.json")
+    assert response.status_code == 200
+    merged = response.json()
+    validate(merged)  # a valid OpenAPI 3.1 document
+
+    expected_paths = {"/api/v1/me", "/api/v1/api-keys", "/api/v1/api-keys/{key_id}", "/api/v1/events/{service}"}
+    for document in documents.values():
+        expected_paths |= {p for p in document["paths"] if p.startswith("/api/v1/") and "events" not in p}
+    expected_paths.discard("/api/v1/regions/{code}/mentors")  # mentoring does not own /api/v1/regions
+    assert set(merged["paths"]) == expected_paths
+
+    schemas = merged["components"]["schemas"]
+    assert {"participants.RegionOut", "mentoring.RegionOut", "participants.Problem", "gateway.ApiKeyCreated"} <= set(
+        schemas
+    )
+    assert schemas["mentoring.RegionOut"]["properties"].keys() == {"code", "mentor_count"}
+    assert "time_zone" in schemas["participants.RegionOut"]["properties"]
+    assert not [name for name in schemas if "." not in name]
+    for ref in _refs(merged):
+        assert ref.removeprefix("#/components/schemas/") in schemas, ref
+
+    track = merged["paths"]["/api/v1/tracks/{track_id}/advance"]["post"]
+    assert track["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/mentoring.Track"
+    }
+    operation_ids = [op["operationId"] for item in merged["paths"].values() for op in item.values()]
+    assert len(operation_ids) == len(set(operation_ids))
+
+
+async def test_the_three_feeds_are_one_path_with_an_enum(start_gateway, make_settings, services):
+    client = await start_gateway(make_settings(**services.urls))
+    merged = (await client.get("/openapi.json")).json()
+    feeds = [p for p in merged["paths"] if p.startswith("/api/v1/events")]
+    assert feeds == ["/api/v1/events/{service}"]
+    parameter = next(p for p in merged["paths"][feeds[0]]["get"]["parameters"] if p["name"] == "service")
+    assert parameter["schema"] == {
+        "type": "string",
+        "enum": ["participants", "mentoring", "documents"],
+        "title": "Service",
+    }
+
+
+async def test_security_schemes_are_declared_for_bearer_tokens_and_api_keys(start_gateway, make_settings, services):
+    client = await start_gateway(make_settings(**services.urls))
+    merged = (await client.get("/openapi.json")).json()
+    assert merged["openapi"] == "3.1.0"
+    assert merged["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "A token from the organisation's OpenID Connect provider, or from `gateway-token`.",
+    }
+    assert merged["components"]["securitySchemes"]["apiKeyAuth"]["name"] == "X-API-Key"
+    assert merged["security"] == [{"bearerAuth": []}, {"apiKeyAuth": []}]
+
+
+async def test_a_service_that_is_down_is_left_out_and_fills_in_when_it_comes_back(
+    start_gateway, make_settings, services
+):
+    await services.stop("documents")
+    client = await start_gateway(make_settings(**services.urls, openapi_retry_missing=0))
+    merged = (await client.get("/openapi.json")).json()
+    assert merged["info"]["x-services"] == {
+        "participants": "present",
+        "mentoring": "present",
+        "documents": "unavailable",
+    }
+    assert "/api/v1/documents" not in merged["paths"]
+    assert "/api/v1/regions" in merged["paths"]
+    assert merged["info"]["description"].endswith("Not available right now (retried on the next read): documents.")
+
+    await services.start("documents")
+    merged = (await client.get("/openapi.json")).json()
+    assert merged["info"]["x-services"]["documents"] == "present"
+    assert {"/api/v1/documents", "/api/v1/documents/{document_id}"} <= set(merged["paths"])
+    validate(merged)
+
+
+async def test_docs_page_and_its_assets_come_from_the_gateway(client):
+    page = await client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs/assets/swagger-ui-bundle.js" in page.text and "http" not in page.text.replace("http-equiv", "")
+    bundle = await client.get("/docs/assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and bundle.headers["content-type"].startswith("text/javascript")
+    assert len(bundle.content) > 1_000_000
+    assert (await client.get("/docs/assets/..%2Fsettings.py")).status_code == 404
+    assert (await client.get("/docs/assets/index.html")).status_code == 404
