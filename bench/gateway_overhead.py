@@ -1,0 +1,252 @@
+"""What the gateway costs: the same read straight at the service, through the gateway, and through nginx.
+
+    .venv/bin/python bench/gateway_overhead.py [--duration 10] [--connections 1,16]
+
+Needs `wrk` and `nginx` (Debian: apt-get install wrk nginx-light) and a PostgreSQL
+(DATABASE_URL, default the local one with trust auth). It makes a scratch
+database, imports the regions, starts the participants service, the gateway and
+nginx (keep-alive upstream) with the service and the proxy pinned to CPU 0 and
+wrk to CPU 1, and reports for each target and concurrency: requests per second,
+p50/p99 latency, and CPU time per request of the service and of the proxy (from
+/proc, user + system). The read is `GET /api/v1/regions?limit=50` (about 9 KB of
+JSON from the database). Direct and nginx calls carry an identity header signed
+with the internal secret, as the gateway would send.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+from gateway.settings import Settings as GatewaySettings
+from gateway.token_cli import issue_token
+from smartcity_kit.identity import Caller, sign_identity
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SHARED_REGIONS = REPO.parent / "shared" / "data" / "regions" / "regions.csv"
+PATH = "/api/v1/regions?limit=50"
+SERVER_CPU, CLIENT_CPU = "0", "1"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {dir}/nginx-access.log combined buffer=64k;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream participants {{ server 127.0.0.1:{upstream}; keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://participants;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+        }}
+    }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def synthetic_regions() -> str:
+    rows = ["code,name,level,kind,province_code,province_name", "32,Jawa Barat,province,provinsi,,"]
+    rows += [f"32.{n:02d},Kabupaten Contoh {n},regency_city,kabupaten,32,Jawa Barat" for n in range(1, 61)]
+    return "\n".join(rows) + "\n"
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in out]
+
+
+def wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(url)
+
+
+def to_ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url: str, header: str, connections: int, duration: int) -> dict[str, float]:
+    command = ["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
+    output = subprocess.run([*command, "-H", header, url], capture_output=True, text=True, check=True).stdout
+    requests = int(re.search(r"(\d+) requests in", output)[1])
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        raise RuntimeError(f"{url}: {non_2xx[1]} answers were not 2xx:\n{output}")
+    return {
+        "requests": requests,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50_ms": to_ms(re.search(r"50%\s+([\d.]+\w+)", output)[1]),
+        "p99_ms": to_ms(re.search(r"99%\s+([\d.]+\w+)", output)[1]),
+    }
+
+
+async def admin(url: str, sql: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per run (default 10)")
+    parser.add_argument("--connections", default="1,16", help="concurrency levels (default 1,16)")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx", "taskset"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            sys.exit(f"{tool} is not installed (apt-get install wrk nginx-light util-linux)")
+
+    server_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    database = f"bench_{secrets.token_hex(4)}"
+    asyncio.run(admin(server_url, f'CREATE DATABASE "{database}"'))
+    database_url = server_url.rsplit("/", 1)[0] + "/" + database
+    work = Path(tempfile.mkdtemp(prefix="gateway-bench-"))
+    secret = secrets.token_urlsafe(32)
+    ports = {"participants": free_port(), "gateway": free_port(), "nginx": free_port()}
+    env = dict(os.environ) | {
+        "DATABASE_URL": database_url,
+        "SMARTCITY_INTERNAL_SECRET": secret,
+        "PARTICIPANTS_PORT": str(ports["participants"]),
+        "GATEWAY_PORT": str(ports["gateway"]),
+        "GATEWAY_PARTICIPANTS_URL": f"http://127.0.0.1:{ports['participants']}",
+        "GATEWAY_SERVICES": "participants",
+        "GATEWAY_SIGNING_KEY_PATH": str(work / "key.pem"),
+        "GATEWAY_RATE_LIMITS": "partner=1000000:1000000",  # the bucket is still taken on every request
+    }
+    processes: dict[str, subprocess.Popen] = {}
+    try:
+        for name in ("participants", "gateway"):
+            subprocess.run([str(BIN / f"{name}-migrate")], env=env, check=True)
+        pinned = ["taskset", "-c", SERVER_CPU]
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        processes["participants"] = subprocess.Popen([*pinned, str(BIN / "participants-serve")], env=env, **quiet)
+        wait_ready(f"http://127.0.0.1:{ports['participants']}/readyz")
+        processes["gateway"] = subprocess.Popen([*pinned, str(BIN / "gateway-serve")], env=env, **quiet)
+        wait_ready(f"http://127.0.0.1:{ports['gateway']}/readyz")
+        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (work / sub).mkdir()
+        conf = work / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(dir=work, upstream=ports["participants"], port=ports["nginx"]))
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        processes["nginx"] = subprocess.Popen([*pinned, nginx, "-c", str(conf), "-e", str(work / "nginx-error.log")])
+        wait_ready(f"http://127.0.0.1:{ports['nginx']}/healthz")
+
+        settings = GatewaySettings(signing_key_path=str(work / "key.pem"))
+        token = issue_token(settings, "bench@kominfo", "partner", None, 3600)
+        identity = sign_identity(Caller(subject="bench@kominfo", role="partner"), secret, ttl=3600)
+        csv = SHARED_REGIONS.read_text() if SHARED_REGIONS.exists() else synthetic_regions()
+        response = httpx.post(
+            f"http://127.0.0.1:{ports['gateway']}/api/v1/regions/import",
+            content=csv,
+            headers={
+                "Authorization": f"Bearer {issue_token(settings, 'ops', 'operator', None, 600)}",
+                "Content-Type": "text/csv",
+            },
+            timeout=120,
+        )
+        response.raise_for_status()
+        sample = httpx.get(f"http://127.0.0.1:{ports['gateway']}{PATH}", headers={"Authorization": f"Bearer {token}"})
+        print(f"# GET {PATH}: {len(sample.json()['items'])} regions, {len(sample.content)} bytes", flush=True)
+
+        targets = {
+            "direct": (ports["participants"], f"X-Smartcity-Identity: {identity}", ["participants"]),
+            "gateway": (ports["gateway"], f"Authorization: Bearer {token}", ["participants", "gateway"]),
+            "nginx": (ports["nginx"], f"X-Smartcity-Identity: {identity}", ["participants", "nginx"]),
+        }
+        results = []
+        for connections in (int(c) for c in args.connections.split(",")):
+            for target, (port, header, measured) in targets.items():
+                url = f"http://127.0.0.1:{port}{PATH}"
+                run_wrk(url, header, connections, 2)  # warm-up: pools filled, caches hot
+                pids = {
+                    name: [processes[name].pid, *children(processes[name].pid)] for name in measured
+                }  # taskset execs, so the pid is the server; nginx's worker is its child
+                before = {name: cpu_seconds(p) for name, p in pids.items()}
+                figures = run_wrk(url, header, connections, args.duration)
+                for name, p in pids.items():
+                    figures[f"cpu_ms_per_request_{name}"] = (cpu_seconds(p) - before[name]) * 1000 / figures["requests"]
+                figures |= {"target": target, "connections": connections}
+                results.append(figures)
+                print(json.dumps(figures), flush=True)
+        report(results)
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2))
+    finally:
+        for process in processes.values():
+            process.send_signal(signal.SIGTERM)
+        for process in processes.values():
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        asyncio.run(admin(server_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results: list[dict]) -> None:
+    columns = ["connections", "target", "req/s", "% of direct", "p50 ms", "p99 ms", "added p50 ms"]
+    columns += ["CPU ms/req service", "CPU ms/req proxy"]
+    print("\n| " + " | ".join(columns) + " |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    by = {(r["connections"], r["target"]): r for r in results}
+    for r in results:
+        direct = by[(r["connections"], "direct")]
+        proxy_cpu = r.get("cpu_ms_per_request_gateway", r.get("cpu_ms_per_request_nginx"))
+        print(
+            f"| {r['connections']} | {r['target']} | {r['rps']:.0f} | {100 * r['rps'] / direct['rps']:.0f}% "
+            f"| {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['p50_ms'] - direct['p50_ms']:+.2f} "
+            f"| {r['cpu_ms_per_request_participants']:.3f} | {'' if proxy_cpu is None else f'{proxy_cpu:.3f}'} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
