@@ -124,6 +124,9 @@ class Gateway:
             if not path.startswith("/api/v1/"):
                 await self.local(scope, receive, send_with_id)
                 return
+            if not plain_path(path, scope.get("raw_path")):
+                await problem_response(404, "No API resource at this path.")(scope, receive, send_with_id)
+                return
             try:
                 caller = await self.auth.authenticate(scope["headers"])
                 await self._admit(caller, scope["method"], path)
@@ -173,6 +176,13 @@ class Gateway:
                 status_code=403,
                 extra={"route_class": route.name},
             )
+
+
+def plain_path(path: str, raw_path: bytes | None) -> bool:
+    """No dot segments, empty segments or encoded slashes: what the route table judged is what the service gets."""
+    if "//" in path or "/./" in path or "/../" in path or path.endswith(("/.", "/..")):
+        return False
+    return raw_path is None or b"%2f" not in raw_path.lower()
 
 
 def create_app(settings: Settings | None = None) -> ASGIApp:

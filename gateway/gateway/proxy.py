@@ -9,6 +9,7 @@ import structlog
 from smartcity_kit.identity import IDENTITY_HEADER
 from smartcity_kit.problems import problem_response
 from starlette.types import Receive, Scope, Send
+from yarl import URL
 
 log = structlog.get_logger("proxy")
 
@@ -80,9 +81,10 @@ async def forward(
     has_body = content_length not in (None, b"0") or any(n == b"transfer-encoding" for n, _ in scope["headers"])
     if content_length is not None:
         headers.append(("content-length", content_length.decode()))
-    url = upstream.base_url + scope["raw_path"].decode("latin-1")
+    raw_url = upstream.base_url + scope["raw_path"].decode("latin-1")
     if scope.get("query_string"):
-        url += "?" + scope["query_string"].decode("latin-1")
+        raw_url += "?" + scope["query_string"].decode("latin-1")
+    url = URL(raw_url, encoded=True)  # as the client sent it: never re-quoted or dot-normalised
 
     attempts = 1 if has_body or method not in ("GET", "HEAD") else 2
     for attempt in range(attempts):
