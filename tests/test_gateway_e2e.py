@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -142,3 +143,27 @@ def test_a_key_revoked_on_one_replica_is_refused_by_the_other_at_once(replicas: 
     assert httpx.get(second + "/api/v1/me", headers=key).json()["auth"] == "api_key"  # remembered by the second
     assert httpx.delete(f"{first}/api/v1/api-keys/{created['id']}", headers=bearer("admin")).status_code == 204
     assert httpx.get(second + "/api/v1/me", headers=key).status_code == 401
+
+
+def test_each_request_leaves_one_access_line_with_request_id_caller_status_and_duration(
+    platform: Platform, gateway: httpx.Client, bearer
+):
+    probe = f"probe-{uuid.uuid4().hex}"
+    response = gateway.get(
+        "/api/v1/regions?limit=1", headers={**bearer("partner", subject="bps"), "X-Request-ID": probe}
+    )
+    assert response.status_code == 200
+    lines = [
+        json.loads(line) for line in (platform.root / "logs" / "gateway.log").read_text().splitlines() if probe in line
+    ]
+    access = [line for line in lines if line.get("event") == "request"]
+    assert len(access) == 1, lines
+    line = access[0]
+    assert (line["request_id"], line["caller"], line["status"], line["method"], line["path"]) == (
+        probe,
+        "partner:bps",
+        200,
+        "GET",
+        "/api/v1/regions",
+    )
+    assert line["service"] == "gateway" and line["duration_ms"] > 0

@@ -25,8 +25,9 @@ HOP_BY_HOP = {
     b"host",
     b"content-length",
 }
-# credentials end at the gateway; identity headers only the gateway may set
-STRIPPED_REQUEST = HOP_BY_HOP | {b"authorization", b"x-api-key", b"cookie", IDENTITY_HEADER.encode()}
+# credentials end at the gateway; identity and forwarding headers only the gateway may set (it is the edge)
+FORWARDING = {b"forwarded", b"x-forwarded-for", b"x-forwarded-host", b"x-forwarded-proto", b"x-real-ip"}
+STRIPPED_REQUEST = HOP_BY_HOP | FORWARDING | {b"authorization", b"x-api-key", b"cookie", IDENTITY_HEADER.encode()}
 STRIPPED_RESPONSE = (HOP_BY_HOP - {b"content-length"}) | {b"set-cookie", b"server", b"date", b"x-request-id"}
 
 

@@ -129,6 +129,7 @@ async def test_identity_headers_sent_by_the_client_never_reach_a_service(client,
             "X-Smartcity-Identity": forged,
             "Cookie": "session=abc",
             "X-API-Key": "sck_ignored",
+            "X-Forwarded-For": "10.0.0.1",
         },
     )
     assert response.status_code == 200
@@ -137,6 +138,7 @@ async def test_identity_headers_sent_by_the_client_never_reach_a_service(client,
     claims = jwt.decode(seen["x-smartcity-identity"], internal_secret, algorithms=["HS256"], audience=AUDIENCE)
     assert (claims["sub"], claims["role"]) == ("kemenkeu", "partner")
     assert "authorization" not in seen and "cookie" not in seen and "x-api-key" not in seen
+    assert seen["x-forwarded-for"] == "127.0.0.1"  # the client's claim is replaced by what the gateway saw
     # nor does the service's cookie reach the client
     assert "set-cookie" not in response.headers
     assert response.headers["x-from"] == "upstream"
