@@ -1,16 +1,18 @@
 """What the gateway costs: the same read straight at the service, through the gateway, and through nginx.
 
-    .venv/bin/python bench/gateway_overhead.py [--duration 10] [--connections 1,16]
+    .venv/bin/python bench/gateway_overhead.py [--duration 5] [--rounds 3] [--connections 1,16]
 
 Needs `wrk` and `nginx` (Debian: apt-get install wrk nginx-light) and a PostgreSQL
 (DATABASE_URL, default the local one with trust auth). It makes a scratch
 database, imports the regions, starts the participants service, the gateway and
 nginx (keep-alive upstream) with the service and the proxy pinned to CPU 0 and
-wrk to CPU 1, and reports for each target and concurrency: requests per second,
-p50/p99 latency, and CPU time per request of the service and of the proxy (from
-/proc, user + system). The read is `GET /api/v1/regions?limit=50` (about 9 KB of
-JSON from the database). Direct and nginx calls carry an identity header signed
-with the internal secret, as the gateway would send.
+wrk to CPU 1, and reports for each target and concurrency (the median of
+interleaved rounds): requests per second, p50/p99 latency, and CPU time per
+request of the service and of the proxy (from /proc, user + system). The read
+is `GET /api/v1/regions?limit=50` (about 9 KB of JSON from the database).
+Direct and nginx calls carry an identity header signed with the internal
+secret, as the gateway would send. The machine should be otherwise idle: other
+work on CPU 0 shows up as noise in every figure.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,8 +140,9 @@ async def admin(url: str, sql: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per run (default 10)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per run (default 5)")
     parser.add_argument("--connections", default="1,16", help="concurrency levels (default 1,16)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians reported (default 3)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     for tool in ("wrk", "nginx", "taskset"):
@@ -204,19 +208,24 @@ def main() -> None:
         }
         results = []
         for connections in (int(c) for c in args.connections.split(",")):
-            for target, (port, header, measured) in targets.items():
-                url = f"http://127.0.0.1:{port}{PATH}"
-                run_wrk(url, header, connections, 2)  # warm-up: pools filled, caches hot
-                pids = {
-                    name: [processes[name].pid, *children(processes[name].pid)] for name in measured
-                }  # taskset execs, so the pid is the server; nginx's worker is its child
-                before = {name: cpu_seconds(p) for name, p in pids.items()}
-                figures = run_wrk(url, header, connections, args.duration)
-                for name, p in pids.items():
-                    figures[f"cpu_ms_per_request_{name}"] = (cpu_seconds(p) - before[name]) * 1000 / figures["requests"]
-                figures |= {"target": target, "connections": connections}
-                results.append(figures)
-                print(json.dumps(figures), flush=True)
+            for port, header, _ in targets.values():  # warm-up: pools filled, caches hot
+                run_wrk(f"http://127.0.0.1:{port}{PATH}", header, connections, 2)
+            # rounds interleave the targets so that a neighbour's load hits all three alike; the median counts
+            rounds: dict[str, list[dict]] = {target: [] for target in targets}
+            for _ in range(args.rounds):
+                for target, (port, header, measured) in targets.items():
+                    # taskset execs, so the pid is the server's; nginx's worker is its master's child
+                    pids = {name: [processes[name].pid, *children(processes[name].pid)] for name in measured}
+                    before = {name: cpu_seconds(p) for name, p in pids.items()}
+                    figures = run_wrk(f"http://127.0.0.1:{port}{PATH}", header, connections, args.duration)
+                    for name, p in pids.items():
+                        spent = cpu_seconds(p) - before[name]
+                        figures[f"cpu_ms_per_request_{name}"] = spent * 1000 / figures["requests"]
+                    rounds[target].append(figures)
+                    print(json.dumps(figures | {"target": target, "connections": connections}), flush=True)
+            for target, runs in rounds.items():
+                median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+                results.append(median | {"target": target, "connections": connections, "rounds": len(runs)})
         report(results)
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2))

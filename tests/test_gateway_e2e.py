@@ -153,9 +153,13 @@ def test_each_request_leaves_one_access_line_with_request_id_caller_status_and_d
         "/api/v1/regions?limit=1", headers={**bearer("partner", subject="bps"), "X-Request-ID": probe}
     )
     assert response.status_code == 200
-    lines = [
-        json.loads(line) for line in (platform.root / "logs" / "gateway.log").read_text().splitlines() if probe in line
-    ]
+    log = platform.root / "logs" / "gateway.log"
+    deadline = time.monotonic() + 5  # the line is written once the response has gone, so it may lag a little
+    while True:
+        lines = [json.loads(line) for line in log.read_text().splitlines() if probe in line]
+        if lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
     access = [line for line in lines if line.get("event") == "request"]
     assert len(access) == 1, lines
     line = access[0]

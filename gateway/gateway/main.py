@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 import uuid
 
-import structlog
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.logging import configure_logging, request_id_var
@@ -21,6 +20,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import policy
+from .accesslog import write_access_line
 from .apikeys.store import ApiKeyStore
 from .auth import Authenticator
 from .local import build_local_app
@@ -29,8 +29,6 @@ from .proxy import Upstream, forward
 from .ratelimit import RateLimiter
 from .routing import owner_of
 from .settings import Settings
-
-access_log = structlog.get_logger("access")
 
 IDENTITY_TTL = 60
 
@@ -152,8 +150,8 @@ class Gateway:
             await forward(scope, receive, send_with_id, upstream, self.identity_for(caller), rid)
         finally:
             if self.settings.access_log and scope["path"] != "/healthz":
-                access_log.info(
-                    "request",
+                write_access_line(
+                    request_id=rid,
                     method=scope["method"],
                     path=scope["path"],
                     status=status,
