@@ -9,8 +9,8 @@ app behind it.
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import Caller, sign_identity
@@ -104,7 +104,7 @@ class Gateway:
             return
         rid = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), None)
         if not rid or len(rid) > 200:
-            rid = uuid.uuid4().hex
+            rid = os.urandom(16).hex()
         token = request_id_var.set(rid)
         started = time.perf_counter()
         status = 500

@@ -122,8 +122,13 @@ async def forward(
         if method == "HEAD":
             await send({"type": "http.response.body", "body": b""})
             return
-        async for chunk in response.content.iter_any():
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        content = response.content
+        async for chunk in content.iter_any():
+            # the usual small answer arrives whole: send it as the last message, saving a round through the server
+            last = content.is_eof()
+            await send({"type": "http.response.body", "body": chunk, "more_body": not last})
+            if last:
+                return
         await send({"type": "http.response.body", "body": b""})
     except (TimeoutError, aiohttp.ClientError) as exc:
         # the response had started: all we can do is cut it short

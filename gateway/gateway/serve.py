@@ -14,6 +14,7 @@ def main() -> None:
         port=settings.port,
         log_config=None,
         access_log=False,
+        proxy_headers=False,  # the gateway is the edge: a client's X-Forwarded-For is not who it is
         timeout_graceful_shutdown=20,
     )
 

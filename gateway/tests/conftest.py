@@ -10,6 +10,7 @@ a real PostgreSQL database.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -65,13 +66,22 @@ async def start_upstream() -> tuple[Upstream, web.AppRunner]:
             return web.Response(body=orjson.dumps(state.document), content_type="application/json")
         if request.path == "/readyz":
             return web.json_response({"status": "ready"})
-        await request.read()
+        if request.path.endswith("/big-download"):  # 3 MiB in 64 KiB writes
+            response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+            await response.prepare(request)
+            for n in range(48):
+                await response.write(bytes([n]) * 65536)
+            await response.write_eof()
+            return response
+        body = await request.read()
         state.seen.append(request)
+        if request.path.endswith("/echo-digest"):
+            return web.json_response({"size": len(body), "sha256": hashlib.sha256(body).hexdigest()})
         if state.delay:
             await asyncio.sleep(state.delay)
         return web.json_response({"path": request.path}, headers={"Set-Cookie": "leak=1", "X-From": "upstream"})
 
-    app = web.Application()
+    app = web.Application(client_max_size=64 << 20)
     app.router.add_route("*", "/{tail:.*}", any_path)
     runner, port = await serve(app)
     state.url = f"http://127.0.0.1:{port}"

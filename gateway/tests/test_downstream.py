@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 
 async def test_a_service_that_does_not_answer_is_503_with_retry_after(
     start_gateway, make_settings, bearer, unused_port
@@ -90,3 +92,18 @@ async def test_cors_allows_only_the_configured_origins(make_settings, bearer):
             assert "x-request-id" in response.headers["access-control-expose-headers"]
     finally:
         await gateway.shutdown()
+
+
+async def test_large_bodies_stream_through_both_ways(client, bearer):
+    download = await client.get("/api/v1/documents/d-1/big-download", headers=bearer("partner"))
+    assert download.status_code == 200
+    assert download.content == b"".join(bytes([n]) * 65536 for n in range(48))
+
+    upload = bytes(range(256)) * 20_000  # about 5 MB
+    response = await client.post(
+        "/api/v1/documents/d-1/echo-digest",
+        content=upload,
+        headers={**bearer("operator"), "content-type": "application/octet-stream"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {"size": len(upload), "sha256": hashlib.sha256(upload).hexdigest()}
