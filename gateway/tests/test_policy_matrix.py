@@ -61,6 +61,10 @@ CONTRACT = [
     ("GET", "/api/v1/events/participants", "operator, partner"),
     ("GET", "/api/v1/events/mentoring", "operator, partner"),
     ("GET", "/api/v1/events/documents", "operator, partner"),
+    # routes the services add beyond the contract's table: a stage's settings, unassigning a mentor
+    ("GET", "/api/v1/curriculum/bimtek_1", "any"),
+    ("PUT", "/api/v1/curriculum/bimtek_1", "operator"),
+    ("DELETE", "/api/v1/tracks/5a0c-track/mentors/m-1", "operator"),
     # single-resource reads the contract implies (a list's item by id)
     ("GET", "/api/v1/mentors/m-1", "any"),
     ("GET", "/api/v1/sessions/9e1-session", "scoped"),
