@@ -9,13 +9,14 @@ app behind it.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.logging import configure_logging, request_id_var
-from smartcity_kit.problems import AppError, problem_response
+from smartcity_kit.problems import AppError, Unauthorized, problem_response
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -26,7 +27,7 @@ from .auth import Authenticator
 from .local import build_local_app
 from .openapi import MergedDocument
 from .proxy import Upstream, forward
-from .ratelimit import RateLimiter
+from .ratelimit import MemoryBuckets, RateLimiter
 from .routing import owner_of
 from .settings import Settings
 
@@ -41,6 +42,8 @@ class Gateway:
         self.upstreams: dict[str, Upstream] = {}
         self.auth = Authenticator(settings)
         self.limiter = RateLimiter(settings.role_limits(), settings.redis_url)
+        self.failures = MemoryBuckets()
+        self.failure_bucket = settings.failed_auth_bucket()
         self.api_keys: ApiKeyStore | None = None
         self.engine = None
         self.openapi: MergedDocument | None = None
@@ -126,7 +129,7 @@ class Gateway:
                 await problem_response(404, "No API resource at this path.")(scope, receive, send_with_id)
                 return
             try:
-                caller = await self.auth.authenticate(scope["headers"])
+                caller = await self._authenticate(scope)
                 await self._admit(caller, scope["method"], path)
             except AppError as exc:
                 await exc.to_response()(scope, receive, send_with_id)
@@ -159,6 +162,22 @@ class Gateway:
                     caller=f"{caller.role}:{caller.subject}" if caller else None,
                 )
             request_id_var.reset(token)
+
+    async def _authenticate(self, scope: Scope) -> Caller:
+        """The caller; an address that keeps failing is told to wait (429) before its next guess costs a lookup."""
+        address = scope["client"][0] if scope.get("client") else ""
+        wait = self.failures.wait(address, *self.failure_bucket)
+        if wait:
+            raise AppError(
+                "Too many failed authentications from this address; wait before trying again.",
+                status_code=429,
+                headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            )
+        try:
+            return await self.auth.authenticate(scope["headers"])
+        except Unauthorized:
+            self.failures.take(address, *self.failure_bucket)
+            raise
 
     async def _admit(self, caller: Caller, method: str, path: str) -> None:
         """Rate limit, then the route class: a role that may never do this is refused here (403)."""

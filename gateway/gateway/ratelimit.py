@@ -49,6 +49,14 @@ class MemoryBuckets:
     def __init__(self) -> None:
         self._buckets: dict[str, tuple[float, float]] = {}
 
+    def wait(self, key: str, rate: float, burst: float) -> float:
+        """Seconds until the bucket has a token, taking none."""
+        hit = self._buckets.get(key)
+        if hit is None:
+            return 0.0
+        tokens = min(burst, hit[0] + (time.monotonic() - hit[1]) * rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / rate
+
     def take(self, key: str, rate: float, burst: float) -> float:
         """0 when a token was taken, else the seconds until one will be there."""
         now = time.monotonic()

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # rate limits per caller: role=rate_per_second:burst, comma separated; shared through Redis when set
     rate_limits: str = DEFAULT_RATE_LIMITS
     redis_url: str = ""
+    # failed authentications tolerated per client address (per second:burst), then 429 before any key lookup
+    failed_auth_limit: str = "5:50"
     # origins allowed to call from a browser (comma separated, or *)
     cors_origins: str = ""
     # seconds between refreshes of the merged OpenAPI document (missing services are retried on each read)
@@ -78,6 +80,12 @@ class Settings(BaseSettings):
         if self.oidc_issuer and not self.oidc_audience:
             raise ValueError("GATEWAY_OIDC_AUDIENCE must be set with GATEWAY_OIDC_ISSUER.")
         self.role_limits()  # refuse a malformed value at start-up
+        try:
+            rate, burst = self.failed_auth_bucket()
+        except ValueError:
+            rate = burst = 0
+        if rate <= 0 or burst < 1:
+            raise ValueError("GATEWAY_FAILED_AUTH_LIMIT must be rate:burst with a rate > 0 and a burst >= 1.")
         return self
 
     def upstreams(self) -> dict[str, str]:
@@ -101,6 +109,10 @@ class Settings(BaseSettings):
             if role.strip() not in ROLES or limits[role.strip()][0] <= 0 or limits[role.strip()][1] < 1:
                 raise ValueError(f"GATEWAY_RATE_LIMITS: '{item}' needs a known role, a rate > 0 and a burst >= 1.")
         return limits
+
+    def failed_auth_bucket(self) -> tuple[float, float]:
+        rate, _, burst = self.failed_auth_limit.partition(":")
+        return float(rate), float(burst or rate)
 
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]

@@ -139,6 +139,7 @@ def make_settings(migrated_database: str, upstream: Upstream, signing_key: Path)
             "internal_secret": SECRET,
             "database_url": migrated_database,
             "rate_limits": GENEROUS_LIMITS,
+            "failed_auth_limit": "1000:1000",
             "redis_url": "",
             "access_log": False,
         }

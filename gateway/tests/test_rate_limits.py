@@ -48,6 +48,9 @@ def test_a_malformed_table_is_refused_at_start(make_settings):
     for bad in ("partner=fast", "wizard=1:1", "partner=0:1", "partner=1:0"):
         with pytest.raises(ValueError, match="GATEWAY_RATE_LIMITS"):
             make_settings(rate_limits=bad)
+    for bad in ("many", "0:10", "5:0"):
+        with pytest.raises(ValueError, match="GATEWAY_FAILED_AUTH_LIMIT"):
+            make_settings(failed_auth_limit=bad)
 
 
 async def test_two_limiters_sharing_redis_draw_from_one_bucket():
@@ -75,3 +78,13 @@ async def test_when_redis_is_down_each_replica_counts_alone(unused_port):
         assert waits[:2] == [0, 0] and waits[2] >= 1
     finally:
         await limiter.close()
+
+
+async def test_an_address_that_keeps_failing_to_authenticate_is_told_to_wait(start_gateway, make_settings, bearer):
+    client = await start_gateway(make_settings(failed_auth_limit="0.1:3"))
+    bad = {"X-API-Key": "sck_00000000_guess"}
+    statuses = [(await client.get("/api/v1/me", headers=bad)).status_code for _ in range(5)]
+    assert statuses == [401, 401, 401, 429, 429]
+    refused = await client.get("/api/v1/me", headers=bearer("operator"))  # even a good token waits its turn
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 10
