@@ -107,13 +107,18 @@ async def forward(
                 continue
             await _unavailable(scope, receive, send, upstream)
             return
-        except (aiohttp.ClientConnectorError, aiohttp.ClientOSError):
+        except aiohttp.ConnectionTimeoutError:  # not even a connection: the service is not there
             await _unavailable(scope, receive, send, upstream)
             return
         except (TimeoutError, aiohttp.ServerTimeoutError):
             await problem_response(
                 504, f"The {upstream.name} service did not answer in time.", headers={"Retry-After": "5"}
             )(scope, receive, send)
+            return
+        except aiohttp.ClientConnectionError as exc:
+            if _client_gone(exc):  # aiohttp wraps what our body iterator raised: nobody is left to answer
+                return
+            await _unavailable(scope, receive, send, upstream)
             return
 
     try:
@@ -135,6 +140,16 @@ async def forward(
         log.warning("upstream broke mid-response", upstream=upstream.name, error=repr(exc))
     finally:
         response.release()
+
+
+def _client_gone(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, ClientGone) or any(isinstance(arg, ClientGone) for arg in exc.args):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 async def _unavailable(scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> None:

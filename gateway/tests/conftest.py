@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import orjson
@@ -188,3 +189,39 @@ def bearer(token) -> Callable[..., dict[str, str]]:
         return {"Authorization": f"Bearer {token(role, region_code, subject)}"}
 
     return make
+
+
+async def call_asgi(
+    app, method: str, raw_path: str, headers: dict[str, str], body: list[dict] | None = None
+) -> list[dict]:
+    """Calls an ASGI app as a hostile or flaky client may: the path exactly as given (httpx would normalise it),
+    the request messages as given (e.g. a disconnect mid-body). Returns what the app sent."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": unquote(raw_path),
+        "raw_path": raw_path.encode(),
+        "query_string": b"",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("gateway", 80),
+    }
+    incoming = list(body or [{"type": "http.request", "body": b"{}", "more_body": False}])
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent
+
+
+@pytest.fixture(scope="session")
+def raw_asgi():
+    return call_asgi

@@ -107,3 +107,12 @@ async def test_large_bodies_stream_through_both_ways(client, bearer):
     )
     assert response.status_code == 200, response.text
     assert response.json() == {"size": len(upload), "sha256": hashlib.sha256(upload).hexdigest()}
+
+
+async def test_a_client_that_goes_away_mid_upload_gets_nothing_and_breaks_nothing(client, bearer, raw_asgi):
+    headers = {**bearer("operator"), "content-length": "100000", "content-type": "application/octet-stream"}
+    gone = [{"type": "http.request", "body": b"x" * 1000, "more_body": True}, {"type": "http.disconnect"}]
+    sent = await raw_asgi(client._transport.app, "POST", "/api/v1/documents/d-1/echo-digest", headers, gone)
+    assert [m for m in sent if m["type"] == "http.response.start" and m["status"] >= 500] == []
+    # and the gateway goes on serving
+    assert (await client.get("/api/v1/regions", headers=bearer("partner"))).status_code == 200
