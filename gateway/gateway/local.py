@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import orjson
 from fastapi import FastAPI
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from smartcity_kit.app import add_problem_schema
 from smartcity_kit.db import database_ready, install_db_error_handlers
@@ -72,6 +73,10 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         return problem_response(
             503, "Not every service is ready.", headers={"Retry-After": "5"}, extra={"services": states}
         )
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(gateway.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi() -> Response:

@@ -25,6 +25,7 @@ from .accesslog import write_access_line
 from .apikeys.store import ApiKeyStore
 from .auth import Authenticator
 from .local import build_local_app
+from .metrics import GatewayMetrics
 from .openapi import MergedDocument
 from .proxy import Upstream, forward
 from .ratelimit import MemoryBuckets, RateLimiter
@@ -48,6 +49,7 @@ class Gateway:
         self.engine = None
         self.openapi: MergedDocument | None = None
         self._identities: dict[Caller, tuple[str, float]] = {}
+        self.metrics = GatewayMetrics()
         self.local = build_local_app(self)
 
     async def startup(self) -> None:
@@ -112,6 +114,7 @@ class Gateway:
         started = time.perf_counter()
         status = 500
         caller: Caller | None = None
+        target = "gateway"
 
         async def send_with_id(message) -> None:
             nonlocal status
@@ -135,6 +138,7 @@ class Gateway:
                 await exc.to_response()(scope, receive, send_with_id)
                 return
             service = owner_of(path)
+            target = service or "gateway"
             if service is None:
                 if self.api_keys is None and path.startswith("/api/v1/api-keys"):
                     await problem_response(503, "API keys need the gateway's database (GATEWAY_DATABASE_URL).")(
@@ -152,13 +156,15 @@ class Gateway:
                 return
             await forward(scope, receive, send_with_id, upstream, self.identity_for(caller), rid)
         finally:
-            if self.settings.access_log and scope["path"] != "/healthz":
+            elapsed = time.perf_counter() - started
+            self.metrics.observe(target, status, elapsed)
+            if self.settings.access_log and scope["path"] not in ("/healthz", "/metrics"):
                 write_access_line(
                     request_id=rid,
                     method=scope["method"],
                     path=scope["path"],
                     status=status,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                    duration_ms=round(elapsed * 1000, 2),
                     caller=f"{caller.role}:{caller.subject}" if caller else None,
                 )
             request_id_var.reset(token)

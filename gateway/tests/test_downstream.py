@@ -116,3 +116,14 @@ async def test_a_client_that_goes_away_mid_upload_gets_nothing_and_breaks_nothin
     assert [m for m in sent if m["type"] == "http.response.start" and m["status"] >= 500] == []
     # and the gateway goes on serving
     assert (await client.get("/api/v1/regions", headers=bearer("partner"))).status_code == 200
+
+
+async def test_metrics_count_requests_by_target_and_status(client, bearer):
+    await client.get("/api/v1/regions", headers=bearer("partner"))
+    await client.get("/api/v1/regions")
+    await client.get("/api/v1/me", headers=bearer("partner"))
+    text = (await client.get("/metrics")).text
+    assert 'gateway_requests_total{status="200",target="participants"} 1.0' in text
+    assert 'gateway_requests_total{status="401",target="gateway"} 1.0' in text
+    assert 'gateway_requests_total{status="200",target="gateway"} 1.0' in text
+    assert 'gateway_request_duration_seconds_count{target="participants"} 1.0' in text
