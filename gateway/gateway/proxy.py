@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -121,6 +122,7 @@ async def forward(
             await _unavailable(scope, receive, send, upstream)
             return
 
+    watcher: asyncio.Future | None = None
     try:
         out_headers = [(k.lower(), v) for k, v in response.raw_headers if k.lower() not in STRIPPED_RESPONSE]
         await send({"type": "http.response.start", "status": response.status, "headers": out_headers})
@@ -134,12 +136,25 @@ async def forward(
             await send({"type": "http.response.body", "body": chunk, "more_body": not last})
             if last:
                 return
+            if watcher is None:
+                # a long answer: notice a client that leaves, so that the service's stream is not read for nobody
+                watcher = asyncio.ensure_future(_disconnected(receive))
+            elif watcher.done():
+                response.close()
+                return
         await send({"type": "http.response.body", "body": b""})
     except (TimeoutError, aiohttp.ClientError) as exc:
         # the response had started: all we can do is cut it short
         log.warning("upstream broke mid-response", upstream=upstream.name, error=repr(exc))
     finally:
+        if watcher is not None:
+            watcher.cancel()
         response.release()
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def _client_gone(exc: BaseException | None) -> bool:

@@ -127,3 +127,14 @@ async def test_metrics_count_requests_by_target_and_status(client, bearer):
     assert 'gateway_requests_total{status="401",target="gateway"} 1.0' in text
     assert 'gateway_requests_total{status="200",target="gateway"} 1.0' in text
     assert 'gateway_request_duration_seconds_count{target="participants"} 1.0' in text
+
+
+async def test_a_client_that_leaves_mid_download_stops_the_stream(client, bearer, raw_asgi):
+    leaving = [{"type": "http.request", "body": b"", "more_body": False}, {"type": "http.disconnect"}]
+    sent = await raw_asgi(
+        client._transport.app, "GET", "/api/v1/documents/d-1/big-download", bearer("partner"), leaving
+    )
+    assert sent[0]["status"] == 200
+    body_messages = [m for m in sent if m["type"] == "http.response.body"]
+    received = sum(len(m["body"]) for m in body_messages)
+    assert received < 1 << 20, received  # of 3 MiB: the gateway stopped reading soon after the client left
