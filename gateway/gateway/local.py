@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import aiohttp
 import orjson
@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 
 class Me(BaseModel):
     subject: str
-    role: str
+    role: Literal["admin", "operator", "mentor", "region", "partner"]
     region_code: str | None
-    auth: str
+    auth: Literal["jwt", "api_key"]
 
 
 def build_local_app(gateway: Gateway) -> FastAPI:
