@@ -96,7 +96,9 @@ def replicas(platform: Platform) -> Iterator[list[str]]:
         env = platform.environ() | {
             "GATEWAY_PORT": str(port),
             "GATEWAY_REDIS_URL": REDIS_URL,
-            "GATEWAY_RATE_LIMITS": "partner=0.2:6,operator=50:100,admin=50:100",
+            "GATEWAY_RATE_LIMITS": "partner=0.02:6,operator=50:100,admin=50:100",
+            # a long memory of found keys: only the revocation notice can make the other replica forget in time
+            "GATEWAY_API_KEY_CACHE_SECONDS": "30",
         }
         log = open(platform.root / f"gateway-replica-{port}.log", "ab")  # noqa: SIM115 (lives with the process)
         processes.append(subprocess.Popen([str(BIN / "gateway-serve")], env=env, stdout=log, stderr=subprocess.STDOUT))
@@ -132,7 +134,7 @@ def test_two_replicas_enforce_one_rate_limit_through_redis(replicas: list[str], 
     assert statuses == [200] * 6 + [429, 429]
     refused = httpx.get(replicas[0] + "/api/v1/me", headers=headers)
     assert refused.headers["content-type"] == "application/problem+json"
-    assert 1 <= int(refused.headers["retry-after"]) <= 5
+    assert 1 <= int(refused.headers["retry-after"]) <= 50
 
 
 def test_a_key_revoked_on_one_replica_is_refused_by_the_other_at_once(replicas: list[str], bearer):
@@ -143,7 +145,10 @@ def test_a_key_revoked_on_one_replica_is_refused_by_the_other_at_once(replicas: 
     key = {"X-API-Key": created["key"]}
     assert httpx.get(second + "/api/v1/me", headers=key).json()["auth"] == "api_key"  # remembered by the second
     assert httpx.delete(f"{first}/api/v1/api-keys/{created['id']}", headers=bearer("admin")).status_code == 204
-    assert httpx.get(second + "/api/v1/me", headers=key).status_code == 401
+    deadline = time.monotonic() + 3  # the notice left at commit; far within the 30 s the key would be remembered
+    while (status := httpx.get(second + "/api/v1/me", headers=key).status_code) != 401 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert status == 401
 
 
 def test_each_request_leaves_one_access_line_with_request_id_caller_status_and_duration(

@@ -24,14 +24,14 @@ async def _redis_or_skip() -> None:
 
 
 async def test_a_caller_over_its_burst_gets_429_with_retry_after(start_gateway, make_settings, bearer, upstream):
-    client = await start_gateway(make_settings(rate_limits="partner=0.2:3,operator=100:100"))
+    client = await start_gateway(make_settings(rate_limits="partner=0.05:3,operator=100:100"))
     partner = bearer("partner", subject="kemenkeu")
     statuses = [(await client.get("/api/v1/regions", headers=partner)).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     response = await client.get("/api/v1/regions", headers=partner)
     assert response.status_code == 429
     assert response.headers["content-type"] == "application/problem+json"
-    assert 1 <= int(response.headers["retry-after"]) <= 5  # one token every 5 s
+    assert 1 <= int(response.headers["retry-after"]) <= 20  # one token every 20 s
     assert len(upstream.seen) == 3
     # another caller of the same role has a bucket of its own; another role its own size
     assert (await client.get("/api/v1/regions", headers=bearer("partner", subject="pupr"))).status_code == 200
@@ -55,8 +55,8 @@ def test_a_malformed_table_is_refused_at_start(make_settings):
 
 async def test_two_limiters_sharing_redis_draw_from_one_bucket():
     await _redis_or_skip()
-    first = RateLimiter({"partner": (0.5, 4)}, REDIS_URL)
-    second = RateLimiter({"partner": (0.5, 4)}, REDIS_URL)
+    first = RateLimiter({"partner": (0.02, 4)}, REDIS_URL)
+    second = RateLimiter({"partner": (0.02, 4)}, REDIS_URL)
     caller = f"jwt:shared-{uuid.uuid4().hex}"
     try:
         waits = []
@@ -72,7 +72,7 @@ async def test_two_limiters_sharing_redis_draw_from_one_bucket():
 
 
 async def test_when_redis_is_down_each_replica_counts_alone(unused_port):
-    limiter = RateLimiter({"partner": (0.5, 2)}, f"redis://127.0.0.1:{unused_port()}/0")
+    limiter = RateLimiter({"partner": (0.02, 2)}, f"redis://127.0.0.1:{unused_port()}/0")
     try:
         waits = [await limiter.retry_after("partner", "jwt:x") for _ in range(3)]
         assert waits[:2] == [0, 0] and waits[2] >= 1
