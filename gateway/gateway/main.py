@@ -51,6 +51,7 @@ class Gateway:
         self._identities: dict[Caller, tuple[str, float]] = {}
         self.metrics = GatewayMetrics()
         self.local = build_local_app(self)
+        self.local.state.settings = settings
 
     async def startup(self) -> None:
         s = self.settings

@@ -158,3 +158,34 @@ async def test_without_a_database_api_keys_are_503_and_tokens_still_work(
     assert (await client.get("/api/v1/api-keys", headers=bearer("operator"))).status_code == 503
     assert (await client.get("/api/v1/me", headers={"X-API-Key": "sck_x"})).status_code == 401
     assert (await client.get("/api/v1/me", headers=bearer("operator"))).status_code == 200
+
+
+async def test_the_same_idempotency_key_and_body_gets_the_first_answer_again(client, bearer, db):
+    headers = {**bearer("operator", subject="ops@retry"), "Idempotency-Key": "create-kemenkeu-1"}
+    body = {"name": "Kemenkeu retry", "role": "partner"}
+    first = await client.post("/api/v1/api-keys", json=body, headers=headers)
+    again = await client.post("/api/v1/api-keys", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert await db.fetchval("SELECT count(*) FROM gateway.api_keys WHERE name = 'Kemenkeu retry'") == 1
+    # what is kept to replay it does not show the key, nor the Idempotency-Key
+    kept = await db.fetchrow("SELECT * FROM gateway.api_key_requests WHERE caller = 'jwt:operator:ops@retry'")
+    assert first.json()["key"].encode() not in bytes(kept["sealed"])
+    assert b"create-kemenkeu-1" not in bytes(kept["idempotency_hash"])
+
+    other_body = await client.post("/api/v1/api-keys", json={**body, "name": "another"}, headers=headers)
+    assert other_body.status_code == 422
+    assert other_body.json()["errors"] == [{"field": "Idempotency-Key", "message": "Already used with another body."}]
+    # another caller's same Idempotency-Key is another request
+    theirs = await client.post(
+        "/api/v1/api-keys", json=body, headers={**bearer("admin"), "Idempotency-Key": "create-kemenkeu-1"}
+    )
+    assert theirs.status_code == 201 and theirs.json()["id"] != first.json()["id"]
+
+
+async def test_a_refused_first_attempt_leaves_the_idempotency_key_free(client, bearer):
+    headers = {**bearer("operator"), "Idempotency-Key": "create-region-key"}
+    refused = await client.post("/api/v1/api-keys", json={"name": "x", "role": "region"}, headers=headers)
+    assert refused.status_code == 422
+    good = {"name": "x", "role": "region", "region_code": "32.73"}
+    assert (await client.post("/api/v1/api-keys", json=good, headers=headers)).status_code == 201

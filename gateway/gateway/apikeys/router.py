@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+import orjson
+from fastapi import APIRouter, Header, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
-from . import service
+from . import replay, service
 from .models import ApiKey
 from .schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
 
@@ -38,9 +41,30 @@ def key_out(row: ApiKey) -> dict:
     summary="Make an API key (the key is shown in this answer only)",
     responses=problem_responses(401, 403, 422),
 )
-async def create_api_key(body: ApiKeyIn, session: SessionDep, caller: CallerDep) -> ApiKeyCreated:
+async def create_api_key(
+    body: ApiKeyIn,
+    session: SessionDep,
+    caller: CallerDep,
+    request: Request,
+    idempotency_key: Annotated[str | None, Header(description="Repeat a POST safely: the same answer again.")] = None,
+) -> Response:
+    secret = request.app.state.settings.internal_secret
+    who = f"{caller.auth}:{caller.role}:{caller.subject}"
+    if idempotency_key is not None:
+        replay.check_header(idempotency_key)
+        request_hash = hashlib.sha256(orjson.dumps(body.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)).digest()
+        earlier = await replay.claim(
+            session, caller=who, idempotency_key=idempotency_key, request_hash=request_hash, secret=secret
+        )
+        if earlier is not None:
+            return Response(earlier, status_code=201, media_type="application/json")
     row, key = await service.create_key(session, body, caller)
-    return ApiKeyCreated(**key_out(row), key=key)
+    answer = ApiKeyCreated(**key_out(row), key=key).model_dump_json().encode()
+    if idempotency_key is not None:
+        await replay.seal(
+            session, caller=who, idempotency_key=idempotency_key, api_key_id=row.id, answer=answer, secret=secret
+        )
+    return Response(answer, status_code=201, media_type="application/json")
 
 
 @router.get("", response_model=Page[ApiKeyOut], summary="List API keys in force", responses=problem_responses(401, 403))
