@@ -27,7 +27,9 @@ class Authenticator:
     def __init__(self, settings: Settings, api_keys: ApiKeyStore | None = None) -> None:
         self.settings = settings
         self.api_keys = api_keys
-        self.embedded_key = load_or_create_signing_key(settings.signing_key_path).public_key()
+        self.embedded_key = (
+            load_or_create_signing_key(settings.signing_key_path).public_key() if settings.embedded_issuer else None
+        )
         self.jwks = (
             JwksCache(
                 issuer=settings.oidc_issuer,
@@ -82,7 +84,7 @@ class Authenticator:
         algorithm = header.get("alg")
         if algorithm not in ALGORITHMS:
             raise Unauthorized(f"The token is not valid: algorithm '{algorithm}' is not accepted.")
-        if issuer == s.issuer:
+        if self.embedded_key is not None and issuer == s.issuer:
             key, audience, embedded = self.embedded_key, s.audience, True
             if algorithm != "ES256":
                 raise Unauthorized("The token is not valid: the embedded issuer signs with ES256.")

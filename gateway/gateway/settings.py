@@ -30,7 +30,8 @@ class Settings(BaseSettings):
     # seconds /readyz waits for each service before calling it unavailable
     readiness_timeout: float = 3.0
     pool_size: int = 200
-    # the embedded issuer: tokens signed by the gateway's own key (see `gateway-token`)
+    # the embedded issuer: tokens signed by the gateway's own key (see `gateway-token`); off: only OIDC and API keys
+    embedded_issuer: bool = True
     signing_key_path: str = ".data/gateway-signing-key.pem"
     issuer: str = "smartcity-gateway"
     audience: str = "smartcity-api"

@@ -191,3 +191,9 @@ def _swap_alg(token: str, algorithm: str) -> str:
     decoded["alg"] = algorithm
     new_header = base64.urlsafe_b64encode(json.dumps(decoded).encode()).decode().rstrip("=")
     return f"{new_header}.{payload}.{signature}"
+
+
+async def test_with_the_embedded_issuer_off_its_tokens_are_refused(start_gateway, oidc_settings, bearer, provider):
+    client = await start_gateway(oidc_settings(embedded_issuer=False))
+    assert (await client.get("/api/v1/me", headers=bearer("admin"))).status_code == 401
+    assert (await client.get("/api/v1/me", headers=auth_header(provider.token("ec-1")))).status_code == 200
