@@ -1,0 +1,17 @@
+"""The documents schema: its metadata, declarative base and the convention tables."""
+
+from smartcity_kit.db import make_metadata
+from smartcity_kit.idempotency import idempotency_table
+from smartcity_kit.outbox import outbox_table
+from sqlalchemy.orm import DeclarativeBase
+
+SCHEMA = "documents"
+metadata = make_metadata(SCHEMA)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+events = outbox_table(metadata)
+idempotency_keys = idempotency_table(metadata)

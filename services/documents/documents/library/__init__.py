@@ -1,0 +1,1 @@
+"""Documents and their versions: the catalogue, its rules and its routes."""

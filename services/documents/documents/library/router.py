@@ -1,0 +1,229 @@
+"""HTTP routes of documents."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from smartcity_kit.db import SessionDep
+from smartcity_kit.etag import etag_of, set_etag
+from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
+from smartcity_kit.problems import Forbidden, NotFound, problem_responses
+
+from ..storage import Storage
+from ..uploads.form import FILE_FIELD, receive_form
+from . import service
+from .content import content_response
+from .models import Document, Version
+from .schemas import REGION_CODE, DocumentOut, DocumentSummary, Kind, UploadForm, VersionForm, VersionOut
+
+router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
+
+WRITERS = ("admin", "operator", "region")
+DocumentId = Annotated[uuid.UUID, Path(description="The document's id.")]
+
+
+def _upload_body(model: type) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
+
+
+def _summary_fields(document: Document, current: Version) -> dict[str, Any]:
+    return {
+        "id": document.id,
+        "region_code": document.region_code,
+        "kind": document.kind,
+        "title": document.title,
+        "version": current.number,
+        "size": current.size,
+        "sha256": current.sha256,
+        "content_type": current.content_type,
+        "filename": current.filename,
+        "created_at": document.created_at,
+        "updated_at": document.updated_at,
+    }
+
+
+def document_out(document: Document, versions: list[Version]) -> DocumentOut:
+    current = next(v for v in versions if v.number == document.current_version)
+    return DocumentOut(
+        **_summary_fields(document, current),
+        versions=[
+            VersionOut(
+                version=v.number,
+                size=v.size,
+                sha256=v.sha256,
+                content_type=v.content_type,
+                filename=v.filename,
+                uploaded_by=v.uploaded_by,
+                created_at=v.created_at,
+            )
+            for v in sorted(versions, key=lambda v: v.number)
+        ],
+    )
+
+
+def _created(response: Response, out: DocumentOut) -> DocumentOut:
+    response.headers["Location"] = f"/api/v1/documents/{out.id}"
+    set_etag(response, etag_of(out.model_dump(mode="json")))
+    return out
+
+
+def _storage(request: Request) -> Storage:
+    return request.app.state.storage
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=DocumentOut,
+    summary="Upload a new document (multipart/form-data: file, region_code, kind, title)",
+    responses=problem_responses(401, 403, 413, 415, 422),
+    dependencies=[require_roles(*WRITERS)],
+    openapi_extra=_upload_body(UploadForm),
+)
+async def create_document(request: Request, response: Response, session: SessionDep, caller: CallerDep) -> DocumentOut:
+    def early(name: str, value: str) -> None:
+        # a region team's upload for another region is refused before its file is read
+        if name == "region_code" and caller.role == "region" and value != caller.region_code:
+            raise Forbidden("A region team uploads documents for its own region only.")
+
+    form = await receive_form(
+        request,
+        storage=_storage(request),
+        max_file_bytes=request.app.state.settings.max_upload_bytes,
+        text_fields=frozenset({"region_code", "kind", "title"}),
+        on_field=early,
+    )
+    try:
+        assert form.file is not None
+        fields = service.parse_fields(form.fields)
+        document, versions = await service.create_document(session, caller=caller, fields=fields, received=form.file)
+    finally:
+        await form.discard()  # a no-op once the bytes were committed
+    return _created(response, document_out(document, versions))
+
+
+@router.post(
+    "/{document_id}/versions",
+    status_code=201,
+    response_model=DocumentOut,
+    summary="Upload the next version of a document (multipart/form-data: file)",
+    responses=problem_responses(401, 403, 404, 413, 415, 422),
+    dependencies=[require_roles(*WRITERS)],
+    openapi_extra=_upload_body(VersionForm),
+)
+async def add_version(
+    document_id: DocumentId, request: Request, response: Response, session: SessionDep, caller: CallerDep
+) -> DocumentOut:
+    # scope first, in a short session of its own: no transaction stays open while the file streams in
+    async with request.app.state.sessionmaker() as check:
+        document = await service.get_visible(check, caller, document_id)
+        service.check_may_write(caller, document.region_code)
+    form = await receive_form(
+        request,
+        storage=_storage(request),
+        max_file_bytes=request.app.state.settings.max_upload_bytes,
+        text_fields=frozenset(),
+    )
+    try:
+        assert form.file is not None
+        document, versions = await service.add_version(
+            session, caller=caller, document_id=document_id, received=form.file
+        )
+    finally:
+        await form.discard()
+    return _created(response, document_out(document, versions))
+
+
+@router.get(
+    "",
+    response_model=Page[DocumentSummary],
+    summary="List documents (region teams: their own region's)",
+    responses=problem_responses(401, 422),
+)
+async def list_documents(
+    session: SessionDep,
+    caller: CallerDep,
+    region_code: Annotated[str | None, Query(pattern=REGION_CODE)] = None,
+    kind: Kind | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Part of the title, any case.")] = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[DocumentSummary]:
+    stmt = service.document_query(caller, region_code=region_code, kind=kind, q=q)
+    rows, next_cursor = await keyset_page(
+        session,
+        stmt,
+        keys=[Document.created_at, Document.id],
+        key_of=lambda d: [d.created_at.isoformat(), str(d.id)],
+        limit=limit,
+        cursor=cursor,
+        convert=[datetime.fromisoformat, uuid.UUID],
+    )
+    items = [DocumentSummary(**_summary_fields(d, d.current)) for d in rows]
+    return Page[DocumentSummary](items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/{document_id}",
+    response_model=DocumentOut,
+    summary="One document with its versions",
+    responses=problem_responses(401, 404, 422),
+)
+async def get_document(
+    document_id: DocumentId, response: Response, session: SessionDep, caller: CallerDep
+) -> DocumentOut:
+    document = await service.get_visible(session, caller, document_id)
+    out = document_out(document, list(document.versions))
+    set_etag(response, etag_of(out.model_dump(mode="json")))
+    return out
+
+
+@router.api_route(
+    "/{document_id}/content",
+    methods=["GET", "HEAD"],
+    summary="The current version's bytes (ETag, If-None-Match, Range)",
+    responses={200: {"content": {"application/octet-stream": {}}}, **problem_responses(401, 404, 416, 422)},
+    response_class=Response,
+)
+async def current_content(document_id: DocumentId, request: Request, session: SessionDep, caller: CallerDep):
+    document = await service.get_visible(session, caller, document_id)
+    version = next(v for v in document.versions if v.number == document.current_version)
+    return content_response(request, _storage(request), version)
+
+
+@router.api_route(
+    "/{document_id}/versions/{number}/content",
+    methods=["GET", "HEAD"],
+    summary="One version's bytes (ETag, If-None-Match, Range)",
+    responses={200: {"content": {"application/octet-stream": {}}}, **problem_responses(401, 404, 416, 422)},
+    response_class=Response,
+)
+async def version_content(
+    document_id: DocumentId,
+    number: Annotated[int, Path(ge=1)],
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+):
+    document = await service.get_visible(session, caller, document_id)
+    version = next((v for v in document.versions if v.number == number), None)
+    if version is None:
+        raise NotFound(f"The document has no version {number}.")
+    return content_response(request, _storage(request), version)
+
+
+@router.delete(
+    "/{document_id}",
+    status_code=204,
+    summary="Delete a document (hidden from every read; its bytes are kept until a purge)",
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[require_roles("admin", "operator")],
+)
+async def delete_document(document_id: DocumentId, session: SessionDep, caller: CallerDep) -> Response:
+    await service.delete_document(session, caller=caller, document_id=document_id)
+    return Response(status_code=204)

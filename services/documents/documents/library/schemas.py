@@ -1,0 +1,74 @@
+"""API models of documents."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from smartcity_kit.schemas import StrictModel
+
+Kind = Literal[
+    "mou",
+    "readiness_report",
+    "strategic_analysis",
+    "quick_win_list",
+    "masterplan_draft",
+    "masterplan_final",
+    "commitment_sheet",
+    "minutes",
+    "other",
+]
+REGION_CODE = r"^\d{2}\.\d{2}$"
+
+
+class DocumentFields(StrictModel):
+    """The text fields of a new document's form."""
+
+    region_code: str = Field(pattern=REGION_CODE, description="Kemendagri code of a kabupaten/kota, e.g. 32.73.")
+    kind: Kind
+    title: str = Field(min_length=1, max_length=200)
+
+
+class VersionOut(BaseModel):
+    version: int
+    size: int
+    sha256: str
+    content_type: str
+    filename: str
+    uploaded_by: str
+    created_at: datetime
+
+
+class DocumentSummary(BaseModel):
+    id: uuid.UUID
+    region_code: str
+    kind: Kind
+    title: str
+    version: int = Field(description="The current (latest) version's number; the fields below are its.")
+    size: int
+    sha256: str
+    content_type: str
+    filename: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class DocumentOut(DocumentSummary):
+    versions: list[VersionOut]
+
+
+class UploadForm(BaseModel):
+    """For the OpenAPI document only: the body is read as a stream, never through this model."""
+
+    file: bytes = Field(json_schema_extra={"format": "binary"})
+    region_code: str = Field(pattern=REGION_CODE)
+    kind: Kind
+    title: str = Field(min_length=1, max_length=200)
+
+
+class VersionForm(BaseModel):
+    """For the OpenAPI document only."""
+
+    file: bytes = Field(json_schema_extra={"format": "binary"})

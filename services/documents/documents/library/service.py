@@ -1,0 +1,152 @@
+"""Rules of documents: who sees and changes what, versions, soft delete, and the events they emit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from smartcity_kit.identity import Caller
+from smartcity_kit.outbox import record_event
+from smartcity_kit.problems import Forbidden, NotFound, Unprocessable, validation_errors
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..database import events
+from ..uploads.form import ReceivedFile
+from .blobs import hold_blob
+from .models import Document, Version
+from .schemas import DocumentFields
+
+READ_ALL = ("admin", "operator", "mentor", "partner", "service")
+
+
+def can_read_all(caller: Caller) -> bool:
+    return caller.role in READ_ALL
+
+
+def check_may_write(caller: Caller, region_code: str) -> None:
+    """Operators (and admins) write for every region, a region team for its own only."""
+    if caller.is_staff:
+        return
+    if caller.role == "region" and caller.region_code == region_code:
+        return
+    if caller.role == "region":
+        raise Forbidden("A region team uploads documents for its own region only.")
+    raise Forbidden(f"The role '{caller.role}' may not upload documents.")
+
+
+def parse_fields(fields: dict[str, str]) -> DocumentFields:
+    try:
+        return DocumentFields.model_validate(fields)
+    except ValidationError as exc:
+        raise Unprocessable("The form is not valid.", errors=validation_errors(list(exc.errors()))) from None
+
+
+def visible(caller: Caller) -> sa.ColumnElement[bool]:
+    """Live documents in the caller's scope: every region for readers of all, else the caller's own."""
+    condition = Document.deleted_at.is_(None)
+    if not can_read_all(caller):
+        condition = sa.and_(condition, Document.region_code == (caller.region_code or ""))
+    return condition
+
+
+async def get_visible(session: AsyncSession, caller: Caller, document_id: uuid.UUID, *, for_update: bool = False):
+    """The live document in the caller's scope, with its versions; else 404 (existence does not leak)."""
+    stmt = sa.select(Document).where(Document.id == document_id, visible(caller))
+    if for_update:
+        stmt = stmt.with_for_update()
+    document = (await session.execute(stmt.options(selectinload(Document.versions)))).scalar_one_or_none()
+    if document is None:
+        raise NotFound(f"No document has the id '{document_id}'.")
+    return document
+
+
+def document_query(caller: Caller, *, region_code: str | None, kind: str | None, q: str | None) -> sa.Select:
+    stmt = sa.select(Document).where(visible(caller)).options(joinedload(Document.current))
+    if region_code:
+        stmt = stmt.where(Document.region_code == region_code)
+    if kind:
+        stmt = stmt.where(Document.kind == kind)
+    if q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Document.title.ilike(f"%{escaped}%", escape="\\"))
+    return stmt
+
+
+def _version(document_id: uuid.UUID, number: int, received: ReceivedFile, caller: Caller) -> Version:
+    return Version(
+        document_id=document_id,
+        number=number,
+        sha256=received.sha256,
+        size=received.size,
+        content_type=received.content_type,
+        filename=received.filename,
+        uploaded_by=caller.subject,
+    )
+
+
+async def create_document(
+    session: AsyncSession, *, caller: Caller, fields: DocumentFields, received: ReceivedFile
+) -> tuple[Document, list[Version]]:
+    check_may_write(caller, fields.region_code)
+    await hold_blob(session, received)
+    document = Document(
+        id=uuid.uuid4(),
+        region_code=fields.region_code,
+        kind=fields.kind,
+        title=fields.title,
+        current_version=1,
+        created_by=caller.subject,
+    )
+    session.add(document)
+    await session.flush()
+    version = _version(document.id, 1, received, caller)
+    session.add(version)
+    await session.flush()
+    await record_event(
+        session,
+        events,
+        "document.created",
+        f"documents/{document.id}",
+        {"document_id": str(document.id), "region_code": document.region_code, "kind": document.kind, "version": 1},
+    )
+    return document, [version]
+
+
+async def add_version(
+    session: AsyncSession, *, caller: Caller, document_id: uuid.UUID, received: ReceivedFile
+) -> tuple[Document, list[Version]]:
+    # the row lock orders concurrent uploads of one document: each gets its own number
+    document = await get_visible(session, caller, document_id, for_update=True)
+    check_may_write(caller, document.region_code)
+    await hold_blob(session, received)
+    number = document.current_version + 1
+    version = _version(document.id, number, received, caller)
+    session.add(version)
+    document.current_version = number
+    document.updated_at = datetime.now(UTC)
+    await session.flush()
+    await record_event(
+        session,
+        events,
+        "document.version_added",
+        f"documents/{document.id}",
+        {"document_id": str(document.id), "region_code": document.region_code, "version": number},
+    )
+    return document, [*document.versions, version]
+
+
+async def delete_document(session: AsyncSession, *, caller: Caller, document_id: uuid.UUID) -> None:
+    document = await get_visible(session, caller, document_id, for_update=True)
+    document.deleted_at = datetime.now(UTC)
+    document.deleted_by = caller.subject
+    await session.flush()
+    await record_event(
+        session,
+        events,
+        "document.deleted",
+        f"documents/{document.id}",
+        {"document_id": str(document.id), "region_code": document.region_code},
+    )

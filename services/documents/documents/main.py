@@ -1,0 +1,61 @@
+"""The documents service's app factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from smartcity_kit.app import RequestContextMiddleware, install_common
+from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_kit.idempotency import IdempotencyMiddleware
+from smartcity_kit.identity import IdentityMiddleware
+from smartcity_kit.logging import configure_logging
+from smartcity_kit.outbox import events_router
+
+from .database import events, idempotency_keys
+from .library.blobs import startup_sweep
+from .library.router import router as documents_router
+from .settings import Settings
+from .storage import make_storage
+
+SERVICE = "documents"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(SERVICE, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+        storage = make_storage(settings)
+        await storage.start()
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.storage = storage
+        try:
+            await startup_sweep(app.state.sessionmaker, storage)
+            yield
+        finally:
+            await storage.close()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Smart City documents service",
+        version="1.0.0",
+        description="Regions' deliverables: versioned documents streamed to local disk or an S3-compatible store.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_common(app, service=SERVICE)
+    app.include_router(documents_router)
+    app.include_router(events_router(SERVICE, events))
+
+    # outermost last: request context, then identity, then idempotency
+    app.add_middleware(IdempotencyMiddleware, table=idempotency_keys, state_app=app)
+    app.add_middleware(IdentityMiddleware, secret=settings.internal_secret)
+    app.add_middleware(RequestContextMiddleware, registry=app.state.metrics_registry, service=SERVICE)
+    return app
