@@ -40,6 +40,49 @@ def idempotency_table(metadata: sa.MetaData) -> sa.Table:
     )
 
 
+def _multipart_boundary(scope: Scope) -> bytes | None:
+    content_type = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
+    media_type, _, params = content_type.partition(b";")
+    if media_type.strip().lower() != b"multipart/form-data":
+        return None
+    for param in params.split(b";"):
+        name, _, value = param.strip().partition(b"=")
+        if name.lower() == b"boundary" and value.strip(b'"'):
+            return value.strip(b'"')
+    return None
+
+
+class _BodyDigest:
+    """The request's fingerprint: method, path and body.
+
+    A multipart body's boundary is left out: clients draw a new random one for
+    every attempt, and a retry of the same form is the same request.
+    """
+
+    def __init__(self, scope: Scope) -> None:
+        self._hash = hashlib.sha256(f"{scope['method']} {scope['path']}\n".encode())
+        self._boundary = _multipart_boundary(scope)
+        self._tail = b""
+
+    def update(self, data: bytes) -> None:
+        if self._boundary is None:
+            self._hash.update(data)
+            return
+        segments = (self._tail + data).split(self._boundary)
+        last = segments.pop()
+        keep = len(self._boundary) - 1  # a boundary may straddle this chunk and the next
+        for segment in segments:
+            self._hash.update(segment)
+        cut = max(len(last) - keep, 0)
+        self._hash.update(last[:cut])
+        self._tail = last[cut:]
+
+    def hexdigest(self) -> str:
+        self._hash.update(self._tail)
+        self._tail = b""
+        return self._hash.hexdigest()
+
+
 class IdempotencyMiddleware:
     """Pure ASGI: wraps POSTs that carry an Idempotency-Key; needs the caller in `scope["state"]`."""
 
@@ -102,7 +145,7 @@ class IdempotencyMiddleware:
                 409, "A request with this Idempotency-Key is still being processed.", headers={"Retry-After": "1"}
             )(scope, receive, send)
             return
-        digest = hashlib.sha256(f"{scope['method']} {scope['path']}\n".encode())
+        digest = _BodyDigest(scope)
         while True:
             message = await receive()
             digest.update(message.get("body", b""))
@@ -121,7 +164,7 @@ class IdempotencyMiddleware:
         await send({"type": "http.response.body", "body": row.body or b""})
 
     async def _first(self, who: str, key: str, scope: Scope, receive: Receive, send: Send) -> None:
-        digest = hashlib.sha256(f"{scope['method']} {scope['path']}\n".encode())
+        digest = _BodyDigest(scope)
         body_complete = False
         status = 500
         headers: list[tuple[str, str]] = []

@@ -53,9 +53,7 @@ async def test_upload_stores_the_bytes_and_answers_the_contract_fields(upload, a
 )
 async def test_each_accepted_type_is_judged_from_its_bytes(upload, as_role, samples, content_type):
     # declared as octet-stream: only the bytes say what the file is
-    response = await upload(
-        samples[content_type], headers=as_role("operator"), content_type="application/octet-stream"
-    )
+    response = await upload(samples[content_type], headers=as_role("operator"), content_type="application/octet-stream")
     assert response.status_code == 201, response.text
     assert response.json()["content_type"] == content_type
 
@@ -69,9 +67,7 @@ async def test_each_accepted_type_is_judged_from_its_bytes(upload, as_role, samp
         ("page.html", b"<html><script>alert(1)</script></html>"),
     ],
 )
-async def test_a_spoofed_pdf_is_refused_415_and_nothing_is_kept(
-    upload, as_role, session, leftovers, name, data
-):
+async def test_a_spoofed_pdf_is_refused_415_and_nothing_is_kept(upload, as_role, session, leftovers, name, data):
     response = await upload(data, headers=as_role("operator"), filename=name, content_type="application/pdf")
     assert response.status_code == 415
     assert response.headers["content-type"] == "application/problem+json"
@@ -222,7 +218,11 @@ async def test_events_are_recorded_with_the_agreed_data(upload, client, as_role,
     assert (await client.delete(f"/api/v1/documents/{doc}", headers=as_role("operator"))).status_code == 204
     rows = (await session.execute(sa.select(events).order_by(events.c.id))).all()
     assert [(r.type, r.subject, r.data) for r in rows] == [
-        ("document.created", f"documents/{doc}", {"document_id": doc, "region_code": "32.73", "kind": "mou", "version": 1}),
+        (
+            "document.created",
+            f"documents/{doc}",
+            {"document_id": doc, "region_code": "32.73", "kind": "mou", "version": 1},
+        ),
         ("document.version_added", f"documents/{doc}", {"document_id": doc, "region_code": "32.73", "version": 2}),
         ("document.deleted", f"documents/{doc}", {"document_id": doc, "region_code": "32.73"}),
     ]

@@ -19,6 +19,7 @@ from .models import Document, Version
 
 log = structlog.get_logger("blobs")
 
+
 def _lock_key(sha256: str) -> int:
     return int(sha256[:8], 16) - 2**31  # an int4; two hashes sharing it only wait for each other
 

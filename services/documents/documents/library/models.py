@@ -26,9 +26,7 @@ class Document(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     deleted_by: Mapped[str | None] = mapped_column(sa.Text)
 
-    versions: Mapped[list[Version]] = relationship(
-        back_populates="document", lazy="raise", order_by="Version.number"
-    )
+    versions: Mapped[list[Version]] = relationship(back_populates="document", lazy="raise", order_by="Version.number")
     current: Mapped[Version] = relationship(
         primaryjoin="and_(Version.document_id == Document.id, Version.number == Document.current_version)",
         viewonly=True,

@@ -14,7 +14,7 @@ from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import Forbidden, NotFound, problem_responses
 
 from ..storage import Storage
-from ..uploads.form import FILE_FIELD, receive_form
+from ..uploads.form import receive_form
 from . import service
 from .content import content_response
 from .models import Document, Version

@@ -32,6 +32,7 @@ def safe_filename(raw: str | None, extension: str) -> str:
 
 def content_disposition(filename: str, disposition: str = "attachment") -> str:
     """`attachment; filename="<ascii>"; filename*=UTF-8''<percent-encoded>` (RFC 6266, RFC 8187)."""
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    ascii_name = "".join(c if c.isprintable() and c not in '"\\' else "_" for c in ascii_name) or "document"
+    # accents fall away (é -> e); any other character outside printable ASCII becomes `_`
+    decomposed = (c for c in unicodedata.normalize("NFKD", filename) if not unicodedata.combining(c))
+    ascii_name = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in decomposed) or "document"
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

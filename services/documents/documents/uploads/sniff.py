@@ -129,9 +129,7 @@ class _ZipWalker:
             raise NotAccepted()  # past the last entry (or not a zip): no decision was reached
         if len(self.buffer) < LOCAL_HEADER.size:
             return None
-        (_, _, flags, method, _, _, _, compressed, _, name_length, extra_length) = LOCAL_HEADER.unpack_from(
-            self.buffer
-        )
+        (_, _, flags, method, _, _, _, compressed, _, name_length, extra_length) = LOCAL_HEADER.unpack_from(self.buffer)
         end = LOCAL_HEADER.size + name_length + extra_length
         if len(self.buffer) < end:
             return None

@@ -1,0 +1,91 @@
+"""Soft delete, purge and the start-up sweep of crashed uploads' leftovers; on both backends."""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+from documents.library.blobs import remove_unreferenced, startup_sweep
+from documents.library.models import Document
+from documents.storage import make_storage
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+async def test_a_deleted_document_is_hidden_and_its_bytes_kept(client, upload, as_role, make_pdf, session, leftovers):
+    data = make_pdf(b"to delete")
+    doc = (await upload(data, headers=as_role("operator"))).json()["id"]
+    assert (await client.delete(f"/api/v1/documents/{doc}", headers=as_role("operator"))).status_code == 204
+    partner = as_role("partner")
+    assert (await client.get("/api/v1/documents", headers=partner)).json()["items"] == []
+    for path in ("", "/content", "/versions/1/content"):
+        assert (await client.get(f"/api/v1/documents/{doc}{path}", headers=partner)).status_code == 404
+    version = await client.post(
+        f"/api/v1/documents/{doc}/versions",
+        files={"file": ("v.pdf", make_pdf(b"v2"), "application/pdf")},
+        headers=as_role("operator"),
+    )
+    assert version.status_code == 404
+    row = (await session.execute(sa.select(Document))).scalar_one()
+    assert (row.deleted_by, row.deleted_at is not None) == ("operator@test", True)
+    assert await leftovers() == {"objects": [sha(data)], "temp": []}
+
+
+async def test_purge_removes_only_bytes_no_live_version_references(
+    client, upload, as_role, make_pdf, session_factory, storage, leftovers
+):
+    shared, alone, live = make_pdf(b"shared"), make_pdf(b"alone"), make_pdf(b"live")
+    operator = as_role("operator")
+    a = (await upload(shared, headers=operator)).json()["id"]
+    b = (await upload(alone, headers=operator)).json()["id"]
+    c = (await upload(live, headers=operator)).json()["id"]
+    await client.post(
+        f"/api/v1/documents/{c}/versions", files={"file": ("s.pdf", shared, "application/pdf")}, headers=operator
+    )
+    for doc in (a, b):
+        assert (await client.delete(f"/api/v1/documents/{doc}", headers=operator)).status_code == 204
+    assert (await leftovers())["objects"] == sorted(sha(d) for d in (shared, alone, live))
+
+    # the start-up sweep keeps a deleted document's bytes; a dry run removes nothing
+    assert await remove_unreferenced(session_factory, storage, keep_deleted=True) == []
+    assert await remove_unreferenced(session_factory, storage, keep_deleted=False, dry_run=True) == [sha(alone)]
+    assert len((await leftovers())["objects"]) == 3
+
+    assert await remove_unreferenced(session_factory, storage, keep_deleted=False) == [sha(alone)]
+    assert await leftovers() == {"objects": sorted([sha(shared), sha(live)]), "temp": []}
+    still = await client.get(f"/api/v1/documents/{c}/versions/2/content", headers=operator)
+    assert still.content == shared
+
+
+async def test_the_start_up_sweep_removes_what_crashed_uploads_left(
+    settings, upload, as_role, make_pdf, session_factory, leftovers
+):
+    kept = make_pdf(b"kept")
+    assert (await upload(kept, headers=as_role("operator"))).status_code == 201
+
+    crashed = make_storage(settings)  # another process ...
+    await crashed.start()
+    half = await crashed.begin()
+    await half.write(make_pdf(b"half an upload", size=6 * 1024 * 1024))
+    orphan_bytes = make_pdf(b"stored, but the row never committed")
+    orphan = await crashed.begin()
+    await orphan.write(orphan_bytes)
+    await orphan.commit(sha(orphan_bytes))
+    if settings.storage_backend == "local":
+        crashed._lock.close()  # ... that dies without cleaning up
+    else:
+        await crashed.close()
+    before = await leftovers()
+    assert sha(orphan_bytes) in before["objects"]
+
+    restarted = make_storage(settings)
+    await restarted.start()
+    try:
+        await startup_sweep(session_factory, restarted)
+    finally:
+        await restarted.close()
+    assert await leftovers() == {"objects": [sha(kept)], "temp": []}
+    if settings.storage_backend == "local":  # only the live storage's own directory and lock are left
+        assert len(list((settings.storage_dir / "tmp").iterdir())) == 2
