@@ -183,12 +183,18 @@ async def get_document(
     return out
 
 
-@router.api_route(
+@router.get(
     "/{document_id}/content",
-    methods=["GET", "HEAD"],
     summary="The current version's bytes (ETag, If-None-Match, Range)",
     responses={200: {"content": {"application/octet-stream": {}}}, **problem_responses(401, 404, 416, 422)},
     response_class=Response,
+    operation_id="get_document_content",
+)
+@router.head(
+    "/{document_id}/content",
+    summary="The current version's headers",
+    response_class=Response,
+    operation_id="head_document_content",
 )
 async def current_content(document_id: DocumentId, request: Request, session: SessionDep, caller: CallerDep):
     document = await service.get_visible(session, caller, document_id)
@@ -196,12 +202,18 @@ async def current_content(document_id: DocumentId, request: Request, session: Se
     return content_response(request, _storage(request), version)
 
 
-@router.api_route(
+@router.get(
     "/{document_id}/versions/{number}/content",
-    methods=["GET", "HEAD"],
     summary="One version's bytes (ETag, If-None-Match, Range)",
     responses={200: {"content": {"application/octet-stream": {}}}, **problem_responses(401, 404, 416, 422)},
     response_class=Response,
+    operation_id="get_version_content",
+)
+@router.head(
+    "/{document_id}/versions/{number}/content",
+    summary="One version's headers",
+    response_class=Response,
+    operation_id="head_version_content",
 )
 async def version_content(
     document_id: DocumentId,
