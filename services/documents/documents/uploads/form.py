@@ -249,9 +249,8 @@ async def receive_form(
                         raise _invalid(name, "Unknown field.")
                 elif kind == "part_end":
                     if file_part is not None:
-                        current, file_part = file_part, None
-                        form.file = ReceivedFile(current.temp, "", 0, "", "")  # removed on error from here on
-                        form.file = await current.finish()
+                        form.file = await file_part.finish()  # on error, still `file_part`: abandoned below
+                        file_part = None
                     elif text is not None:
                         try:
                             value = text.decode("utf-8")
