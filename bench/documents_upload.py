@@ -4,6 +4,7 @@ Run from the repository root (after `make test` or `make run` has made .venv):
 
     .venv/bin/python bench/documents_upload.py            # 1 GiB, local-disk storage
     .venv/bin/python bench/documents_upload.py --mib 256
+    .venv/bin/python bench/documents_upload.py --mib 256 --s3   # S3 backend: a moto server on loopback
 
 It starts the whole platform (tools/smartcity_dev/platform.Platform) on free
 ports with a database of its own (DATABASE_URL's server, else the embedded
@@ -128,6 +129,24 @@ def download(client: httpx.Client, url: str, headers: dict[str, str]) -> int:
     return received
 
 
+def start_moto() -> tuple[subprocess.Popen, str]:
+    from smartcity_dev.platform import free_port
+
+    port = free_port()
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.put(f"{url}/bench", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("the moto S3 server did not start")
+
+
 async def admin(url: str, sql: str) -> None:
     conn = await asyncpg.connect(url)
     try:
@@ -139,6 +158,7 @@ async def admin(url: str, sql: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mib", type=int, default=1024, help="file size in MiB (default 1024)")
+    parser.add_argument("--s3", action="store_true", help="store in S3: a moto server (holds everything in memory)")
     args = parser.parse_args()
     size = args.mib * 1024 * 1024
 
@@ -155,6 +175,18 @@ def main() -> None:
         database_url += "?" + server_url.split("?", 1)[1]
 
     platform = Platform(database_url=database_url, root=work, log_dir=work / "logs")
+    moto = None
+    if args.s3:
+        moto, endpoint = start_moto()
+        platform.env.update(
+            {
+                "DOCUMENTS_STORAGE_BACKEND": "s3",
+                "DOCUMENTS_S3_ENDPOINT_URL": endpoint,
+                "DOCUMENTS_S3_BUCKET": "bench",
+                "DOCUMENTS_S3_ACCESS_KEY_ID": "bench",
+                "DOCUMENTS_S3_SECRET_ACCESS_KEY": "bench",
+            }
+        )
     platform.env.update(
         {
             "DOCUMENTS_STORAGE_DIR": str(work / "store"),
@@ -205,7 +237,10 @@ def main() -> None:
         def rate(seconds: float) -> str:
             return f"{size / seconds / 1024 / 1024:8.1f} MiB/s ({seconds:6.2f} s)"
 
-        print(f"\nfile: {args.mib} MiB, storage: local disk ({work / 'store'})")
+        where = f"local disk ({work / 'store'})"
+        if args.s3:
+            where = f"S3 ({platform.env['DOCUMENTS_S3_ENDPOINT_URL']}, moto)"
+        print(f"\nfile: {args.mib} MiB, storage: {where}")
         print(f"cp                       {rate(cp_plain)}")
         print(f"cp + fsync               {rate(cp_synced)}")
         print(f"upload via gateway       {rate(up)}   = {cp_plain / up:.2f} x cp, {cp_synced / up:.2f} x cp+fsync")
@@ -216,6 +251,9 @@ def main() -> None:
             print(f"peak RSS {name:<16}{mib:8.1f} MiB   (peak before the transfers: {idle[name]:.1f} MiB)")
     finally:
         platform.stop_all()
+        if moto is not None:
+            moto.terminate()
+            moto.wait(10)
         asyncio.run(admin(server_url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
         shutil.rmtree(work, ignore_errors=True)
         del handle
