@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import uuid
 
 import sqlalchemy as sa
 from documents.library.blobs import remove_unreferenced, startup_sweep
-from documents.library.models import Document
+from documents.library.models import Document, Version
 from documents.storage import make_storage
 
 
@@ -89,3 +91,57 @@ async def test_the_start_up_sweep_removes_what_crashed_uploads_left(
     assert await leftovers() == {"objects": [sha(kept)], "temp": []}
     if settings.storage_backend == "local":  # only the live storage's own directory and lock are left
         assert len(list((settings.storage_dir / "tmp").iterdir())) == 2
+
+
+async def test_a_removal_waits_for_an_upload_that_is_about_to_reference_the_bytes(
+    engine, session_factory, storage, make_pdf, leftovers
+):
+    """The race the per-hash advisory lock closes: bytes committed to storage, their row not yet committed."""
+    data = make_pdf(b"in flight")
+    digest = sha(data)
+    document_id = uuid.uuid4()
+    upload = await engine.connect()  # another request's transaction, past hold_blob, before its commit
+    try:
+        await upload.begin()
+        await upload.execute(
+            sa.text("SELECT pg_advisory_xact_lock_shared(hashtext('documents:blob'), :key)"),
+            {"key": int(digest[:8], 16) - 2**31},
+        )
+        temp = await storage.begin()
+        await temp.write(data)
+        await temp.commit(digest)
+        await upload.execute(
+            sa.insert(Document.__table__).values(
+                id=document_id, region_code="32.73", kind="mou", title="t", current_version=1, created_by="x"
+            )
+        )
+        await upload.execute(
+            sa.insert(Version.__table__).values(
+                document_id=document_id,
+                number=1,
+                sha256=digest,
+                size=len(data),
+                content_type="application/pdf",
+                filename="a.pdf",
+                uploaded_by="x",
+            )
+        )
+        removal = asyncio.create_task(remove_unreferenced(session_factory, storage, keep_deleted=False))
+
+        async def waiting() -> bool:
+            async with engine.connect() as probe:
+                query = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                return (await probe.execute(sa.text(query))).scalar_one() == 1
+
+        while not await waiting():
+            assert not removal.done(), "the removal did not wait for the upload's lock"
+            await asyncio.sleep(0.01)
+        await upload.commit()
+        assert await asyncio.wait_for(removal, 10) == []
+        assert (await leftovers())["objects"] == [digest]
+    finally:
+        await upload.rollback()
+        await upload.execute(sa.delete(Version.__table__).where(Version.document_id == document_id))
+        await upload.execute(sa.delete(Document.__table__).where(Document.id == document_id))
+        await upload.commit()
+        await upload.close()
