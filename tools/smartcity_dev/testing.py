@@ -11,7 +11,7 @@ import asyncio
 import logging
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -54,14 +54,27 @@ def server_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def database_url(server_url: str) -> Iterator[str]:
-    """A fresh database for this test session."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
+def new_database(server_url: str) -> Iterator[Callable[[], str]]:
+    """Makes fresh databases on the test server; all are dropped at the end of the session."""
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"test_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return _with_database(server_url, name)
+
     try:
-        yield _with_database(server_url, name)
+        yield make
     finally:
-        asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for name in made:
+            asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def database_url(new_database: Callable[[], str]) -> str:
+    """A fresh database for this test session."""
+    return new_database()
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +83,9 @@ def shared_regions_csv() -> Path:
     if not SHARED_REGIONS.exists():
         pytest.skip(f"{SHARED_REGIONS} is not here (a user's clone has no ../shared)")
     return SHARED_REGIONS
+
+
+@pytest.fixture(scope="session")
+def shared_regions_path() -> Path | None:
+    """The official list where ../shared exists, else None (the test brings its own regions)."""
+    return SHARED_REGIONS if SHARED_REGIONS.exists() else None
