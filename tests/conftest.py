@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -22,11 +22,65 @@ def platform(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         p.start_all(timeout=90)
         yield p
     except BaseException:
-        for log in sorted((root / "logs").glob("*.log")):
-            print(f"--- {log.name}\n{log.read_text()[-4000:]}")
+        print_logs(p)
         raise
     finally:
         p.stop_all()
+
+
+GENEROUS_LIMITS = "admin=500:1000,operator=500:1000,mentor=500:1000,region=500:1000,partner=500:1000"
+
+
+@pytest.fixture(scope="module")
+def own_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Platform]]:
+    """Starts platforms of the module's own (own database, own data dir); all stop when the module ends.
+
+    For tests that restart, kill or fill what they run on, so that no other test sees it.
+    """
+    started: list[Platform] = []
+
+    def start(database_url: str, **env: str) -> Platform:
+        root = tmp_path_factory.mktemp("own-platform")
+        (root / ".data").mkdir()
+        p = Platform(database_url=database_url, root=root, log_dir=root / "logs")
+        p.env["GATEWAY_SIGNING_KEY_PATH"] = str(root / ".data" / "gateway-signing-key.pem")
+        p.env["GATEWAY_RATE_LIMITS"] = GENEROUS_LIMITS
+        p.env.update(env)
+        started.append(p)
+        try:
+            p.start_all(timeout=90)
+        except BaseException:
+            print_logs(p)
+            raise
+        return p
+
+    try:
+        yield start
+    finally:
+        for p in started:
+            p.stop_all()
+
+
+def print_logs(p: Platform, tail: int = 4000) -> None:
+    if p.log_dir is not None:
+        for log in sorted(p.log_dir.glob("*.log")):
+            print(f"--- {log.name}\n{log.read_text(errors='replace')[-tail:]}")
+
+
+@pytest.fixture(scope="session")
+def auth_for() -> Callable[[Platform], Callable[..., dict[str, str]]]:
+    """auth_for(platform) -> auth(role, region_code=None, subject=None): bearer headers its gateway accepts."""
+    return _auth_for
+
+
+def _auth_for(p: Platform) -> Callable[..., dict[str, str]]:
+    settings = GatewaySettings(signing_key_path=p.env["GATEWAY_SIGNING_KEY_PATH"])
+
+    def auth(role: str, region_code: str | None = None, subject: str | None = None) -> dict[str, str]:
+        token = issue_token(settings, subject or f"{role}@e2e", role, region_code, 3600)
+        return {"Authorization": f"Bearer {token}"}
+
+    return auth
 
 
 @pytest.fixture(scope="session")

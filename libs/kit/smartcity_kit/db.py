@@ -6,12 +6,15 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import sqlalchemy as sa
+import structlog
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from starlette.responses import Response
 
 from .problems import problem_response
+
+log = structlog.get_logger("db")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -92,11 +95,13 @@ def install_db_error_handlers(app: FastAPI) -> None:
         raise exc
 
     async def os_error(_: Request, exc: Exception) -> Response:
+        # asyncpg raises plain OSErrors when it cannot connect (refused, timed out, or the
+        # server's unix socket gone while PostgreSQL restarts); storage raises them too
+        log.warning("backing store unreachable", error=repr(exc))
         return problem_response(503, "A backing store is not reachable; retry shortly.", headers={"Retry-After": "5"})
 
     app.add_exception_handler(DBAPIError, db_error)
-    app.add_exception_handler(ConnectionRefusedError, os_error)
-    app.add_exception_handler(TimeoutError, os_error)
+    app.add_exception_handler(OSError, os_error)
 
 
 async def database_ready(engine: AsyncEngine) -> bool:
