@@ -219,3 +219,9 @@ async def cohort(client):
 @pytest.fixture
 def contact() -> dict:
     return dict(CONTACT)
+
+
+@pytest.fixture
+def cohort_data():
+    """(csv, codes) of `count` made-up regions, for tests that import them their own way."""
+    return lambda count: (cohort_csv(count), cohort_codes(count))
