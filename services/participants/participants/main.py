@@ -1,7 +1,9 @@
-"""The participants service's app factory."""
+"""The participants service's app factory: routes, middleware, and the mentoring feed consumer."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,8 +15,13 @@ from smartcity_kit.identity import IdentityMiddleware
 from smartcity_kit.logging import configure_logging
 from smartcity_kit.outbox import events_router
 
+from .applications.router import router as participants_router
+from .assessment.router import router as assessment_router
 from .database import events, idempotency_keys
+from .mou.router import router as mou_router
+from .phases.router import router as phases_router
 from .regions.router import router as regions_router
+from .selection.router import router as selection_router
 from .settings import Settings
 
 SERVICE = "participants"
@@ -29,9 +36,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        consumer_task = feed_http = None
+        if settings.mentoring_url and settings.consume_feed:
+            import httpx  # only a process that follows mentoring pays for it
+
+            from .applications.consumer import mentoring_consumer
+
+            feed_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=2.0))
+            consumer = mentoring_consumer(
+                mentoring_url=settings.mentoring_url,
+                sessionmaker=app.state.sessionmaker,
+                client=feed_http,
+                secret=settings.internal_secret,
+                interval=settings.feed_interval,
+                batch=settings.feed_batch,
+            )
+            consumer_task = asyncio.create_task(consumer.run_forever(), name="mentoring-feed")
         try:
             yield
         finally:
+            if consumer_task is not None:
+                consumer_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await consumer_task
+            if feed_http is not None:
+                await feed_http.aclose()
             await engine.dispose()
 
     app = FastAPI(
@@ -44,7 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_common(app, service=SERVICE)
-    app.include_router(regions_router)
+    for router in (regions_router, phases_router, participants_router, assessment_router, selection_router, mou_router):
+        app.include_router(router)
     app.include_router(events_router(SERVICE, events))
 
     # outermost last: request context, then identity, then idempotency

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -118,3 +119,109 @@ async def regions(client) -> None:
         "/api/v1/regions/import", content=REGIONS_CSV, headers={**identity("operator"), "content-type": "text/csv"}
     )
     assert response.status_code == 200, response.text
+
+
+def cohort_csv(count: int) -> str:
+    """`count` made-up kabupaten/kota in provinces 14-19 (alternating kinds), for cohort-sized tests."""
+    lines = ["code,name,level,kind,province_code,province_name"]
+    for province in range(14, 20):
+        lines.append(f"{province},Provinsi {province},province,provinsi,,")
+    for i in range(count):
+        province, n = 14 + i // 40, i % 40
+        kind, number = ("kota", 71 + n // 2) if n % 2 else ("kabupaten", 1 + n // 2)
+        lines.append(f"{province}.{number:02d},{kind.title()} {i},regency_city,{kind},{province},Provinsi {province}")
+    return "\n".join(lines) + "\n"
+
+
+def cohort_codes(count: int) -> list[str]:
+    return [line.split(",")[0] for line in cohort_csv(count).splitlines()[7:]]
+
+
+@pytest.fixture
+def make_phase(client):
+    async def make(code: str = "2018", quota: int = 50, **overrides) -> dict:
+        today = date.today()
+        body = {
+            "code": code,
+            "name": f"Tahap {code}",
+            "year": 2018,
+            "quota": quota,
+            "registration_opens_on": str(today - timedelta(days=30)),
+            "registration_closes_on": str(today + timedelta(days=30)),
+            **overrides,
+        }
+        response = await client.post("/api/v1/phases", json=body, headers=identity("operator"))
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return make
+
+
+CONTACT = {
+    "role": "Kepala Dinas Kominfo",
+    "name": "Budi Santoso",
+    "email": "budi@bandung.go.id",
+    "phone": "0812-3456-7890",
+}
+
+
+@pytest.fixture
+def apply(client):
+    async def do(region_code: str, phase_code: str = "2018", **headers_or_role) -> httpx.Response:
+        headers = headers_or_role.get("headers") or identity("operator")
+        body = {"region_code": region_code, "phase_code": phase_code, "contacts": [CONTACT]}
+        return await client.post("/api/v1/participants", json=body, headers=headers)
+
+    return do
+
+
+def scores(kind: str, base: int = 70, **overrides) -> dict:
+    body = {
+        "fiscal_capacity": base,
+        "green_city_index": base,
+        "government_performance_index": base,
+        "sustainable_city_index": base if kind == "kota" else None,
+        "infrastructure": base,
+        "superstructure": base,
+        "leadership_vision": base,
+    }
+    return {**body, **overrides}
+
+
+@pytest.fixture
+def assess(client):
+    async def do(participant: dict, base: int = 70, **overrides) -> httpx.Response:
+        return await client.put(
+            f"/api/v1/participants/{participant['id']}/assessment",
+            json=scores(participant["kind"], base, **overrides),
+            headers=identity("operator"),
+        )
+
+    return do
+
+
+@pytest.fixture
+async def cohort(client):
+    """A function importing `count` made-up regions; returns their codes."""
+
+    async def load(count: int) -> list[str]:
+        response = await client.post(
+            "/api/v1/regions/import",
+            content=cohort_csv(count),
+            headers={**identity("operator"), "content-type": "text/csv"},
+        )
+        assert response.status_code == 200, response.text
+        return cohort_codes(count)
+
+    return load
+
+
+@pytest.fixture
+def contact() -> dict:
+    return dict(CONTACT)
+
+
+@pytest.fixture
+def cohort_data():
+    """(csv, codes) of `count` made-up regions, for tests that import them their own way."""
+    return lambda count: (cohort_csv(count), cohort_codes(count))

@@ -1,0 +1,32 @@
+"""Who sees which participant: a region its own, everyone else (staff, partners, mentors, services) all."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from smartcity_kit.identity import Caller
+from smartcity_kit.problems import NotFound
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .applications.models import Participant
+
+
+def scope_participants(stmt: sa.Select, caller: Caller) -> sa.Select:
+    """`stmt` (selecting from participants) narrowed to what `caller` may see."""
+    if caller.role == "region":
+        return stmt.where(Participant.region_code == (caller.region_code or ""))
+    return stmt
+
+
+async def participant_or_404(
+    session: AsyncSession, caller: Caller, participant_id: uuid.UUID, *, lock: bool = False
+) -> Participant:
+    """The participant if `caller` may see it; 404 otherwise, so that existence does not leak."""
+    stmt = scope_participants(sa.select(Participant).where(Participant.id == participant_id), caller)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    participant = (await session.execute(stmt)).scalar()
+    if participant is None:
+        raise NotFound(f"No participant {participant_id} is visible to you.")
+    return participant

@@ -1,0 +1,148 @@
+"""The status flow of a participant, in one table, and the one way a status changes.
+
+Every change goes through `change_statuses`: it checks the table, updates the
+rows, writes the history and records a `participant.status_changed` event in
+the outbox, all in the caller's transaction and in bulk (one statement each,
+whatever the number of participants).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from smartcity_kit.identity import Caller
+from smartcity_kit.problems import Conflict
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..database import events
+from .models import Participant, StatusChange
+
+STATUSES = (
+    "applied",
+    "assessed",
+    "selected",
+    "waitlisted",
+    "rejected",
+    "mou_signed",
+    "mentoring",
+    "completed",
+    "withdrawn",
+)
+
+# from -> the statuses it may move to; the contract's flow, and nothing else decides
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "applied": frozenset({"assessed", "withdrawn"}),
+    "assessed": frozenset({"selected", "waitlisted", "rejected", "withdrawn"}),
+    "waitlisted": frozenset({"selected", "withdrawn"}),
+    # rejected before its MoU (a region found ineligible late); the place goes to the waitlist
+    "selected": frozenset({"mou_signed", "rejected", "withdrawn"}),
+    "mou_signed": frozenset({"mentoring", "withdrawn"}),
+    "mentoring": frozenset({"completed", "withdrawn"}),
+    "completed": frozenset(),
+    "rejected": frozenset(),
+    "withdrawn": frozenset(),
+}
+
+EVENT = "participant.status_changed"
+
+
+def actor_of(caller: Caller) -> str:
+    return f"{caller.role}:{caller.subject}"
+
+
+def allowed(current: str, to: str) -> bool:
+    return to in TRANSITIONS[current]
+
+
+def require_transition(participant: Participant, to: str) -> None:
+    """409 naming the current status when the flow does not lead from it to `to`."""
+    if not allowed(participant.status, to):
+        raise Conflict(
+            f"The participant is '{participant.status}'; it cannot become '{to}'.",
+            extra={"current_status": participant.status},
+        )
+
+
+@dataclass
+class Change:
+    participant: Participant
+    to: str
+    reason: str | None = None
+    # more facts for the event, e.g. the participant whose place a promotion took
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def event_data(participant: Participant, frm: str | None, to: str, actor: str, reason: str | None) -> dict[str, Any]:
+    return {
+        "participant_id": str(participant.id),
+        "region_code": participant.region_code,
+        "phase_code": participant.phase_code,
+        "time_zone": participant.time_zone,
+        "from": frm,
+        "to": to,
+        "actor": actor,
+        "reason": reason,
+    }
+
+
+async def record(
+    session: AsyncSession, changes: list[tuple[Participant, str | None, str, str | None, dict]], actor: str
+):
+    """History rows and events for changes already applied: two multi-row inserts."""
+    if not changes:
+        return
+    await session.execute(
+        sa.insert(StatusChange),
+        [
+            {"participant_id": p.id, "from_status": f, "to_status": t, "actor": actor, "reason": r}
+            for p, f, t, r, _ in changes
+        ],
+    )
+    await session.execute(
+        sa.insert(events).values(
+            [
+                {
+                    "type": EVENT,
+                    "subject": f"participants/{p.id}",
+                    "data": {**event_data(p, f, t, actor, r), **extra},
+                }
+                for p, f, t, r, extra in changes
+            ]
+        )
+    )
+
+
+async def change_statuses(session: AsyncSession, changes: list[Change], actor: str) -> None:
+    """Apply every change or none: 409 (naming the current status) if the flow refuses any."""
+    for change in changes:
+        require_transition(change.participant, change.to)
+    by_target: dict[str, list[Change]] = defaultdict(list)
+    for change in changes:
+        by_target[change.to].append(change)
+    for to, group in by_target.items():
+        rows = await session.execute(
+            sa.update(Participant)
+            .where(Participant.id.in_([c.participant.id for c in group]))
+            .values(status=to, updated_at=sa.func.clock_timestamp())
+            .returning(Participant.id, Participant.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+        stamps = dict(rows.all())
+        for change in group:
+            set_committed_value(change.participant, "updated_at", stamps[change.participant.id])
+    applied = []
+    for change in changes:
+        frm = change.participant.status
+        set_committed_value(change.participant, "status", change.to)
+        applied.append((change.participant, frm, change.to, change.reason, change.extra))
+    await record(session, applied, actor)
+
+
+async def change_status(
+    session: AsyncSession, participant: Participant, to: str, actor: str, reason: str | None = None, **extra: Any
+) -> None:
+    await change_statuses(session, [Change(participant, to, reason, extra)], actor)

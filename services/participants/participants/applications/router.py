@@ -1,0 +1,160 @@
+"""HTTP routes of participants: apply, read, contacts, reject, withdraw, history."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query, Request, Response
+from smartcity_kit.db import SessionDep
+from smartcity_kit.etag import etag_of, require_if_match, set_etag
+from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
+from smartcity_kit.problems import problem_responses
+
+from ..access import participant_or_404, scope_participants
+from . import service
+from .models import Participant, StatusChange
+from .schemas import ApplicationIn, ContactsPatch, HistoryEntry, ParticipantOut, ReasonIn, Status
+
+router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
+
+
+def etag_and_out(participant: Participant, response: Response) -> ParticipantOut:
+    out = service.participant_out(participant)
+    set_etag(response, etag_of(out.model_dump(mode="json")))
+    return out
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ParticipantOut,
+    responses=problem_responses(401, 403, 409, 422),
+    dependencies=[require_roles("admin", "operator", "region")],
+)
+async def apply(data: ApplicationIn, session: SessionDep, caller: CallerDep, response: Response) -> ParticipantOut:
+    """A kabupaten or kota applies to a phase (a region caller for itself only); status `applied`."""
+    participant = await service.apply(session, data, caller)
+    return etag_and_out(participant, response)
+
+
+@router.get("", response_model=Page[ParticipantOut], responses=problem_responses(401, 422))
+async def list_participants(
+    session: SessionDep,
+    caller: CallerDep,
+    phase_code: Annotated[str | None, Query(max_length=32)] = None,
+    status: Status | None = None,
+    province_code: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
+    region_code: Annotated[str | None, Query(pattern=r"^\d{2}\.\d{2}$")] = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[ParticipantOut]:
+    stmt = scope_participants(sa.select(Participant), caller)
+    if phase_code:
+        stmt = stmt.where(Participant.phase_code == phase_code)
+    if status:
+        stmt = stmt.where(Participant.status == status)
+    if province_code:
+        stmt = stmt.where(Participant.province_code == province_code)
+    if region_code:
+        stmt = stmt.where(Participant.region_code == region_code)
+    rows, next_cursor = await keyset_page(
+        session,
+        stmt,
+        keys=[Participant.applied_at, Participant.id],
+        key_of=lambda p: [p.applied_at.isoformat(), str(p.id)],
+        limit=limit,
+        cursor=cursor,
+        convert=[datetime.fromisoformat, uuid.UUID],
+    )
+    return Page[ParticipantOut](items=[service.participant_out(p) for p in rows], next_cursor=next_cursor)
+
+
+@router.get("/{participant_id}", response_model=ParticipantOut, responses=problem_responses(401, 404, 422))
+async def read_participant(
+    participant_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response
+) -> ParticipantOut:
+    return etag_and_out(await participant_or_404(session, caller, participant_id), response)
+
+
+@router.patch(
+    "/{participant_id}",
+    response_model=ParticipantOut,
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    dependencies=[require_roles("admin", "operator", "region")],
+)
+async def update_contacts(
+    participant_id: uuid.UUID,
+    data: ContactsPatch,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
+) -> ParticipantOut:
+    """Replace the contacts (nothing else changes here); needs If-Match with the participant's ETag."""
+    participant = await participant_or_404(session, caller, participant_id, lock=True)
+    require_if_match(request, etag_of(service.participant_out(participant).model_dump(mode="json")))
+    participant.contacts = service.contacts_json(data.contacts)
+    participant.updated_at = sa.func.clock_timestamp()
+    await session.flush()
+    await session.refresh(participant)
+    return etag_and_out(participant, response)
+
+
+@router.post(
+    "/{participant_id}/reject",
+    response_model=ParticipantOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[require_roles("admin", "operator")],
+)
+async def reject(
+    participant_id: uuid.UUID, data: ReasonIn, session: SessionDep, caller: CallerDep, response: Response
+) -> ParticipantOut:
+    """Reject an assessed or selected participant; a freed place goes to the best waitlisted one."""
+    participant = await participant_or_404(session, caller, participant_id)
+    await service.reject_or_withdraw(session, participant, "rejected", data.reason, caller)
+    return etag_and_out(participant, response)
+
+
+@router.post(
+    "/{participant_id}/withdraw",
+    response_model=ParticipantOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[require_roles("admin", "operator", "region")],
+)
+async def withdraw(
+    participant_id: uuid.UUID, data: ReasonIn, session: SessionDep, caller: CallerDep, response: Response
+) -> ParticipantOut:
+    """Withdraw from any status before `completed` (a region its own); a freed place goes to the waitlist."""
+    participant = await participant_or_404(session, caller, participant_id)
+    await service.reject_or_withdraw(session, participant, "withdrawn", data.reason, caller)
+    return etag_and_out(participant, response)
+
+
+@router.get("/{participant_id}/history", response_model=Page[HistoryEntry], responses=problem_responses(401, 404, 422))
+async def history(
+    participant_id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[HistoryEntry]:
+    """Every status change, oldest first: `from`, `to`, `at`, `actor`, `reason`."""
+    await participant_or_404(session, caller, participant_id)
+    rows, next_cursor = await keyset_page(
+        session,
+        sa.select(StatusChange).where(StatusChange.participant_id == participant_id),
+        keys=[StatusChange.id],
+        key_of=lambda c: [c.id],
+        limit=limit,
+        cursor=cursor,
+        convert=[int],
+    )
+    items = [
+        HistoryEntry(from_=c.from_status, to=c.to_status, at=c.at, actor=c.actor, reason=c.reason)  # type: ignore[arg-type]
+        for c in rows
+    ]
+    return Page[HistoryEntry](items=items, next_cursor=next_cursor)

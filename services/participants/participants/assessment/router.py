@@ -1,0 +1,67 @@
+"""PUT /participants/{id}/assessment: the scores, the readiness score, status `assessed`."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request, Response
+from smartcity_kit.db import SessionDep
+from smartcity_kit.etag import etag_of, require_if_match, set_etag
+from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.problems import Conflict, Unprocessable, problem_responses
+
+from ..access import participant_or_404
+from ..applications.flow import actor_of, change_status
+from ..applications.schemas import ParticipantOut
+from ..applications.service import participant_out
+from .schemas import AssessmentIn
+from .scoring import readiness_score
+
+router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
+
+
+@router.put(
+    "/{participant_id}/assessment",
+    response_model=ParticipantOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    dependencies=[require_roles("admin", "operator")],
+)
+async def assess(
+    participant_id: uuid.UUID,
+    data: AssessmentIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: CallerDep,
+) -> ParticipantOut:
+    """Record the scores; an `applied` participant becomes `assessed`, an `assessed` one is re-scored (If-Match)."""
+    participant = await participant_or_404(session, caller, participant_id, lock=True)
+    if participant.status not in ("applied", "assessed"):
+        raise Conflict(
+            f"The participant is '{participant.status}'; only an applied or assessed participant is assessed.",
+            extra={"current_status": participant.status},
+        )
+    if participant.status == "assessed":  # a re-scoring changes a score others may have read
+        require_if_match(request, etag_of(participant_out(participant).model_dump(mode="json")))
+    if participant.kind == "kabupaten" and data.sustainable_city_index is not None:
+        raise Unprocessable(
+            "The sustainable city index applies to kota only.",
+            errors=[{"field": "sustainable_city_index", "message": "Must be null for a kabupaten."}],
+        )
+    if participant.kind == "kota" and data.sustainable_city_index is None:
+        raise Unprocessable(
+            "A kota is scored on the sustainable city index too.",
+            errors=[{"field": "sustainable_city_index", "message": "Required for a kota (0-100)."}],
+        )
+    scores = data.model_dump()
+    participant.assessment = scores
+    participant.readiness_score = readiness_score(scores, request.app.state.settings.readiness_weights())
+    participant.updated_at = sa.func.clock_timestamp()
+    await session.flush()
+    if participant.status == "applied":
+        await change_status(session, participant, "assessed", actor_of(caller))
+    await session.refresh(participant)
+    out = participant_out(participant)
+    set_etag(response, etag_of(out.model_dump(mode="json")))
+    return out

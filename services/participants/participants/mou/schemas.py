@@ -1,0 +1,53 @@
+"""API models of a bulk MoU signing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, field_validator
+from smartcity_kit.schemas import StrictModel
+
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class SignatureIn(StrictModel):
+    participant_id: uuid.UUID
+    signatory_name: Text
+    signatory_title: Text = Field(description="e.g. 'Wali Kota Bandung'.")
+    document_id: uuid.UUID | None = Field(None, description="The signed MoU in the documents service.")
+
+
+class SigningIn(StrictModel):
+    signed_on: date
+    venue: Text
+    signatures: Annotated[list[SignatureIn], Field(min_length=1, max_length=514)]
+
+    @field_validator("signatures")
+    @classmethod
+    def _each_once(cls, value: list[SignatureIn]) -> list[SignatureIn]:
+        seen: set[uuid.UUID] = set()
+        twice = [str(s.participant_id) for s in value if s.participant_id in seen or seen.add(s.participant_id)]
+        if twice:
+            raise ValueError(f"Each participant once; repeated: {', '.join(sorted(set(twice)))}.")
+        return value
+
+
+class SignatureOut(BaseModel):
+    participant_id: uuid.UUID
+    region_code: str
+    region_name: str
+    signatory_name: str
+    signatory_title: str
+    document_id: uuid.UUID | None
+    status: str
+
+
+class SigningOut(BaseModel):
+    id: uuid.UUID
+    phase_code: str
+    signed_on: date
+    venue: str
+    recorded_at: datetime
+    signatures: list[SignatureOut]

@@ -1,0 +1,25 @@
+"""POST /phases/{code}/selection."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from smartcity_kit.db import SessionDep
+from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.problems import problem_responses
+
+from ..phases.router import PhaseCodePath
+from . import service
+from .schemas import SelectionIn, SelectionOut
+
+router = APIRouter(prefix="/api/v1/phases", tags=["selection"])
+
+
+@router.post(
+    "/{code}/selection",
+    response_model=SelectionOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[require_roles("admin", "operator")],
+)
+async def run_selection(code: PhaseCodePath, data: SelectionIn, session: SessionDep, caller: CallerDep) -> SelectionOut:
+    """Rank the phase's assessed participants and select up to the quota left; `dry_run` only reports."""
+    return await service.run_selection(session, code, dry_run=data.dry_run, caller=caller)

@@ -1,0 +1,36 @@
+"""API models of a selection run."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+from smartcity_kit.schemas import StrictModel
+
+from ..applications.schemas import Status
+
+
+class SelectionIn(StrictModel):
+    dry_run: bool = Field(False, description="Rank and report only; nothing changes.")
+
+
+class RankingEntry(BaseModel):
+    rank: int
+    participant_id: uuid.UUID
+    region_code: str
+    region_name: str
+    readiness_score: float
+    applied_at: datetime
+    outcome: Status = Field(description="The status after this run (or that it would get, on a dry run).")
+    changed: bool = Field(description="Whether this run moves (or would move) the participant.")
+
+
+class SelectionOut(BaseModel):
+    phase_code: str
+    dry_run: bool
+    quota: int
+    quota_left: int = Field(description="Places not yet taken before this run.")
+    selected: int = Field(description="Participants this run selects.")
+    waitlisted: int = Field(description="Participants this run waitlists.")
+    ranking: list[RankingEntry]

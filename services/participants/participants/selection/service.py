@@ -1,0 +1,94 @@
+"""Selection of a phase: rank by readiness, select up to the quota left, waitlist the rest.
+
+The ranking orders by `readiness_score` (higher first), then the earlier
+application, then the region code: the same data always gives the same order.
+A run locks the phase row, as rejections and withdrawals do, so two runs (or a
+run and a withdrawal) take turns and the quota is never exceeded. Running it
+again changes nothing already decided: only `assessed` participants (and the
+waitlist, when places are free) move.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from smartcity_kit.identity import Caller
+from smartcity_kit.problems import Conflict
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..applications.flow import Change, actor_of, change_statuses
+from ..applications.models import Participant
+from ..phases.service import lock_phase
+from .schemas import RankingEntry, SelectionOut
+
+# the statuses holding one of the phase's places
+HOLDING_A_PLACE = ("selected", "mou_signed", "mentoring", "completed")
+RANKED = ("assessed", "waitlisted", *HOLDING_A_PLACE)
+RANK_ORDER = (Participant.readiness_score.desc(), Participant.applied_at, Participant.region_code)
+
+
+async def best_waitlisted(session: AsyncSession, phase_code: str) -> Participant | None:
+    """The first of the phase's waitlist, locked (the caller holds the phase lock)."""
+    stmt = (
+        sa.select(Participant)
+        .where(Participant.phase_code == phase_code, Participant.status == "waitlisted")
+        .order_by(*RANK_ORDER)
+        .limit(1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.execute(stmt)).scalar()
+
+
+async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool, caller: Caller) -> SelectionOut:
+    phase = await lock_phase(session, phase_code)
+    stmt = (
+        sa.select(Participant)
+        .where(Participant.phase_code == phase_code, Participant.status.in_(RANKED))
+        .order_by(*RANK_ORDER)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    ranked = list((await session.execute(stmt)).scalars())
+    if not ranked:
+        raise Conflict(f"Phase '{phase_code}' has no assessed participant to select from.")
+    quota_left = max(phase.quota - sum(p.status in HOLDING_A_PLACE for p in ranked), 0)
+    places = quota_left
+    outcomes: dict = {}
+    changes: list[Change] = []
+    for p in ranked:
+        outcome = p.status
+        if p.status in ("assessed", "waitlisted"):
+            if places > 0:
+                outcome, places = "selected", places - 1
+            else:
+                outcome = "waitlisted"
+        outcomes[p.id] = outcome
+        if outcome != p.status:
+            reason = f"Selection of phase {phase_code}: ranked within the {phase.quota} places."
+            if outcome == "waitlisted":
+                reason = f"Selection of phase {phase_code}: ranked beyond the {phase.quota} places."
+            changes.append(Change(p, outcome, reason))
+    ranking = [
+        RankingEntry(
+            rank=i,
+            participant_id=p.id,
+            region_code=p.region_code,
+            region_name=p.region_name,
+            readiness_score=float(p.readiness_score),  # type: ignore[arg-type]
+            applied_at=p.applied_at,
+            outcome=outcomes[p.id],
+            changed=outcomes[p.id] != p.status,
+        )
+        for i, p in enumerate(ranked, start=1)
+    ]
+    if not dry_run:
+        await change_statuses(session, changes, actor_of(caller))
+    return SelectionOut(
+        phase_code=phase_code,
+        dry_run=dry_run,
+        quota=phase.quota,
+        quota_left=quota_left,
+        selected=sum(c.to == "selected" for c in changes),
+        waitlisted=sum(c.to == "waitlisted" for c in changes),
+        ranking=ranking,
+    )
