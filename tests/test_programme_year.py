@@ -1,0 +1,330 @@
+"""One whole programme year through the gateway only, with every process real.
+
+Regions imported, a phase of 50, 60 applications, assessment, selection, a
+withdrawal that moves the waitlist, one bulk signing of 50 MoUs, tracks that
+open by themselves, a mentor, four workshops, deliverables uploaded as real PDF
+and DOCX files, reviews, stage advances, an approved master plan and a region
+`completed` in both services. A partner API key reads everything and changes
+nothing; region callers are refused everything of other regions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+from smartcity_dev.samples import docx_bytes, master_plan, pdf_bytes, synthetic_regions_csv, wait_for
+
+STAGES = ["bimtek_1", "bimtek_2", "bimtek_3", "bimtek_4"]
+
+
+def test_one_programme_year(own_platform, new_database, auth_for, shared_regions_path: Path | None):
+    year = own_platform(new_database())  # a database of its own: the year starts from nothing
+    auth = auth_for(year)
+    ops = auth("operator")
+    api = httpx.Client(base_url=year.url(), timeout=60)
+
+    def ok(response: httpx.Response, status: int = 200) -> dict:
+        assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.text}"
+        return response.json() if response.content else {}
+
+    # regions: the official list where it exists, else a synthetic one
+    csv = shared_regions_path.read_bytes() if shared_regions_path else synthetic_regions_csv()
+    imported = ok(api.post("/api/v1/regions/import", content=csv, headers={**ops, "content-type": "text/csv"}))
+    assert imported["updated"] == imported["unchanged"] == 0
+    regions, cursor = [], None
+    while True:
+        page = ok(
+            api.get(
+                "/api/v1/regions",
+                params={"level": "regency_city", "limit": 200, **({"cursor": cursor} if cursor else {})},
+                headers=ops,
+            )
+        )
+        regions += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+
+    # 60 regions spread over the provinces and time zones, kota and kabupaten both
+    def spread(kind: str, n: int) -> list[dict]:
+        return sorted((r for r in regions if r["kind"] == kind), key=lambda r: (r["code"][3:], r["code"]))[:n]
+
+    candidates = spread("kabupaten", 36) + spread("kota", 24)
+    assert len(candidates) == 60
+
+    today = date.today()
+    ok(
+        api.post(
+            "/api/v1/phases",
+            json={
+                "code": f"{today.year}-T",
+                "name": f"Tahap {today.year}",
+                "year": today.year,
+                "quota": 50,
+                "registration_opens_on": str(today - timedelta(days=30)),
+                "registration_closes_on": str(today + timedelta(days=30)),
+            },
+            headers=ops,
+        ),
+        201,
+    )
+    phase = f"{today.year}-T"
+
+    participants: dict[str, dict] = {}
+    for i, region in enumerate(candidates):
+        code = region["code"]
+        by_region = i < 10  # some apply themselves, for their own region only
+        headers = auth("region", code) if by_region else ops
+        body = {
+            "region_code": code,
+            "phase_code": phase,
+            "contacts": [
+                {
+                    "role": "coordinator",
+                    "name": f"Koordinator {code}",
+                    "email": f"smartcity.{i}@example.go.id",
+                    "phone": f"0812{i:08d}",
+                }
+            ],
+        }
+        participants[code] = ok(
+            api.post("/api/v1/participants", json=body, headers={**headers, "Idempotency-Key": f"apply-{code}"}), 201
+        )
+        assert participants[code]["status"] == "applied"
+        assert participants[code]["contacts"][0]["phone"] == f"+62812{i:08d}"
+    # a region caller may not apply for another region
+    other = candidates[0]["code"]
+    refused = api.post(
+        "/api/v1/participants",
+        json={"region_code": other, "phase_code": phase, "contacts": participants[other]["contacts"]},
+        headers=auth("region", candidates[1]["code"]),
+    )
+    assert refused.status_code == 403, refused.text
+
+    # assessment: distinct scores, so the ranking is known in advance
+    for i, region in enumerate(candidates):
+        pid = participants[region["code"]]["id"]
+        score = 40 + (i * 7) % 60  # a permutation of 40..99
+        assessment = {
+            "fiscal_capacity": score,
+            "green_city_index": score,
+            "government_performance_index": score,
+            "sustainable_city_index": score if region["kind"] == "kota" else None,
+            "infrastructure": score,
+            "superstructure": score,
+            "leadership_vision": score,
+        }
+        assessed = ok(api.put(f"/api/v1/participants/{pid}/assessment", json=assessment, headers=ops))
+        assert assessed["status"] == "assessed"
+
+    selection = ok(api.post(f"/api/v1/phases/{phase}/selection", json={"dry_run": False}, headers=ops))
+    assert (selection["selected"], selection["waitlisted"]) == (50, 10)
+    ranking = selection["ranking"]
+    assert [r["readiness_score"] for r in ranking] == sorted((r["readiness_score"] for r in ranking), reverse=True)
+    best_waitlisted = next(r for r in ranking if r["outcome"] == "waitlisted")
+
+    # a selected region withdraws itself; the best waitlisted one moves up
+    leaver = next(r for r in ranking if r["outcome"] == "selected")
+    ok(
+        api.post(
+            f"/api/v1/participants/{leaver['participant_id']}/withdraw",
+            json={"reason": "Anggaran daerah"},
+            headers=auth("region", leaver["region_code"]),
+        )
+    )
+    promoted = ok(api.get(f"/api/v1/participants/{best_waitlisted['participant_id']}", headers=ops))
+    assert promoted["status"] == "selected"
+    history = ok(api.get(f"/api/v1/participants/{best_waitlisted['participant_id']}/history", headers=ops))
+    assert [h["to"] for h in history["items"]][-1] == "selected"
+
+    selected = ok(
+        api.get("/api/v1/participants", params={"phase_code": phase, "status": "selected", "limit": 200}, headers=ops)
+    )["items"]
+    assert len(selected) == 50
+    signing = {
+        "signed_on": str(today),
+        "venue": "Jakarta",
+        "signatures": [
+            {
+                "participant_id": p["id"],
+                "signatory_name": f"Kepala Daerah {p['region_code']}",
+                "signatory_title": "Wali Kota" if p["kind"] == "kota" else "Bupati",
+            }
+            for p in selected
+        ],
+    }
+    ok(api.post(f"/api/v1/phases/{phase}/mou-signings", json=signing, headers=ops), 201)
+
+    # tracks open by themselves; the participants follow into `mentoring`
+    def all_tracks() -> list[dict]:
+        return ok(api.get("/api/v1/tracks", params={"phase_code": phase, "limit": 200}, headers=ops))["items"]
+
+    tracks = wait_for(lambda: (t := all_tracks()) and len(t) == 50 and t, 10, "50 tracks open")
+    assert {t["participant_id"] for t in tracks} == {p["id"] for p in selected}
+    wait_for(
+        lambda: ok(api.get(f"/api/v1/phases/{phase}", headers=ops))["counts"]["mentoring"] == 50,
+        10,
+        "50 participants mentoring",
+    )
+
+    # one region goes all the way
+    star = next(p for p in selected if p["kind"] == "kota")
+    code = star["region_code"]
+    track = next(t for t in tracks if t["participant_id"] == star["id"])
+    region_headers = auth("region", code)
+    mentor = ok(
+        api.post(
+            "/api/v1/mentors",
+            json={
+                "name": "Dr. Suhono Harso Supangkat",
+                "email": "mentor.itb@example.ac.id",
+                "organization": "ITB",
+                "expertise": ["governance", "living"],
+                "home_region_code": None,
+                "max_tracks": 5,
+            },
+            headers=ops,
+        ),
+        201,
+    )
+    ok(api.post(f"/api/v1/tracks/{track['id']}/mentors", json={"mentor_id": mentor["id"]}, headers=ops), 201)
+    mentor_headers = auth("mentor", subject=mentor["email"])
+    curriculum = {s["code"]: s for s in ok(api.get("/api/v1/curriculum", headers=region_headers))["items"]}
+    assert list(curriculum) == STAGES
+
+    first_day = today + timedelta(days=14)
+    for number, stage in enumerate(STAGES):
+        starts = f"{first_day + timedelta(days=30 * number)}T09:00:00+07:00"
+        ends = f"{first_day + timedelta(days=30 * number + 1)}T16:00:00+07:00"
+        workshop = ok(
+            api.post(
+                "/api/v1/sessions",
+                json={
+                    "stage": stage,
+                    "title": f"Bimtek {number + 1}",
+                    "starts_at": starts,
+                    "ends_at": ends,
+                    "mode": "offline",
+                    "venue": "Jakarta",
+                    "track_ids": [t["id"] for t in tracks],
+                    "mentor_ids": [mentor["id"]],
+                },
+                headers=ops,
+            ),
+            201,
+        )
+        assert workshop["starts_at"] == starts
+        ok(
+            api.put(
+                f"/api/v1/sessions/{workshop['id']}/attendance",
+                json=[{"track_id": track["id"], "present": True, "attendees": ["Kepala Diskominfo", "Kepala Bappeda"]}],
+                headers=mentor_headers,
+            )
+        )
+        for kind in curriculum[stage]["required_deliverables"]:
+            name, data = (
+                (f"{kind}.docx", docx_bytes(kind)) if kind == "quick_win_list" else (f"{kind}.pdf", pdf_bytes(kind))
+            )
+            document = ok(
+                api.post(
+                    "/api/v1/documents",
+                    data={"region_code": code, "kind": kind, "title": kind},
+                    files={"file": (name, data, "application/octet-stream")},
+                    headers=region_headers,
+                ),
+                201,
+            )
+            expected = (
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                if name.endswith(".docx")
+                else "application/pdf"
+            )
+            assert document["content_type"] == expected
+            deliverable = ok(
+                api.post(
+                    f"/api/v1/tracks/{track['id']}/deliverables",
+                    json={"kind": kind, "document_id": document["id"]},
+                    headers=region_headers,
+                ),
+                201,
+            )
+            assert deliverable["status"] == "submitted"
+            reviewed = ok(
+                api.post(
+                    f"/api/v1/deliverables/{deliverable['id']}/review",
+                    json={"decision": "approved", "comment": "Baik"},
+                    headers=mentor_headers,
+                )
+            )
+            assert reviewed["status"] == "approved"
+        if stage == "bimtek_4":
+            ok(
+                api.put(
+                    f"/api/v1/tracks/{track['id']}/masterplan", json=master_plan(today.year), headers=region_headers
+                ),
+                201,
+            )
+            ok(api.post(f"/api/v1/tracks/{track['id']}/masterplan/approve", json={}, headers=ops))
+        advanced = ok(api.post(f"/api/v1/tracks/{track['id']}/advance", json={}, headers=ops))
+        assert advanced["stage"] == (STAGES[number + 1] if number < 3 else "bimtek_4")
+    assert ok(api.get(f"/api/v1/tracks/{track['id']}", headers=region_headers))["status"] == "completed"
+    wait_for(
+        lambda: ok(api.get(f"/api/v1/participants/{star['id']}", headers=region_headers))["status"] == "completed",
+        10,
+        "the participant completed",
+    )
+    plan = ok(api.get(f"/api/v1/tracks/{track['id']}/masterplan", headers=auth("partner")))
+    assert plan["roadmap"]
+
+    # a partner system's API key reads everything and changes nothing
+    key = ok(api.post("/api/v1/api-keys", json={"name": "Bappenas", "role": "partner"}, headers=ops), 201)["key"]
+    partner = {"X-API-Key": key}
+    for path in (
+        "/api/v1/regions",
+        "/api/v1/phases",
+        "/api/v1/participants",
+        "/api/v1/tracks",
+        "/api/v1/mentors",
+        "/api/v1/sessions",
+        "/api/v1/documents",
+        "/api/v1/events/participants",
+        "/api/v1/events/mentoring",
+        "/api/v1/events/documents",
+        f"/api/v1/participants/{star['id']}",
+        f"/api/v1/tracks/{track['id']}",
+    ):
+        assert api.get(path, headers=partner).status_code == 200, path
+    for method, path, body in (
+        ("POST", "/api/v1/phases", {"code": "X"}),
+        ("POST", "/api/v1/participants", {}),
+        ("PATCH", f"/api/v1/participants/{star['id']}", {"contacts": []}),
+        ("POST", f"/api/v1/participants/{star['id']}/withdraw", {"reason": "x"}),
+        ("POST", "/api/v1/mentors", {}),
+        ("POST", f"/api/v1/tracks/{track['id']}/advance", {}),
+        ("PUT", f"/api/v1/tracks/{track['id']}/masterplan", {}),
+        ("DELETE", "/api/v1/documents/x", None),
+    ):
+        assert api.request(method, path, json=body, headers=partner).status_code == 403, (method, path)
+
+    # every region caller is refused everything of other regions
+    stranger = auth("region", next(p["region_code"] for p in selected if p["region_code"] != code))
+    documents = ok(api.get("/api/v1/documents", params={"region_code": code}, headers=ops))["items"]
+    for path in (
+        f"/api/v1/participants/{star['id']}",
+        f"/api/v1/participants/{star['id']}/history",
+        f"/api/v1/tracks/{track['id']}",
+        f"/api/v1/tracks/{track['id']}/masterplan",
+        f"/api/v1/documents/{documents[0]['id']}",
+        f"/api/v1/documents/{documents[0]['id']}/content",
+    ):
+        assert api.get(path, headers=stranger).status_code == 404, path
+    assert ok(api.get("/api/v1/participants", params={"region_code": code}, headers=stranger))["items"] == []
+    assert ok(api.get("/api/v1/documents", params={"region_code": code}, headers=stranger))["items"] == []
+    intruder = {
+        "contacts": [{"role": "coordinator", "name": "Penyusup", "email": "x@example.go.id", "phone": "081234567890"}]
+    }
+    patched = api.patch(f"/api/v1/participants/{star['id']}", json=intruder, headers={**stranger, "If-Match": '"x"'})
+    assert patched.status_code == 404, patched.text
+    api.close()
