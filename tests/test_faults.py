@@ -5,8 +5,10 @@ Each test runs a platform of its own, so that what it breaks no other test sees.
 
 from __future__ import annotations
 
+import signal
 import uuid
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -86,3 +88,102 @@ def test_postgresql_restarted_under_the_platform(restartable_postgres, own_platf
     assert storage_files(platform.root) == files_before
     created = api.post("/api/v1/mentors", json=mentor, headers=ops)
     assert created.status_code == 201, created.text
+
+
+def _select_regions(api: httpx.Client, ops: dict[str, str], phase: str, codes: list[str]) -> list[str]:
+    """Apply, assess and select the regions; returns the participant ids."""
+    today = date.today()
+    created = api.post(
+        "/api/v1/phases",
+        json={
+            "code": phase,
+            "name": f"Tahap {phase}",
+            "year": today.year,
+            "quota": len(codes),
+            "registration_opens_on": str(today - timedelta(days=1)),
+            "registration_closes_on": str(today + timedelta(days=1)),
+        },
+        headers=ops,
+    )
+    assert created.status_code == 201, created.text
+    ids = []
+    for n, code in enumerate(codes):
+        applied = api.post(
+            "/api/v1/participants",
+            json={
+                "region_code": code,
+                "phase_code": phase,
+                "contacts": [
+                    {
+                        "role": "coordinator",
+                        "name": "Koordinator",
+                        "email": f"k{n}@example.go.id",
+                        "phone": "081234567890",
+                    }
+                ],
+            },
+            headers=ops,
+        )
+        assert applied.status_code == 201, applied.text
+        pid = applied.json()["id"]
+        scores = dict.fromkeys(
+            (
+                "fiscal_capacity",
+                "green_city_index",
+                "government_performance_index",
+                "infrastructure",
+                "superstructure",
+                "leadership_vision",
+            ),
+            60 + n,
+        )
+        scores["sustainable_city_index"] = 60 + n if code[3] == "7" else None
+        assert api.put(f"/api/v1/participants/{pid}/assessment", json=scores, headers=ops).status_code == 200
+        ids.append(pid)
+    selection = api.post(f"/api/v1/phases/{phase}/selection", json={"dry_run": False}, headers=ops)
+    assert selection.status_code == 200, selection.text
+    return ids
+
+
+def test_a_service_killed_mid_flow_loses_nothing(own_platform, new_database, auth_for):
+    platform = own_platform(new_database())
+    ops = auth_for(platform)("operator")
+    api = httpx.Client(base_url=platform.url(), timeout=30)
+    imported = api.post(
+        "/api/v1/regions/import", content=synthetic_regions_csv(), headers={**ops, "content-type": "text/csv"}
+    )
+    assert imported.status_code == 200, imported.text
+    codes = [f"{p}.{n:02d}" for p in ("32", "33", "35") for n in range(1, 7)] + ["51.71", "73.71"]
+    ids = _select_regions(api, ops, "FAULT", codes)
+
+    signing = {
+        "signed_on": str(date.today()),
+        "venue": "Jakarta",
+        "signatures": [
+            {"participant_id": pid, "signatory_name": "Kepala Daerah", "signatory_title": "Bupati"} for pid in ids
+        ],
+    }
+    signed = api.post("/api/v1/phases/FAULT/mou-signings", json=signing, headers=ops)
+    assert signed.status_code == 201, signed.text
+    # the mentoring service dies hard, before or while it reads the 20 mou_signed events
+    platform.stop("mentoring", sig=signal.SIGKILL)
+    down = api.get("/api/v1/tracks", headers=ops)
+    assert down.status_code == 503
+    assert down.headers["content-type"] == "application/problem+json"
+    assert api.get("/readyz").status_code == 503
+
+    platform.start("mentoring")
+    platform.wait_ready(60, name="mentoring")
+
+    def tracks() -> list[dict]:
+        response = api.get("/api/v1/tracks", params={"phase_code": "FAULT", "limit": 100}, headers=ops)
+        return response.json()["items"] if response.status_code == 200 else []
+
+    opened = wait_for(lambda: len(t := tracks()) >= len(ids) and t, 30, "every track opened after the restart")
+    assert sorted(t["participant_id"] for t in opened) == sorted(ids)  # none lost, none twice
+
+    def counts() -> dict:
+        return api.get("/api/v1/phases/FAULT", headers=ops).json()["counts"]
+
+    wait_for(lambda: counts().get("mentoring") == len(ids), 30, "every participant mentoring")
+    assert tracks() == opened
