@@ -6,6 +6,8 @@ Each test runs a platform of its own, so that what it breaks no other test sees.
 from __future__ import annotations
 
 import signal
+import socket
+import struct
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -187,3 +189,40 @@ def test_a_service_killed_mid_flow_loses_nothing(own_platform, new_database, aut
 
     wait_for(lambda: counts().get("mentoring") == len(ids), 30, "every participant mentoring")
     assert tracks() == opened
+
+
+def test_a_client_gone_mid_upload_through_the_gateway_leaves_nothing(platform, bearer):
+    """The gateway drops its upstream request when the client vanishes; the service keeps no row, no bytes."""
+    storage = platform.root / ".data" / "documents"
+    before = {p for p in storage.rglob("*") if p.is_file()}
+    title = f"putus-{uuid.uuid4().hex[:8]}"
+    boundary = "faultboundary"
+    file = pdf_bytes("cut off") + b"%" * (4 * 1024 * 1024)
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="region_code"\r\n\r\n32.73\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nreadiness_report\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n{title}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="laporan.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + file
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {
+        **bearer("region", "32.73"),
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Content-Length": str(len(body)),
+        "Host": "127.0.0.1",
+    }
+    head = "POST /api/v1/documents HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    with socket.create_connection(("127.0.0.1", platform.ports["gateway"])) as sock:
+        sock.sendall(head.encode() + body[: len(body) // 2])
+        temp = storage / "tmp"
+        wait_for(lambda: any(p.is_file() for p in temp.rglob("*")), 30, "the service writing a temporary object")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # vanish with a reset
+    wait_for(lambda: {p for p in storage.rglob("*") if p.is_file()} == before, 30, "the temporary object removed")
+    listed = httpx.get(
+        platform.url() + "/api/v1/documents", params={"q": title}, headers=bearer("operator"), timeout=30
+    ).json()
+    assert listed["items"] == []
