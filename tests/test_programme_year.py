@@ -161,11 +161,11 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
     def all_tracks() -> list[dict]:
         return ok(api.get("/api/v1/tracks", params={"phase_code": phase, "limit": 200}, headers=ops))["items"]
 
-    tracks = wait_for(lambda: (t := all_tracks()) and len(t) == 50 and t, 10, "50 tracks open")
+    tracks = wait_for(lambda: (t := all_tracks()) and len(t) == 50 and t, 90, "50 tracks open")
     assert {t["participant_id"] for t in tracks} == {p["id"] for p in selected}
     wait_for(
         lambda: ok(api.get(f"/api/v1/phases/{phase}", headers=ops))["counts"]["mentoring"] == 50,
-        10,
+        90,
         "50 participants mentoring",
     )
 
@@ -272,7 +272,7 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
     assert ok(api.get(f"/api/v1/tracks/{track['id']}", headers=region_headers))["status"] == "completed"
     wait_for(
         lambda: ok(api.get(f"/api/v1/participants/{star['id']}", headers=region_headers))["status"] == "completed",
-        10,
+        90,
         "the participant completed",
     )
     plan = ok(api.get(f"/api/v1/tracks/{track['id']}/masterplan", headers=auth("partner")))

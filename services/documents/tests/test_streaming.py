@@ -32,7 +32,7 @@ async def read_status(reader: asyncio.StreamReader) -> int:
     return int(header.split(b" ", 2)[1])
 
 
-async def eventually(check, timeout: float = 10) -> None:
+async def eventually(check, timeout: float = 60) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
         assert asyncio.get_running_loop().time() < deadline, "the condition did not come true in time"

@@ -16,7 +16,8 @@ from smartcity_dev.platform import free_port
 SERVE = Path(sys.executable).parent / "mentoring-serve"
 
 
-async def wait_for(condition, timeout: float = 30.0) -> None:
+async def wait_for(condition, timeout: float = 120.0) -> None:
+    """Generous: on a loaded 2-core machine a process may take long to start; only a hang fails."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not await condition():
