@@ -117,7 +117,7 @@ def test_two_replicas_open_exactly_fifty_tracks_even_when_one_stops_midway(repli
     def tracks() -> int:
         return query(url, "SELECT count(*) FROM mentoring.tracks")[0][0]
 
-    wait_until(lambda: tracks() > 0)
+    wait_until(lambda: tracks() >= 20)  # both replicas have been taking batches
     stopping = platform.processes["mentoring-a"]
     stopping.send_signal(signal.SIGTERM)
     assert stopping.wait(60) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal after a clean shutdown
