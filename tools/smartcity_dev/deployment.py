@@ -71,3 +71,47 @@ def pyproject_scripts(directory: Path) -> set[str]:
     import tomllib
 
     return set(tomllib.loads((directory / "pyproject.toml").read_text())["project"].get("scripts", {}))
+
+
+SETTINGS_MODULES = {name: f"{name}.settings" for name in IMAGES}
+# what a Secret key stands for when the settings are tried on the rendered manifests
+SECRET_STAND_INS = {"redis-url": "redis://:password@redis:6379/0"}
+
+
+def pod_environments(overlay: str) -> list[tuple[str, str, dict[str, str]]]:
+    """(image, workload, environment) of every container of every Deployment and Job, as the kubelet builds it."""
+    maps = by_name(overlay, "ConfigMap")
+    found = []
+    for kind in ("Deployment", "Job"):
+        for workload, resource in by_name(overlay, kind).items():
+            (container,) = resource["spec"]["template"]["spec"]["containers"]
+            env: dict[str, str] = {}
+            for source in container.get("envFrom", []):
+                env.update(maps[source["configMapRef"]["name"]]["data"])
+            for item in container.get("env", []):
+                if "value" in item:
+                    env[item["name"]] = re.sub(r"\$\((\w+)\)", lambda m: env.get(m.group(1), m.group(0)), item["value"])
+                else:
+                    key = item["valueFrom"]["secretKeyRef"]["key"]
+                    env[item["name"]] = SECRET_STAND_INS.get(key, f"stand-in-for-the-secret-{key}-0123456789abcdef")
+            found.append((workload.removesuffix("-migrate"), f"{kind.lower()}/{workload}", env))
+    return found
+
+
+def compose_environments() -> list[tuple[str, str, dict[str, str]]]:
+    """(image, service, environment) of every container of ours, `.env.example` filled in."""
+    example = dict(
+        line.split("=", 1) for line in (REPO / ".env.example").read_text().splitlines() if re.match(r"^[A-Z_]+=", line)
+    )
+
+    def interpolate(value: object) -> str:
+        return re.sub(
+            r"\$\{(\w+)(?::[-?]([^}]*))?\}", lambda m: example.get(m.group(1)) or (m.group(2) or ""), str(value)
+        )
+
+    found = []
+    for service, spec in compose()["services"].items():
+        image = service.removesuffix("-migrate")
+        if image in IMAGES:
+            found.append((image, service, {k: interpolate(v) for k, v in spec.get("environment", {}).items()}))
+    return found
