@@ -78,6 +78,11 @@ SETTINGS_MODULES = {name: f"{name}.settings" for name in IMAGES}
 SECRET_STAND_INS = {"redis-url": "redis://:password@redis:6379/0"}
 
 
+def expand(value: str, env: dict[str, str]) -> str:
+    """`$(VAR)` as the kubelet expands it: from the variables defined before."""
+    return re.sub(r"\$\((\w+)\)", lambda m: env.get(m.group(1), m.group(0)), value)
+
+
 def pod_environments(overlay: str) -> list[tuple[str, str, dict[str, str]]]:
     """(image, workload, environment) of every container of every Deployment and Job, as the kubelet builds it."""
     maps = by_name(overlay, "ConfigMap")
@@ -90,7 +95,7 @@ def pod_environments(overlay: str) -> list[tuple[str, str, dict[str, str]]]:
                 env.update(maps[source["configMapRef"]["name"]]["data"])
             for item in container.get("env", []):
                 if "value" in item:
-                    env[item["name"]] = re.sub(r"\$\((\w+)\)", lambda m: env.get(m.group(1), m.group(0)), item["value"])
+                    env[item["name"]] = expand(item["value"], env)
                 else:
                     key = item["valueFrom"]["secretKeyRef"]["key"]
                     env[item["name"]] = SECRET_STAND_INS.get(key, f"stand-in-for-the-secret-{key}-0123456789abcdef")
