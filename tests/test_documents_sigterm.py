@@ -13,7 +13,6 @@ import hashlib
 import http.client
 import os
 import signal
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,18 +21,11 @@ import asyncpg
 import httpx
 import pytest
 from smartcity_dev.platform import Platform, free_port
+from smartcity_dev.testing import wait_until
 from smartcity_kit.identity import Caller, sign_identity
 
 MiB = 1024 * 1024
 SIZE = 24 * MiB
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the condition did not hold in time")
-        time.sleep(0.05)
 
 
 @pytest.fixture

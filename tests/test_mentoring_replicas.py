@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 from smartcity_dev.platform import Platform, free_port
+from smartcity_dev.testing import wait_until
 from smartcity_kit.pagination import decode_cursor
 
 REPLICAS = ("mentoring-a", "mentoring-b")
@@ -32,14 +32,6 @@ def query(url: str, sql: str, *args: object) -> list[asyncpg.Record]:
             await conn.close()
 
     return asyncio.run(run())
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the condition did not hold in time")
-        time.sleep(0.1)
 
 
 @pytest.fixture
