@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 import yaml
 from kubernetes_validate import validate
-from smartcity_dev.deployment import IMAGES, OVERLAYS, REPO, by_name, image_of, rendered, resources, unknown_env
+from smartcity_dev.deployment import (
+    IMAGES,
+    OVERLAYS,
+    REPO,
+    by_name,
+    compose,
+    image_of,
+    rendered,
+    resources,
+    unknown_env,
+)
 
 KUBERNETES = "1.30"  # the oldest version the manifests promise (preStop `sleep` is 1.30+)
 OVERLAY_NAMES = list(OVERLAYS)
@@ -114,8 +125,6 @@ def test_every_variable_a_pod_gets_is_read_by_its_settings_or_builds_one_that_is
 
 
 def test_image_names_match_compose_and_the_overlay_only_moves_them():
-    from smartcity_dev.deployment import compose
-
     base = {name: containers(d)[0]["image"] for name, d in by_name("base", "Deployment").items()}
     assert base == {name: f"smartcity/{name}:latest" for name in IMAGES}
     assert {name: image_of(compose()["services"][name]["image"]) for name in IMAGES} == {
@@ -126,8 +135,6 @@ def test_image_names_match_compose_and_the_overlay_only_moves_them():
 
 
 def test_the_container_ports_are_the_ports_the_images_listen_on():
-    from smartcity_dev.deployment import settings_fields  # noqa: F401 (imports the settings modules)
-
     for name, deployment in by_name("base", "Deployment").items():
         (container,) = containers(deployment)
         dockerfile = (IMAGES[name] / "Dockerfile").read_text()
@@ -182,8 +189,6 @@ def _secret_refs(node):
 
 
 def test_the_probes_answer_on_the_real_processes(platform):
-    import httpx
-
     for name, deployment in by_name("base", "Deployment").items():
         (container,) = containers(deployment)
         for probe in ("readinessProbe", "livenessProbe"):
