@@ -22,10 +22,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# re-resolve the pinned versions after a change of dependencies
+# re-resolve the pinned versions after a change of dependencies; each image's lock
+# (its package and the kit, without them) takes the versions of requirements.lock,
+# so an image ships exactly what the tests ran
+IMAGES := services/participants services/mentoring services/documents gateway
 lock:
 	@test -x $(BIN)/uv || ($(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv)
 	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements.in -o requirements.lock
+	@grep -E '^[A-Za-z0-9].*==' requirements.lock > $(VENV)/pins.txt
+	@for dir in $(IMAGES); do \
+	  name=smartcity-$$(basename $$dir); \
+	  printf './libs/kit\n./%s\n' $$dir | $(BIN)/uv pip compile --quiet --python-version 3.11 - \
+	    -c $(VENV)/pins.txt --no-annotate --custom-compile-command 'make lock' \
+	    --no-emit-package smartcity-kit --no-emit-package $$name -o $$dir/requirements.lock || exit 1; \
+	  echo "$$dir/requirements.lock"; \
+	done
 
 clean:
 	rm -rf $(VENV)

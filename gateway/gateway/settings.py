@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     internal_secret: str = ""
     log_level: str = "INFO"
     access_log: bool = True
+    # seconds a SIGTERM leaves the requests in flight to finish before they are cancelled
+    shutdown_grace_seconds: int = 20
 
     @model_validator(mode="after")
     def _fill_shared(self) -> Settings:

@@ -79,14 +79,19 @@ class Platform:
         for name in (*self.services, "gateway"):
             subprocess.run([str(BIN / f"{name}-migrate")], env=self.environ(), check=True)
 
-    def start(self, name: str) -> subprocess.Popen:
+    def start(self, name: str, replica: str | None = None, port: int | None = None) -> subprocess.Popen:
+        """Start `name`; a `replica` name and its own `port` start one more process of the same service."""
         command = [str(BIN / ("gateway-serve" if name == "gateway" else f"{name}-serve"))]
+        key = replica or name
+        env = self.environ()
+        if port is not None:
+            env[f"{name.upper()}_PORT"] = str(port)
         out = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
-            out = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 (lives as long as the process)
-        process = subprocess.Popen(command, env=self.environ(), stdout=out, stderr=subprocess.STDOUT if out else None)
-        self.processes[name] = process
+            out = open(self.log_dir / f"{key}.log", "ab")  # noqa: SIM115 (lives as long as the process)
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT if out else None)
+        self.processes[key] = process
         return process
 
     def start_all(self, timeout: float = 60) -> None:
@@ -97,14 +102,14 @@ class Platform:
             self.start(name)
         self.wait_ready(timeout)
 
-    def wait_ready(self, timeout: float = 60, name: str = "gateway") -> None:
+    def wait_ready(self, timeout: float = 60, name: str = "gateway", url: str | None = None) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for proc_name, process in self.processes.items():
                 if process.poll() is not None:
                     raise RuntimeError(f"{proc_name} exited with {process.returncode} while starting")
             try:
-                if httpx.get(self.url(name) + "/readyz", timeout=2).status_code == 200:
+                if httpx.get((url or self.url(name)) + "/readyz", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -123,5 +128,6 @@ class Platform:
             process.wait()
 
     def stop_all(self) -> None:
-        for name in ("gateway", *reversed(self.services)):
+        # the reverse of the start order: the gateway first, extra replicas included
+        for name in reversed(list(self.processes)):
             self.stop(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -89,3 +90,12 @@ def shared_regions_csv() -> Path:
 def shared_regions_path() -> Path | None:
     """The official list where ../shared exists, else None (the test brings its own regions)."""
     return SHARED_REGIONS if SHARED_REGIONS.exists() else None
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 120.0, every: float = 0.05) -> None:
+    """Poll `condition` until it holds; a generous deadline, never a fixed sleep (the machines are busy)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the condition did not hold within {timeout} s")
+        time.sleep(every)

@@ -19,6 +19,8 @@ class ServiceSettings(BaseSettings):
     internal_secret: str = ""
     log_level: str = "INFO"
     db_pool_size: int = 10
+    # seconds a SIGTERM leaves the requests in flight to finish before they are cancelled
+    shutdown_grace_seconds: int = 20
 
     @model_validator(mode="after")
     def _fill_shared(self) -> ServiceSettings:

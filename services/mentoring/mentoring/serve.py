@@ -1,21 +1,12 @@
 """`mentoring-serve`: run the service with uvicorn on the configured host and port."""
 
-import uvicorn
+from smartcity_kit.serve import serve
 
 from .settings import Settings
 
 
 def main() -> None:
-    settings = Settings()
-    uvicorn.run(
-        "mentoring.main:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=20,
-    )
+    serve("mentoring.main:create_app", Settings())
 
 
 if __name__ == "__main__":
