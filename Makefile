@@ -18,10 +18,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# the fuzzing of tests/test_fuzz.py at length: many examples per operation, a new seed each run
+# the fuzzing of tests/test_fuzz.py at length: many examples per operation, every phase as every role, a new seed
 FUZZ_MAX_EXAMPLES ?= 100
 fuzz: $(STAMP)
-	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_SEED=$${FUZZ_SEED:-random} FUZZ_RUN_TIMEOUT=$${FUZZ_RUN_TIMEOUT:-7200} \
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_ALL_PHASES=1 FUZZ_SEED=$${FUZZ_SEED:-random} FUZZ_RUN_TIMEOUT=$${FUZZ_RUN_TIMEOUT:-7200} \
 		$(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 lint: $(STAMP)
