@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements.in | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint lock clean
+.PHONY: run test lint lock clean fuzz
 
 $(STAMP): requirements.lock requirements.in
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# the fuzzing of tests/test_fuzz.py at length: many examples per operation, every phase as every role, a new seed
+FUZZ_MAX_EXAMPLES ?= 100
+fuzz: $(STAMP)
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_ALL_PHASES=1 FUZZ_SEED=$${FUZZ_SEED:-random} FUZZ_RUN_TIMEOUT=$${FUZZ_RUN_TIMEOUT:-7200} \
+		$(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from smartcity_kit.app import add_problem_schema
 from smartcity_kit.db import database_ready, install_db_error_handlers
 from smartcity_kit.identity import CallerDep
-from smartcity_kit.problems import install_problem_handlers, problem_response, problem_responses
+from smartcity_kit.problems import allowed_methods, install_problem_handlers, problem_response, problem_responses
 from starlette.responses import Response
 
 from . import docs
@@ -97,6 +97,9 @@ def build_local_app(gateway: Gateway) -> FastAPI:
 
     @app.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     async def unknown(rest: str) -> Response:
+        allowed = allowed_methods(app.openapi(), f"/api/v1/{rest}")
+        if allowed:  # the resource is the gateway's, only not with this method
+            return problem_response(405, "Method Not Allowed", headers={"Allow": ", ".join(allowed)})
         return problem_response(404, f"No API resource at /api/v1/{rest}.")
 
     return app

@@ -142,9 +142,11 @@ class Gateway:
             target = service or "gateway"
             if service is None:
                 if self.api_keys is None and path.startswith("/api/v1/api-keys"):
-                    await problem_response(503, "API keys need the gateway's database (GATEWAY_DATABASE_URL).")(
-                        scope, receive, send_with_id
-                    )
+                    await problem_response(
+                        503,
+                        "API keys need the gateway's database (GATEWAY_DATABASE_URL).",
+                        headers={"Retry-After": "60"},
+                    )(scope, receive, send_with_id)
                     return
                 scope.setdefault("state", {})["caller"] = caller
                 await self.local(scope, receive, send_with_id)

@@ -41,6 +41,42 @@ SECURITY_SCHEMES: dict[str, Any] = {
 }
 
 
+# what the gateway itself answers on any operation before (or instead of) the service
+GATEWAY_PROBLEM = "#/components/schemas/gateway.Problem"
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+GATEWAY_STATUSES: dict[str, tuple[str, bool]] = {
+    "401": ("Missing or invalid credentials.", False),
+    "403": ("The caller's role may never do this.", False),
+    "429": ("Too many requests from this caller, or failed authentications from this address.", True),
+    "503": ("The owning service is not reachable.", True),
+    "504": ("The owning service did not answer in time.", True),
+}
+
+
+def add_gateway_responses(paths: dict[str, Any]) -> None:
+    """Every operation also declares what the gateway answers itself, as problem+json (with Retry-After)."""
+    for item in paths.values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, (description, retry) in GATEWAY_STATUSES.items():
+                response: dict[str, Any] = {
+                    "description": description,
+                    "content": {"application/problem+json": {"schema": {"$ref": GATEWAY_PROBLEM}}},
+                }
+                if retry:
+                    response["headers"] = copy.deepcopy(RETRY_AFTER)
+                if status not in responses or retry:
+                    responses[status] = response
+
+
 def _rewrite_refs(node: Any, namespace: str) -> Any:
     if isinstance(node, dict):
         out = {}
@@ -123,6 +159,7 @@ def merge(
     if events:
         paths[EVENTS_PATH] = _merge_events(events, event_services)
         tags.setdefault("events")
+    add_gateway_responses(paths)
     schemes = dict(SECURITY_SCHEMES)
     security: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"apiKeyAuth": []}]
     if oidc_issuer:

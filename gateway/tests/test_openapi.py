@@ -211,3 +211,20 @@ async def test_docs_page_and_its_assets_come_from_the_gateway(client):
     assert len(bundle.content) > 1_000_000
     assert (await client.get("/docs/assets/..%2Fsettings.py")).status_code == 404
     assert (await client.get("/docs/assets/index.html")).status_code == 404
+
+
+async def test_every_operation_declares_what_the_gateway_itself_answers(start_gateway, make_settings, services):
+    client = await start_gateway(make_settings(**services.urls))
+    merged = (await client.get("/openapi.json")).json()
+    validate(merged)
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/gateway.Problem"}}}
+    for path, item in merged["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            for status in ("429", "503", "504"):
+                assert responses[status]["content"] == problem, (method, path, status)
+                assert responses[status]["headers"]["Retry-After"]["required"] is True
+            assert {"401", "403"} <= responses.keys(), (method, path)
+            # and the service's own problems, no longer FastAPI's application/json validation error
+            assert "application/json" not in responses["422"]["content"], (method, path)
+    assert not [name for name in merged["components"]["schemas"] if name.endswith("HTTPValidationError")]

@@ -6,8 +6,8 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
-from smartcity_kit.schemas import StrictModel
+from pydantic import BaseModel, Field
+from smartcity_kit.schemas import Rfc3339Time, StrictModel
 
 KeyRole = Literal["admin", "operator", "mentor", "region", "partner"]
 
@@ -16,7 +16,7 @@ class ApiKeyIn(StrictModel):
     name: str = Field(min_length=1, max_length=200, examples=["Kemendagri regional data sync"])
     role: KeyRole = Field(examples=["partner"])
     region_code: str | None = Field(None, pattern=r"^\d{2}\.\d{2}$", description="Required for role region only.")
-    expires_at: AwareDatetime | None = Field(None, description="After this instant the key stops working.")
+    expires_at: Rfc3339Time | None = Field(None, description="After this instant the key stops working.")
 
 
 class ApiKeyOut(BaseModel):

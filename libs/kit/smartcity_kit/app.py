@@ -15,8 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .db import database_ready, install_db_error_handlers
 from .logging import request_id_var
+from .openapi import document_problems
 from .problems import install_problem_handlers, problem_response
-from .schemas import Problem
 
 access_log = structlog.get_logger("access")
 
@@ -76,14 +76,13 @@ class RequestContextMiddleware:
 
 
 def add_problem_schema(app: FastAPI) -> None:
-    """Declare the Problem schema so `responses=` can reference it."""
+    """Declare the Problem schema (so `responses=` can reference it) and every operation's problem responses."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, routes=app.routes, description=app.description)
-        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
-        app.openapi_schema = schema
+        app.openapi_schema = document_problems(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

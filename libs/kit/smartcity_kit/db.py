@@ -86,12 +86,23 @@ def is_connection_error(exc: BaseException) -> bool:
     return isinstance(exc, (OSError, TimeoutError, ConnectionError))
 
 
+def is_data_error(exc: BaseException) -> bool:
+    """PostgreSQL's class 22 (data exception): a value from the request it cannot store, such as a NUL in text."""
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or ""
+    return isinstance(exc, DBAPIError) and sqlstate.startswith("22")
+
+
 def install_db_error_handlers(app: FastAPI) -> None:
     async def db_error(_: Request, exc: Exception) -> Response:
         if isinstance(exc, IntegrityError):
             return problem_response(409, "The change conflicts with the current state; reload and retry.")
         if is_connection_error(exc):
             return problem_response(503, "The database is not reachable; retry shortly.", headers={"Retry-After": "5"})
+        if is_data_error(exc):
+            log.warning("value refused by the database", error=str(getattr(exc, "orig", exc)))
+            return problem_response(
+                422, "The request holds a value that cannot be stored (a NUL character, a number out of range)."
+            )
         raise exc
 
     async def os_error(_: Request, exc: Exception) -> Response:

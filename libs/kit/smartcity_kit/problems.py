@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -13,6 +14,7 @@ from starlette.responses import Response
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("problems")
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 _TITLES = {
     400: "Bad Request",
@@ -183,20 +185,45 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def allowed_methods(document: dict[str, Any], path: str) -> list[str]:
+    """The methods the OpenAPI document gives the path that `path` falls under: what a 405 lists in `Allow`.
+
+    FastAPI makes one route per method, so Starlette's own `Allow` names only the
+    first route that matched the path, not every method the resource has.
+    """
+    paths = document.get("paths", {})
+    if path in paths:  # a literal path first: `/regions/import` before `/regions/{code}`
+        return sorted(method.upper() for method in paths[path] if method in _METHODS)
+    for template, item in paths.items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            return sorted(method.upper() for method in item if method in _METHODS)
+    return []
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def app_error(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, AppError)
         return exc.to_response()
 
-    async def request_validation(_: Request, exc: Exception) -> Response:
+    async def request_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
+        literal = request.app.openapi().get("paths", {}).get(request.url.path)
+        if literal is not None and request.method.lower() not in literal:
+            # GET /regions/import fell to GET /regions/{code}: the resource is there, not with this method
+            allowed = allowed_methods(request.app.openapi(), request.url.path)
+            return problem_response(405, "Method Not Allowed", headers={"Allow": ", ".join(allowed)})
         errors = validation_errors(list(exc.errors()))
         return problem_response(422, "The request is not valid.", errors=errors)
 
-    async def http_error(_: Request, exc: Exception) -> Response:
+    async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
-        return problem_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        allowed = allowed_methods(request.app.openapi(), request.url.path) if exc.status_code == 405 else []
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+        return problem_response(exc.status_code, detail, headers=headers or None)
 
     async def unexpected(_: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)

@@ -21,3 +21,22 @@ def test_the_openapi_document_is_complete_and_unambiguous(app):
     upload = paths["/api/v1/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert sorted(upload["required"]) == ["file", "kind", "region_code", "title"]
     assert sorted(paths["/api/v1/documents/{document_id}/content"]) == ["get", "head"]
+
+
+def test_content_is_documented_with_every_accepted_type_and_forms_are_strict(app):
+    from documents.uploads.sniff import ACCEPTED
+
+    paths = app.openapi()["paths"]
+    contents = ("/api/v1/documents/{document_id}/content", "/api/v1/documents/{document_id}/versions/{number}/content")
+    for path in contents:
+        for method in ("get", "head"):
+            responses = paths[path][method]["responses"]
+            assert sorted(responses["200"]["content"]) == sorted(ACCEPTED), (method, path)
+            assert sorted(responses["206"]["content"]) == sorted(ACCEPTED)
+            assert "content" not in responses["304"]
+            assert "application/problem+json" in responses["404"]["content"]
+    for path in ("/api/v1/documents", "/api/v1/documents/{document_id}/versions"):
+        form = paths[path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert form["additionalProperties"] is False, path  # another field is refused (422)
+    upload = paths["/api/v1/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert upload["properties"]["title"]["pattern"] == r"\S"  # a blank title is refused

@@ -188,3 +188,14 @@ async def test_a_track_or_mentor_cannot_be_in_two_workshops_at_once(client, as_r
     assert mentor_clash.json()["busy_mentor_ids"] == [mentor["id"]]
     after = {"starts_at": "2018-07-11T18:00:00+08:00", "ends_at": "2018-07-12T12:00:00+08:00"}  # 17:00 WIB: touching
     assert (await create(client, as_role, workshop([a.id, b.id, c.id], [mentor["id"]], **after))).status_code == 201
+
+
+async def test_times_are_rfc3339_with_an_offset_never_seconds_since_1970(client, as_role, make_track):
+    """Found by fuzzing: `?to=0.5` was read as half a second after 1970 and answered 200."""
+    listed = await client.get("/api/v1/sessions", params={"to": "0.5"}, headers=as_role("operator"))
+    assert listed.status_code == 422
+    assert [e["field"] for e in listed.json()["errors"]] == ["to"]
+    track = await make_track("32.73")
+    created = await create(client, as_role, workshop([track.id], starts_at=1531186200, ends_at="1531299600"))
+    assert created.status_code == 422
+    assert sorted(e["field"] for e in created.json()["errors"]) == ["ends_at", "starts_at"]

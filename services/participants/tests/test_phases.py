@@ -70,3 +70,12 @@ async def test_only_operators_create_phases(client, as_role):
         response = await client.post("/api/v1/phases", json=BODY, headers=as_role(role, "32.73"))
         assert response.status_code == 403, role
     assert (await client.get("/api/v1/phases/none", headers=as_role("partner"))).status_code == 404
+
+
+async def test_dates_are_yyyy_mm_dd_never_seconds_since_1970(client, as_role, session):
+    """Found by fuzzing: pydantic alone reads `0` or `"1546300800"` as a date; the contract says YYYY-MM-DD."""
+    body = {**BODY, "registration_opens_on": 1546300800, "registration_closes_on": "2019-03-31T00:00:00Z"}
+    response = await client.post("/api/v1/phases", json=body, headers=as_role("operator"))
+    assert response.status_code == 422
+    assert sorted(e["field"] for e in response.json()["errors"]) == ["registration_closes_on", "registration_opens_on"]
+    assert (await session.execute(sa.select(sa.func.count()).select_from(Phase))).scalar_one() == 0

@@ -15,6 +15,7 @@ from smartcity_kit.problems import Forbidden, NotFound, problem_responses
 
 from ..storage import Storage
 from ..uploads.form import receive_form
+from ..uploads.sniff import ACCEPTED
 from . import service
 from .content import content_response
 from .models import Document, Version
@@ -24,6 +25,15 @@ router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 
 WRITERS = ("admin", "operator", "region")
 DocumentId = Annotated[uuid.UUID, Path(description="The document's id.")]
+
+
+# the bytes come back with the type judged at upload; HEAD gives the same headers without them
+CONTENT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The bytes.", "content": {media_type: {} for media_type in ACCEPTED}},
+    206: {"description": "The requested range of the bytes.", "content": {media_type: {} for media_type in ACCEPTED}},
+    304: {"description": "Not modified since the `If-None-Match` ETag."},
+    **problem_responses(401, 404, 416, 422),
+}
 
 
 def _upload_body(model: type) -> dict[str, Any]:
@@ -186,13 +196,14 @@ async def get_document(
 @router.get(
     "/{document_id}/content",
     summary="The current version's bytes (ETag, If-None-Match, Range)",
-    responses={200: {"content": {"application/octet-stream": {}}}, **problem_responses(401, 404, 416, 422)},
+    responses=CONTENT_RESPONSES,
     response_class=Response,
     operation_id="get_document_content",
 )
 @router.head(
     "/{document_id}/content",
     summary="The current version's headers",
+    responses=CONTENT_RESPONSES,
     response_class=Response,
     operation_id="head_document_content",
 )
@@ -205,13 +216,14 @@ async def current_content(document_id: DocumentId, request: Request, session: Se
 @router.get(
     "/{document_id}/versions/{number}/content",
     summary="One version's bytes (ETag, If-None-Match, Range)",
-    responses={200: {"content": {"application/octet-stream": {}}}, **problem_responses(401, 404, 416, 422)},
+    responses=CONTENT_RESPONSES,
     response_class=Response,
     operation_id="get_version_content",
 )
 @router.head(
     "/{document_id}/versions/{number}/content",
     summary="One version's headers",
+    responses=CONTENT_RESPONSES,
     response_class=Response,
     operation_id="head_version_content",
 )

@@ -59,8 +59,11 @@ class DocumentOut(DocumentSummary):
     versions: list[VersionOut]
 
 
-class UploadForm(BaseModel):
-    """For the OpenAPI document only: the body is read as a stream, never through this model."""
+class UploadForm(StrictModel):
+    """For the OpenAPI document only: the body is read as a stream, never through this model.
+
+    Strict like the form itself: another field is refused (422), a blank title too.
+    """
 
     file: bytes = Field(json_schema_extra={"format": "binary"})
     region_code: str = Field(pattern=REGION_CODE)
@@ -68,7 +71,7 @@ class UploadForm(BaseModel):
     title: str = Field(min_length=1, max_length=200)
 
 
-class VersionForm(BaseModel):
+class VersionForm(StrictModel):
     """For the OpenAPI document only."""
 
     file: bytes = Field(json_schema_extra={"format": "binary"})

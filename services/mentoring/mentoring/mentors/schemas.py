@@ -16,7 +16,12 @@ class MentorIn(StrictModel):
     name: Name
     email: EmailStr
     organization: Name
-    expertise: list[Dimension] = Field(min_length=1, max_length=6, description="Dimensions the mentor knows.")
+    expertise: list[Dimension] = Field(
+        min_length=1,
+        max_length=6,
+        description="Dimensions the mentor knows, each once.",
+        json_schema_extra={"uniqueItems": True},
+    )
     home_region_code: str | None = Field(
         None, pattern=r"^\d{2}\.\d{2}$", description="The kabupaten/kota the mentor lives or works in."
     )

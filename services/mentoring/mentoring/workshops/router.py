@@ -7,12 +7,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Body, Query, Response
-from pydantic import AwareDatetime
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, set_etag
 from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
+from smartcity_kit.schemas import Rfc3339Time
 
 from . import service
 from .models import Workshop, WorkshopTrack
@@ -39,8 +39,8 @@ async def list_sessions(
     session: SessionDep,
     caller: CallerDep,
     track_id: uuid.UUID | None = None,
-    from_: AwareDatetime | None = Query(None, alias="from", description="Sessions starting at or after."),
-    to: AwareDatetime | None = Query(None, description="Sessions starting before."),
+    from_: Rfc3339Time | None = Query(None, alias="from", description="Sessions starting at or after."),
+    to: Rfc3339Time | None = Query(None, description="Sessions starting before."),
     stage: str | None = Query(None, max_length=32),
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,

@@ -4,15 +4,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
-from smartcity_kit.schemas import StrictModel
+from pydantic import BaseModel, Field
+from smartcity_kit.schemas import Rfc3339Time, StrictModel
 
 
 class SessionIn(StrictModel):
     stage: str = Field(max_length=32, examples=["bimtek_1"])
     title: str = Field(min_length=1, max_length=300)
-    starts_at: AwareDatetime = Field(description="RFC 3339 with an offset; shown back with the same offset.")
-    ends_at: AwareDatetime
+    starts_at: Rfc3339Time = Field(description="RFC 3339 with an offset; shown back with the same offset.")
+    ends_at: Rfc3339Time
     mode: Literal["online", "offline"]
     venue: str | None = Field(None, max_length=500, description="Needed when offline.")
     url: str | None = Field(None, max_length=2000, pattern=r"^https?://\S+$", description="Needed when online.")

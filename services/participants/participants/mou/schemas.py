@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator
-from smartcity_kit.schemas import StrictModel
+from smartcity_kit.schemas import IsoDate, StrictModel
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -20,7 +20,7 @@ class SignatureIn(StrictModel):
 
 
 class SigningIn(StrictModel):
-    signed_on: date
+    signed_on: IsoDate
     venue: Text
     signatures: Annotated[list[SignatureIn], Field(min_length=1, max_length=514)]
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
-from smartcity_kit.schemas import StrictModel
+from smartcity_kit.schemas import IsoDate, StrictModel
 
 from ..applications.schemas import PhaseCode
 
@@ -16,8 +16,8 @@ class PhaseIn(StrictModel):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     year: Annotated[int, Field(ge=2017, le=2100)]
     quota: Annotated[int, Field(ge=1, le=514, description="How many regions the phase selects.")]
-    registration_opens_on: date
-    registration_closes_on: date
+    registration_opens_on: IsoDate
+    registration_closes_on: IsoDate
 
     @model_validator(mode="after")
     def _window(self) -> PhaseIn:
