@@ -1,10 +1,11 @@
-# The front door. `make run` starts the whole platform; `make test` runs every test.
+# The front door. `make run` starts the whole platform; `make test` runs every test;
+# `make bench` measures the platform under load (bench/README.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements.in | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint lock clean
+.PHONY: run test lint lock bench clean
 
 $(STAMP): requirements.lock requirements.in
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +18,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# e.g. make bench BENCH_ARGS="--steps 1,10,50 --seconds 20"
+bench: $(STAMP)
+	$(BIN)/python bench/load/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
