@@ -91,7 +91,7 @@ class Caller(FastHttpUser):
         if got.status_code != 200:
             return
         contacts = got.json()["contacts"]
-        contacts[0] = {**contacts[0], "phone": f"08{random.randrange(10**9, 10**10)}"}
+        contacts[0] = {**contacts[0], "phone": f"0812{random.randrange(10**7, 10**8)}"}
         self.call(
             "PATCH",
             f"/api/v1/participants/{participant_id}",

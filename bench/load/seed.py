@@ -56,7 +56,9 @@ class Gateway:
     def call(self, method: str, path: str, expect: int = 200, **kwargs) -> httpx.Response:
         response = self.http.request(method, path, **kwargs)
         if response.status_code != expect:
-            raise RuntimeError(f"seed: {method} {path} -> {response.status_code} (expected {expect}): {response.text}")
+            raise RuntimeError(
+                f"seed: {method} {path} -> {response.status_code} (expected {expect}): {response.text[:500]}"
+            )
         return response
 
     def all_items(self, path: str, **params) -> list[dict]:
@@ -76,7 +78,7 @@ def contacts(code: str, n: int = 2) -> list[dict[str, str]]:
             "role": roles[i % len(roles)],
             "name": f"Petugas {code} {i + 1}",
             "email": f"tim{i + 1}.{code.replace('.', '-')}@example.go.id",
-            "phone": f"08{random.randrange(10**9, 10**10)}",
+            "phone": f"0812{random.randrange(10**7, 10**8)}",
         }
         for i in range(n)
     ]
@@ -180,11 +182,12 @@ def programme(ops: Gateway, token, chosen: list[str], kinds: dict[str, str], men
         "signed_on": str(today),
         "venue": "Jakarta",
         "signatures": [
-            {"participant_id": p["id"], "signatory_name": f"Bupati {p['region_code']}", "signatory_title": "Bupati"}
+            {"participant_id": p["id"], "signatory_name": f"Kepala daerah {p['region_code']}", "signatory_title": title}
             for p in selected
+            for title in ["Wali Kota" if kinds[p["region_code"]] == "kota" else "Bupati"]
         ],
     }
-    ops.call("POST", f"/api/v1/phases/{PHASE}/mou-signings", json=signing)
+    ops.call("POST", f"/api/v1/phases/{PHASE}/mou-signings", 201, json=signing)
     log(f"{len(participants)} participants, {len(selected)} selected and signed; waiting for their tracks")
     deadline = time.monotonic() + 120
     while len(tracks := ops.all_items("/api/v1/tracks", phase_code=PHASE)) < len(selected):
