@@ -22,6 +22,7 @@ class Step:
     load_before: float = 0.0  # the machine's 1-minute load average as the step began
     errors: dict[str, int] = field(default_factory=dict)  # "METHOD name: error" -> occurrences
     by_name: dict[str, tuple[int, float, float]] = field(default_factory=dict)  # name -> (requests, p50, p95)
+    cpu: dict[str, float] = field(default_factory=dict)  # process -> % of one core over the step
 
     @property
     def error_rate(self) -> float:
@@ -86,6 +87,13 @@ def markdown(steps: Sequence[Step], heading: str, notes: Sequence[str] = ()) -> 
                 count, p50, p95 = s.by_name.get(name, (0, 0.0, 0.0))
                 cells.append(f"{count}: {p50:.0f} / {p95:.0f}" if count else "")
             lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    processes = list(dict.fromkeys(name for s in steps for name in s.cpu))
+    if processes:
+        lines += ["", "CPU per process over each step, % of one core (PostgreSQL's backends not included).", ""]
+        lines.append("| users | " + " | ".join(processes) + " |")
+        lines.append("| ---: |" + " ---: |" * len(processes))
+        for s in steps:
+            lines.append(f"| {s.users} | " + " | ".join(f"{s.cpu.get(p, 0):.0f}" for p in processes) + " |")
     errors = [(s.users, what, n) for s in steps for what, n in sorted(s.errors.items())]
     lines += ["", "Errors (any answer outside the expected statuses, timeouts, refused connections):", ""]
     lines += [f"- {users} users: {n} x {what}" for users, what, n in errors] or ["- none"]

@@ -24,6 +24,7 @@ import platform as host
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,7 @@ WORK = REPO / ".data" / "bench-load"
 RESULTS = REPO / "bench" / "results"
 SHARED_REGIONS = REPO.parent / "shared" / "data" / "regions" / "regions.csv"
 # every role far above what 100 simulated people send; the limiter still runs on every request
+TICKS = os.sysconf("SC_CLK_TCK")
 RATE_LIMITS = (
     "admin=100000:100000,operator=100000:100000,mentor=100000:100000,region=100000:100000,partner=100000:100000"
 )
@@ -71,7 +73,18 @@ def with_database(server_url: str, name: str) -> str:
     return urlunsplit(urlsplit(server_url)._replace(path="/" + name))
 
 
-def run_step(url: str, users: int, index: int, args: argparse.Namespace, env: dict[str, str], out: Path) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def run_step(
+    url: str, users: int, index: int, args: argparse.Namespace, env: dict[str, str], out: Path
+) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "locust"),
         "-f", str(HERE / "locustfile.py"),
@@ -91,7 +104,7 @@ def run_step(url: str, users: int, index: int, args: argparse.Namespace, env: di
         "BENCH_LOAD_TIMEOUT": str(args.timeout),
     }
     with open(out / f"step_{users}.log", "wb") as log:
-        subprocess.run(command, env=step_env, stdout=log, stderr=subprocess.STDOUT, check=False)
+        return subprocess.Popen(command, env=step_env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def main() -> None:
@@ -133,8 +146,17 @@ def main() -> None:
         for index, users in enumerate(steps):
             load = os.getloadavg()[0]
             print(f"step {index + 1}/{len(steps)}: {users} users for {args.seconds} s (load {load:.2f})", flush=True)
-            run_step(url, users, index, args, env, work)
+            pids = {name: p.pid for name, p in platform.processes.items()}
+            before, started_at = {name: cpu_seconds(pid) for name, pid in pids.items()}, time.monotonic()
+            locust = run_step(url, users, index, args, env, work)
+            pids["locust"] = locust.pid
+            before["locust"] = 0.0
+            while locust.poll() is None:  # the locust process's time is read while it still exists
+                spent = {name: cpu_seconds(pid) for name, pid in pids.items()}
+                time.sleep(0.5)
+            wall = time.monotonic() - started_at
             step = report.read_locust_csv(work / f"step_{users}", users, load)
+            step.cpu = {name: 100 * (spent[name] - before[name]) / wall for name in pids}
             results.append(step)
             print(
                 f"  {step.rps:.1f} req/s, p50 {step.p50:.0f} ms, p95 {step.p95:.0f} ms, p99 {step.p99:.0f} ms,"

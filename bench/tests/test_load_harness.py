@@ -129,6 +129,7 @@ def test_the_table_and_the_plot_are_written_from_locusts_csv(tmp_path):
     assert ten.by_name == {"GET /regions": (120, 12, 31), "POST /documents": (30, 45, 110)}
     assert (one.failures, one.errors) == (0, {})
 
+    one.cpu, ten.cpu = {"gateway": 4.6, "locust": 2.0}, {"gateway": 55.4, "locust": 20.5}
     text = report.markdown([one, ten], "Load", ["a note"])
     assert text.splitlines() == [
         "# Load",
@@ -146,6 +147,13 @@ def test_the_table_and_the_plot_are_written_from_locusts_csv(tmp_path):
         "| --- | ---: | ---: |",
         "| `GET /regions` | 120: 12 / 31 | 120: 12 / 31 |",
         "| `POST /documents` | 30: 45 / 110 | 30: 45 / 110 |",
+        "",
+        "CPU per process over each step, % of one core (PostgreSQL's backends not included).",
+        "",
+        "| users | gateway | locust |",
+        "| ---: | ---: | ---: |",
+        "| 1 | 5 | 2 |",
+        "| 10 | 55 | 20 |",
         "",
         "Errors (any answer outside the expected statuses, timeouts, refused connections):",
         "",
