@@ -89,7 +89,8 @@ def markdown(steps: Sequence[Step], heading: str, notes: Sequence[str] = ()) -> 
             lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     processes = list(dict.fromkeys(name for s in steps for name in s.cpu))
     if processes:
-        lines += ["", "CPU per process over each step, % of one core (PostgreSQL's backends not included).", ""]
+        cpu = "CPU per process over each step, in % of one core (postgresql: the postmaster and its backends)."
+        lines += ["", cpu, ""]
         lines.append("| users | " + " | ".join(processes) + " |")
         lines.append("| ---: |" + " ---: |" * len(processes))
         for s in steps:

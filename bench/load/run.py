@@ -27,6 +27,7 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -73,13 +74,33 @@ def with_database(server_url: str, name: str) -> str:
     return urlunsplit(urlsplit(server_url)._replace(path="/" + name))
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (0 once it is gone)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = _stat(pid)
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def postgres_cpu_seconds(postmaster: int) -> float:
+    """The embedded PostgreSQL's CPU time: the postmaster, its live backends and those already gone."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = _stat(int(entry.name))
+            except OSError:
+                continue
+            if int(entry.name) == postmaster:
+                total += sum(int(f) for f in fields[11:15])  # utime, stime, and its reaped children's
+            elif int(fields[1]) == postmaster:
+                total += int(fields[11]) + int(fields[12])
+    return total / TICKS
 
 
 def run_step(
@@ -142,21 +163,24 @@ def main() -> None:
         seeded = seed.seed(url, token, SHARED_REGIONS, log=lambda line: print("  " + line, flush=True))
         (work / "seed.json").write_text(json.dumps(seeded))
         env = {**os.environ, "BENCH_LOAD_SEED": str(work / "seed.json"), "GATEWAY_SIGNING_KEY_PATH": str(key_path)}
+        pid_file = WORK / "postgres" / "postmaster.pid"
+        postmaster = int(pid_file.read_text().split()[0]) if handle is not None and pid_file.exists() else 0
         results = []
         for index, users in enumerate(steps):
             load = os.getloadavg()[0]
             print(f"step {index + 1}/{len(steps)}: {users} users for {args.seconds} s (load {load:.2f})", flush=True)
-            pids = {name: p.pid for name, p in platform.processes.items()}
-            before, started_at = {name: cpu_seconds(pid) for name, pid in pids.items()}, time.monotonic()
+            readers = {name: partial(cpu_seconds, p.pid) for name, p in platform.processes.items()}
+            if postmaster:
+                readers["postgresql"] = partial(postgres_cpu_seconds, postmaster)
+            before, started_at = {name: read() for name, read in readers.items()}, time.monotonic()
             locust = run_step(url, users, index, args, env, work)
-            pids["locust"] = locust.pid
-            before["locust"] = 0.0
+            readers["locust"], before["locust"] = partial(cpu_seconds, locust.pid), 0.0
             while locust.poll() is None:  # the locust process's time is read while it still exists
-                spent = {name: cpu_seconds(pid) for name, pid in pids.items()}
+                spent = {name: read() for name, read in readers.items()}
                 time.sleep(0.5)
             wall = time.monotonic() - started_at
             step = report.read_locust_csv(work / f"step_{users}", users, load)
-            step.cpu = {name: 100 * (spent[name] - before[name]) / wall for name in pids}
+            step.cpu = {name: 100 * (spent[name] - before[name]) / wall for name in readers}
             results.append(step)
             print(
                 f"  {step.rps:.1f} req/s, p50 {step.p50:.0f} ms, p95 {step.p95:.0f} ms, p99 {step.p99:.0f} ms,"

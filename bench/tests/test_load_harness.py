@@ -148,7 +148,7 @@ def test_the_table_and_the_plot_are_written_from_locusts_csv(tmp_path):
         "| `GET /regions` | 120: 12 / 31 | 120: 12 / 31 |",
         "| `POST /documents` | 30: 45 / 110 | 30: 45 / 110 |",
         "",
-        "CPU per process over each step, % of one core (PostgreSQL's backends not included).",
+        "CPU per process over each step, in % of one core (postgresql: the postmaster and its backends).",
         "",
         "| users | gateway | locust |",
         "| ---: | ---: | ---: |",
