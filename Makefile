@@ -1,10 +1,11 @@
-# The front door. `make run` starts the whole platform; `make test` runs every test.
+# The front door. `make run` starts the whole platform; `make test` runs every test;
+# `make bench` measures the platform under load (bench/README.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements.in | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint lock clean fuzz
+.PHONY: run test lint lock bench fuzz clean
 
 $(STAMP): requirements.lock requirements.in
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +24,9 @@ FUZZ_MAX_EXAMPLES ?= 100
 fuzz: $(STAMP)
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_ALL_PHASES=1 FUZZ_SEED=$${FUZZ_SEED:-random} FUZZ_RUN_TIMEOUT=$${FUZZ_RUN_TIMEOUT:-7200} \
 		$(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
+# e.g. make bench BENCH_ARGS="--steps 1,10,50 --seconds 20"
+bench: $(STAMP)
+	$(BIN)/python bench/load/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import structlog
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from starlette.responses import Response
 
@@ -37,14 +38,17 @@ def async_url(url: str) -> str:
     return url
 
 
-def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10, echo: bool = False) -> AsyncEngine:
-    # pre-ping lets the pool heal by itself after PostgreSQL restarts
+def create_engine(
+    url: str, *, pool_size: int = 10, max_overflow: int = 10, pool_timeout: float = 5, echo: bool = False
+) -> AsyncEngine:
+    # pre-ping lets the pool heal by itself after PostgreSQL restarts; a request that waits
+    # `pool_timeout` seconds for a connection gets 503 (busy) rather than queueing without end
     return create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
-        pool_timeout=5,
+        pool_timeout=pool_timeout,
         echo=echo,
         connect_args={"timeout": 5, "command_timeout": 30},
     )
@@ -111,8 +115,14 @@ def install_db_error_handlers(app: FastAPI) -> None:
         log.warning("backing store unreachable", error=repr(exc))
         return problem_response(503, "A backing store is not reachable; retry shortly.", headers={"Retry-After": "5"})
 
+    async def pool_timeout(_: Request, exc: Exception) -> Response:
+        # every connection of the pool stayed busy for pool_timeout: the service is saturated
+        log.warning("no database connection came free in time", error=str(exc).split(" (Background")[0])
+        return problem_response(503, "The service is busy; retry shortly.", headers={"Retry-After": "2"})
+
     app.add_exception_handler(DBAPIError, db_error)
     app.add_exception_handler(OSError, os_error)
+    app.add_exception_handler(PoolTimeout, pool_timeout)
 
 
 async def database_ready(engine: AsyncEngine) -> bool:

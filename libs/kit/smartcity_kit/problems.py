@@ -225,7 +225,17 @@ def install_problem_handlers(app: FastAPI) -> None:
             headers["Allow"] = ", ".join(allowed)
         return problem_response(exc.status_code, detail, headers=headers or None)
 
-    async def unexpected(_: Request, exc: Exception) -> Response:
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # an error raised in a middleware (outside the router) arrives here whatever its class:
+        # give it the handler its class has, as it would have had inside a route
+        handlers = request.app.exception_handlers
+        handler = next((handlers[c] for c in type(exc).__mro__ if c is not Exception and c in handlers), None)
+        if handler is not None:
+            try:
+                return await handler(request, exc)
+            except Exception as again:
+                if again is not exc:
+                    raise
         log.exception("unhandled error", exc_info=exc)
         return problem_response(500, "An unexpected error occurred; it has been logged.")
 

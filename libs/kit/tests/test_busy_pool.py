@@ -1,0 +1,41 @@
+"""A service whose database connections are all busy answers 503 (retry), never 500: found by `make bench`,
+where uploads at 100 users kept the documents service's pool busy past its timeout."""
+
+from __future__ import annotations
+
+import httpx
+import sqlalchemy as sa
+from smartcity_kit.db import create_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from .conftest import build_app
+
+
+async def test_a_request_that_finds_no_free_connection_is_503_in_a_route_and_in_a_middleware(
+    kit_engine: AsyncEngine, database_url: str, who
+):
+    engine = create_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=0.1)
+    app = build_app()
+    app.state.engine = engine
+    app.state.sessionmaker = async_sessionmaker(engine, expire_on_commit=False, class_=AsyncSession)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
+            async with engine.connect() as held:  # the pool's only connection, busy elsewhere
+                await held.execute(sa.text("SELECT 1"))
+                read = await client.get("/api/v1/notes/1", headers=who("operator"))
+                # the idempotency middleware asks for a connection before any route runs
+                write = await client.post(
+                    "/api/v1/notes", json={"text": "x"}, headers={**who("operator"), "Idempotency-Key": "busy-1"}
+                )
+            for answer in (read, write):
+                assert (answer.status_code, answer.headers["content-type"], answer.headers["retry-after"]) == (
+                    503,
+                    "application/problem+json",
+                    "2",
+                )
+                assert answer.json()["detail"] == "The service is busy; retry shortly."
+            freed = await client.get("/api/v1/notes/1", headers=who("operator"))
+            assert freed.status_code == 404
+    finally:
+        await engine.dispose()
