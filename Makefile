@@ -24,6 +24,7 @@ FUZZ_MAX_EXAMPLES ?= 100
 fuzz: $(STAMP)
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_ALL_PHASES=1 FUZZ_SEED=$${FUZZ_SEED:-random} FUZZ_RUN_TIMEOUT=$${FUZZ_RUN_TIMEOUT:-7200} \
 		$(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
+
 # e.g. make bench BENCH_ARGS="--steps 1,10,50 --seconds 20"
 bench: $(STAMP)
 	$(BIN)/python bench/load/run.py $(BENCH_ARGS)
