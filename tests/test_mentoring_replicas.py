@@ -8,16 +8,18 @@ with the cursor, so no event is applied twice and none is lost, even when one re
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
-import uuid
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 from smartcity_dev.platform import Platform, free_port
+from smartcity_dev.samples import synthetic_regions_csv
 from smartcity_dev.testing import wait_until
+from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.pagination import decode_cursor
 
 REPLICAS = ("mentoring-a", "mentoring-b")
@@ -63,48 +65,58 @@ def replicas(new_database: Callable[[], str], tmp_path: Path) -> Iterator[tuple[
         platform.stop_all()
 
 
-def sign_fifty_mous(database_url: str) -> list[str]:
-    """Fifty `participant.status_changed` to `mou_signed` events, committed in one transaction.
+def sign_fifty_mous(platform: Platform) -> list[str]:
+    """One signing day of 50 MoUs through the participants service's own API (called as an operator).
 
-    The participants service's own phases, applications and MoU signings are being built on
-    another branch; until they land, the events are written straight into its outbox, exactly as
-    `POST /api/v1/phases/{code}/mou-signings` will write them (one transaction for the signing).
-    TODO(lead): switch to that endpoint through the gateway once it exists.
+    The signing writes its 50 `participant.status_changed` events to the outbox in one transaction.
     """
-    ids = [str(uuid.uuid4()) for _ in range(50)]
-    rows = []
-    for i, participant_id in enumerate(ids):
-        region = f"{31 + i % 5}.{71 + i % 10:02d}"
-        data = {
-            "participant_id": participant_id,
-            "region_code": region,
-            "phase_code": "2018",
-            "from": "selected",
-            "to": "mou_signed",
-            "reason": None,
-            "actor": "operator@kominfo.go.id",
-            "time_zone": "Asia/Jakarta",
-        }
-        rows.append(("participant.status_changed", f"participants/{participant_id}", json.dumps(data)))
+    token = sign_identity(Caller(subject="ops@kominfo.go.id", role="operator"), platform.internal_secret, ttl=600)
+    today = date.today()
+    with httpx.Client(
+        base_url=platform.url("participants"), headers={"x-smartcity-identity": token}, timeout=60
+    ) as api:
 
-    async def run() -> None:
-        conn = await asyncpg.connect(database_url)
-        try:
-            async with conn.transaction():
-                await conn.executemany(
-                    "INSERT INTO participants.events (type, subject, data) VALUES ($1, $2, $3::jsonb)", rows
-                )
-        finally:
-            await conn.close()
+        def ok(response: httpx.Response, status: int = 200) -> dict:
+            assert response.status_code == status, response.text
+            return response.json()
 
-    asyncio.run(run())
+        ok(api.post("/api/v1/regions/import", content=synthetic_regions_csv(), headers={"content-type": "text/csv"}))
+        window = {"registration_opens_on": str(today - timedelta(days=1)), "registration_closes_on": str(today)}
+        ok(
+            api.post(
+                "/api/v1/phases", json={"code": "2018", "name": "Tahap 2018", "year": 2018, "quota": 50, **window}
+            ),
+            201,
+        )
+        regions = ok(api.get("/api/v1/regions", params={"level": "regency_city", "limit": 50}))["items"]
+        ids = []
+        for n, region in enumerate(regions):
+            contact = {
+                "role": "Kepala Diskominfo",
+                "name": "Budi",
+                "email": f"k{n}@example.go.id",
+                "phone": "081234567890",
+            }
+            body = {"region_code": region["code"], "phase_code": "2018", "contacts": [contact]}
+            pid = ok(api.post("/api/v1/participants", json=body), 201)["id"]
+            scores = dict.fromkeys(("fiscal_capacity", "green_city_index", "government_performance_index"), 70)
+            scores |= dict.fromkeys(("infrastructure", "superstructure", "leadership_vision"), 70)
+            scores["sustainable_city_index"] = 70 if region["kind"] == "kota" else None
+            ok(api.put(f"/api/v1/participants/{pid}/assessment", json=scores))
+            ids.append(pid)
+        assert ok(api.post("/api/v1/phases/2018/selection", json={"dry_run": False}))["selected"] == 50
+        signatures = [
+            {"participant_id": pid, "signatory_name": "Kepala Daerah", "signatory_title": "Bupati"} for pid in ids
+        ]
+        signing = {"signed_on": str(today), "venue": "Jakarta", "signatures": signatures}
+        ok(api.post("/api/v1/phases/2018/mou-signings", json=signing), 201)
     return ids
 
 
 def test_two_replicas_open_exactly_fifty_tracks_even_when_one_stops_midway(replicas):
     platform, _ = replicas
     url = platform.database_url
-    ids = sign_fifty_mous(url)
+    ids = sign_fifty_mous(platform)
 
     def tracks() -> int:
         return query(url, "SELECT count(*) FROM mentoring.tracks")[0][0]
