@@ -64,7 +64,9 @@ class RequestContextMiddleware:
             self.latency.labels(scope["method"], route).observe(elapsed)
             if self.access_log_enabled and scope["path"] not in ("/healthz", "/metrics"):
                 caller = scope.get("state", {}).get("caller")
-                access_log.info(
+                # another service polling an events feed twice a second is routine: debug, unless it failed
+                quiet = caller is not None and caller.role == "service" and status < 400
+                (access_log.debug if quiet else access_log.info)(
                     "request",
                     method=scope["method"],
                     path=scope["path"],

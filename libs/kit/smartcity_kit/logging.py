@@ -49,6 +49,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     # uvicorn's own access log is replaced by ours (with request id and caller)
     logging.getLogger("uvicorn.access").handlers = []
     logging.getLogger("uvicorn.access").propagate = False
+    # httpx logs every request at INFO; the feed consumers poll twice a second, so only its warnings
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
