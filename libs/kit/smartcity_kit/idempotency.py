@@ -13,11 +13,13 @@ from datetime import timedelta
 
 import orjson
 import sqlalchemy as sa
+import structlog
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .problems import problem_response
 
+log = structlog.get_logger("idempotency")
 HEADER = b"idempotency-key"
 KEEP = timedelta(hours=24)
 ABANDONED = timedelta(minutes=30)
@@ -181,7 +183,7 @@ class IdempotencyMiddleware:
             return message
 
         async def capturing_send(message: Message) -> None:
-            nonlocal status, size
+            nonlocal status, size, stored
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers.extend(
@@ -193,27 +195,40 @@ class IdempotencyMiddleware:
                 size += len(message.get("body", b""))
                 if size <= MAX_STORED_BODY:
                     chunks.append(message.get("body", b""))
+                if not message.get("more_body", False) and status < 500 and body_complete and size <= MAX_STORED_BODY:
+                    # stored before the client sees the last byte: a repeat sent the moment the answer
+                    # arrives must find it (a replay), not a request still in flight (409)
+                    try:
+                        await self._store(who, key, digest.hexdigest(), status, headers, b"".join(chunks))
+                        stored = True
+                    except Exception as exc:  # the change is made: the answer still goes out; the key is freed
+                        log.warning("idempotency answer not stored", key=key, error=repr(exc))
             await send(message)
 
-        t = self.table
-        keep = False
+        stored = False
         try:
             await self.app(scope, hashing_receive, capturing_send)
-            keep = status < 500 and body_complete and size <= MAX_STORED_BODY
         finally:
-            async with self.state_app.state.sessionmaker() as session:
-                where = sa.and_(t.c.caller == who, t.c.key == key)
-                if keep:
+            if not stored:
+                async with self.state_app.state.sessionmaker() as session:
                     await session.execute(
-                        sa.update(t)
-                        .where(where)
-                        .values(
-                            request_hash=digest.hexdigest(),
-                            status=status,
-                            headers=orjson.loads(orjson.dumps(headers)),
-                            body=b"".join(chunks),
-                        )
+                        sa.delete(self.table).where(self.table.c.caller == who, self.table.c.key == key)
                     )
-                else:
-                    await session.execute(sa.delete(t).where(where))
-                await session.commit()
+                    await session.commit()
+
+    async def _store(
+        self, who: str, key: str, request_hash: str, status: int, headers: list[tuple[str, str]], body: bytes
+    ) -> None:
+        t = self.table
+        async with self.state_app.state.sessionmaker() as session:
+            await session.execute(
+                sa.update(t)
+                .where(t.c.caller == who, t.c.key == key)
+                .values(
+                    request_hash=request_hash,
+                    status=status,
+                    headers=orjson.loads(orjson.dumps(headers)),
+                    body=body,
+                )
+            )
+            await session.commit()

@@ -200,3 +200,39 @@ async def test_feed_consumer_applies_each_event_once_across_replicas_and_crashes
         assert sorted(results) == [0, 7]  # one replica applied the batch; the other skipped the locked cursor
         assert applied == list(range(1, 8))
         assert await consumer().run_once() == 0
+
+
+async def test_idempotency_answer_is_stored_before_its_last_byte_leaves(kit_app, who, kit_engine):
+    """A client that repeats the moment the answer arrives must get a replay, not 409 'still in flight'."""
+    headers = [(k.encode(), v.encode()) for k, v in {**who("operator", "ana"), "idempotency-key": "fast"}.items()]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/v1/notes",
+        "raw_path": b"/api/v1/notes",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"host", b"kit"), *headers],
+        "client": ("127.0.0.1", 1),
+        "server": ("kit", 80),
+    }
+    body = [{"type": "http.request", "body": b'{"text": "fast"}', "more_body": False}]
+    seen_at_last_byte = []
+
+    async def receive():
+        return body.pop() if body else {"type": "http.disconnect"}
+
+    async def send(message):
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            async with kit_engine.connect() as conn:
+                seen_at_last_byte.append(
+                    (
+                        await conn.execute(sa.text("SELECT status FROM kit_test.idempotency_keys WHERE key = 'fast'"))
+                    ).scalar_one()
+                )
+
+    await kit_app(scope, receive, send)
+    assert seen_at_last_byte == [201]
