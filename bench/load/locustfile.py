@@ -73,10 +73,11 @@ class Caller(FastHttpUser):
             if r.status_code in ok:
                 r.success()
             elif r.status_code:
-                title = ""
+                why = ""
                 if "problem+json" in (r.headers.get("content-type") or ""):
-                    title = ": " + str(r.json().get("title"))
-                r.failure(f"HTTP {r.status_code}{title}")
+                    problem = r.json()
+                    why = f": {problem.get('title')}: {str(problem.get('detail'))[:100]}"
+                r.failure(f"HTTP {r.status_code}{why}")
             else:
                 r.failure(f"no answer: {type(r.error).__name__}")
             return r

@@ -111,7 +111,9 @@ def plot(steps: Sequence[Step], path: Path, title: str) -> None:
 
     users = [s.users for s in steps]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    left.plot(users, [s.rps for s in steps], marker="o", color="tab:blue")
+    left.plot(users, [s.rps for s in steps], marker="o", color="tab:blue", label="measured")
+    per_user = steps[0].rps / steps[0].users if steps and steps[0].users else 0
+    left.plot(users, [u * per_user for u in users], linestyle="--", color="gray", label="linear from the first step")
     left.set(xlabel="concurrent users", ylabel="requests per second", title="Throughput")
     errored = [s for s in steps if s.failures]
     if errored:
@@ -125,7 +127,7 @@ def plot(steps: Sequence[Step], path: Path, title: str) -> None:
                 fontsize=8,
                 color="tab:red",
             )
-        left.legend()
+    left.legend()
     for label, values in (
         ("p50", [s.p50 for s in steps]),
         ("p95", [s.p95 for s in steps]),
@@ -136,8 +138,9 @@ def plot(steps: Sequence[Step], path: Path, title: str) -> None:
     right.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     right.legend()
     for axis in (left, right):
-        axis.set_xscale("symlog", linthresh=10)
+        axis.set_xscale("log")
         axis.set_xticks(users, [str(u) for u in users])
+        axis.minorticks_off()
         axis.grid(True, alpha=0.3)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()

@@ -103,8 +103,35 @@ def postgres_cpu_seconds(postmaster: int) -> float:
     return total / TICKS
 
 
-def run_step(
-    url: str, users: int, index: int, args: argparse.Namespace, env: dict[str, str], out: Path
+def measure(
+    platform: Platform,
+    postmaster: int,
+    url: str,
+    index: int,
+    users: int,
+    args: argparse.Namespace,
+    env: dict[str, str],
+    prefix: Path,
+) -> report.Step:
+    """One step: locust for `args.seconds` at `users`, and the CPU each process spent meanwhile."""
+    readers = {name: partial(cpu_seconds, p.pid) for name, p in platform.processes.items()}
+    if postmaster:
+        readers["postgresql"] = partial(postgres_cpu_seconds, postmaster)
+    before, started = {name: read() for name, read in readers.items()}, time.monotonic()
+    locust = run_locust(url, users, index, args, env, prefix)
+    readers["locust"], before["locust"] = partial(cpu_seconds, locust.pid), 0.0
+    spent = dict(before)
+    while locust.poll() is None:  # the locust process's time is read while it still exists
+        spent = {name: read() for name, read in readers.items()}
+        time.sleep(0.5)
+    wall = time.monotonic() - started
+    step = report.read_locust_csv(prefix, users)
+    step.cpu = {name: 100 * (spent[name] - before[name]) / wall for name in readers}
+    return step
+
+
+def run_locust(
+    url: str, users: int, index: int, args: argparse.Namespace, env: dict[str, str], prefix: Path
 ) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "locust"),
@@ -115,7 +142,7 @@ def run_step(
         "--spawn-rate", str(users),  # all within the first second; the stats restart once they are
         "--run-time", f"{args.seconds}s",
         "--stop-timeout", str(int(args.timeout)),  # in-flight requests finish and count
-        "--csv", str(out / f"step_{users}"),
+        "--csv", str(prefix),
         "--loglevel", "WARNING",
     ]  # fmt: skip
     step_env = {
@@ -124,7 +151,7 @@ def run_step(
         "BENCH_LOAD_WAIT": args.wait,
         "BENCH_LOAD_TIMEOUT": str(args.timeout),
     }
-    with open(out / f"step_{users}.log", "wb") as log:
+    with open(f"{prefix}.log", "wb") as log:
         return subprocess.Popen(command, env=step_env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -169,18 +196,8 @@ def main() -> None:
         for index, users in enumerate(steps):
             load = os.getloadavg()[0]
             print(f"step {index + 1}/{len(steps)}: {users} users for {args.seconds} s (load {load:.2f})", flush=True)
-            readers = {name: partial(cpu_seconds, p.pid) for name, p in platform.processes.items()}
-            if postmaster:
-                readers["postgresql"] = partial(postgres_cpu_seconds, postmaster)
-            before, started_at = {name: read() for name, read in readers.items()}, time.monotonic()
-            locust = run_step(url, users, index, args, env, work)
-            readers["locust"], before["locust"] = partial(cpu_seconds, locust.pid), 0.0
-            while locust.poll() is None:  # the locust process's time is read while it still exists
-                spent = {name: read() for name, read in readers.items()}
-                time.sleep(0.5)
-            wall = time.monotonic() - started_at
-            step = report.read_locust_csv(work / f"step_{users}", users, load)
-            step.cpu = {name: 100 * (spent[name] - before[name]) / wall for name in readers}
+            step = measure(platform, postmaster, url, index, users, args, env, work / f"step_{index}")
+            step.load_before = load
             results.append(step)
             print(
                 f"  {step.rps:.1f} req/s, p50 {step.p50:.0f} ms, p95 {step.p95:.0f} ms, p99 {step.p99:.0f} ms,"
