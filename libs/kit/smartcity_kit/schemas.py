@@ -34,11 +34,17 @@ def _iso_date(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
+# exactly what pydantic strips (Unicode White_Space), spelt out: `\s` means other sets in Python's re and in the
+# ECMA regexes a client's JSON Schema validator uses (U+0085, U+001C..U+001F, U+FEFF)
+SPACE = r"[\t-\r\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+NOT_SPACE = "[^" + SPACE[1:]
+
+
 def not_blank_pattern(min_length: int) -> str:
     """A pattern for text at least `min_length` long once leading and trailing whitespace is stripped."""
     if min_length <= 1:
-        return r"\S"
-    return rf"^\s*\S[\s\S]{{{min_length - 2},}}\S\s*$"
+        return NOT_SPACE
+    return rf"^{SPACE}*{NOT_SPACE}[\s\S]{{{min_length - 2},}}{NOT_SPACE}{SPACE}*$"
 
 
 def _say_strings_are_stripped(node: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
-from smartcity_kit.schemas import IsoDate, Rfc3339Time, StrictModel, not_blank_pattern
+from smartcity_kit.schemas import NOT_SPACE, SPACE, IsoDate, Rfc3339Time, StrictModel, not_blank_pattern
 
 from .test_conventions import count
 
@@ -54,16 +54,43 @@ class Named(StrictModel):
 
 def test_stripped_text_says_in_its_schema_that_blanks_do_not_count():
     properties = Named.model_json_schema()["properties"]
-    assert properties["name"]["pattern"] == r"\S"
+    assert properties["name"]["pattern"] == NOT_SPACE
     assert properties["code"]["pattern"] == "^[A-Z]+$"  # a pattern of its own is kept
     assert properties["nickname"]["anyOf"][0]["pattern"] == not_blank_pattern(2)
     with pytest.raises(ValidationError):
         Named(name="   ", code="ABC")
 
 
+def test_the_space_class_is_exactly_what_pydantic_strips():
+    """Found by fuzzing: `\\S` let U+0085 through in the fuzzer's regex, and pydantic stripped it to nothing."""
+    import re
+
+    class One(StrictModel):
+        text: str = Field(min_length=1)
+
+    def stripped(character: str) -> bool:
+        try:
+            One(text=character)
+        except ValidationError:
+            return True
+        return False
+
+    for code in [*range(0x0, 0x3001), 0x180E, 0xFEFF]:
+        character = chr(code)
+        assert bool(re.fullmatch(SPACE, character)) is stripped(character), hex(code)
+
+
 @pytest.mark.parametrize(
     ("text", "min_length", "matches"),
-    [("  ab ", 2, True), (" a  ", 2, False), ("a\n\tb", 3, True), ("a b", 3, True), ("ab ", 3, False)],
+    [
+        ("  ab ", 2, True),
+        (" a  ", 2, False),
+        ("a\n\tb", 3, True),
+        ("a b", 3, True),
+        ("ab ", 3, False),
+        ("\x85a\u3000", 1, True),
+        ("\x85\u3000", 1, False),
+    ],
 )
 def test_the_not_blank_pattern_counts_what_is_left_after_stripping(text, min_length, matches):
     import re

@@ -25,6 +25,7 @@ def test_the_openapi_document_is_complete_and_unambiguous(app):
 
 def test_content_is_documented_with_every_accepted_type_and_forms_are_strict(app):
     from documents.uploads.sniff import ACCEPTED
+    from smartcity_kit.schemas import NOT_SPACE
 
     paths = app.openapi()["paths"]
     contents = ("/api/v1/documents/{document_id}/content", "/api/v1/documents/{document_id}/versions/{number}/content")
@@ -39,4 +40,4 @@ def test_content_is_documented_with_every_accepted_type_and_forms_are_strict(app
         form = paths[path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
         assert form["additionalProperties"] is False, path  # another field is refused (422)
     upload = paths["/api/v1/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
-    assert upload["properties"]["title"]["pattern"] == r"\S"  # a blank title is refused
+    assert upload["properties"]["title"]["pattern"] == NOT_SPACE  # a blank title is refused
