@@ -101,6 +101,23 @@ class Platform:
         for name in (*self.services, "gateway"):
             self.start(name)
         self.wait_ready(timeout)
+        self.wait_documented(timeout)
+
+    def wait_documented(self, timeout: float = 60) -> None:
+        """Until the gateway's merged OpenAPI document holds every service (one still starting is asked again)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                response = httpx.get(self.url() + "/openapi.json", timeout=5)
+                # each read asks the services still missing again (GATEWAY_OPENAPI_RETRY_MISSING apart)
+                if response.status_code == 200 and all(
+                    state == "present" for state in response.json()["info"].get("x-services", {}).values()
+                ):
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"the gateway's OpenAPI document lacked a service after {timeout} s")
 
     def wait_ready(self, timeout: float = 60, name: str = "gateway", url: str | None = None) -> None:
         deadline = time.monotonic() + timeout
