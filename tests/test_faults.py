@@ -1,6 +1,6 @@
-"""Faults under a running platform: PostgreSQL restarted, a service killed mid-flow.
+"""Faults under a running platform: PostgreSQL restarted, a service killed mid-flow, a client gone mid-upload.
 
-Each test runs a platform of its own, so that what it breaks no other test sees.
+The first two run a platform of their own, so that what they break no other test sees.
 """
 
 from __future__ import annotations
