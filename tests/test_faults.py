@@ -15,7 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from smartcity_dev.samples import pdf_bytes, synthetic_regions_csv, wait_for
+from smartcity_dev.samples import pdf_bytes, synthetic_regions_csv
+from smartcity_dev.testing import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +83,7 @@ def test_postgresql_restarted_under_the_platform(restartable_postgres, own_platf
         _start(server)
 
     # the pools heal by themselves: no service is restarted
-    wait_for(lambda: api.get("/readyz").status_code == 200, 60, "ready again after PostgreSQL came back")
+    wait_until(lambda: api.get("/readyz").status_code == 200, 60, "ready again after PostgreSQL came back")
     assert api.get("/api/v1/regions/32.71", headers=ops).json()["code"] == "32.71"
     assert api.get("/api/v1/mentors", params={"limit": 100}, headers=ops).json()["items"] == []
     assert api.get("/api/v1/documents", headers=ops).json()["items"] == []
@@ -181,13 +182,13 @@ def test_a_service_killed_mid_flow_loses_nothing(own_platform, new_database, aut
         response = api.get("/api/v1/tracks", params={"phase_code": "FAULT", "limit": 100}, headers=ops)
         return response.json()["items"] if response.status_code == 200 else []
 
-    opened = wait_for(lambda: len(t := tracks()) >= len(ids) and t, 90, "every track opened after the restart")
+    opened = wait_until(lambda: len(t := tracks()) >= len(ids) and t, 90, "every track opened after the restart")
     assert sorted(t["participant_id"] for t in opened) == sorted(ids)  # none lost, none twice
 
     def counts() -> dict:
         return api.get("/api/v1/phases/FAULT", headers=ops).json()["counts"]
 
-    wait_for(lambda: counts().get("mentoring") == len(ids), 90, "every participant mentoring")
+    wait_until(lambda: counts().get("mentoring") == len(ids), 90, "every participant mentoring")
     assert tracks() == opened
 
 
@@ -219,9 +220,9 @@ def test_a_client_gone_mid_upload_through_the_gateway_leaves_nothing(platform, b
     with socket.create_connection(("127.0.0.1", platform.ports["gateway"])) as sock:
         sock.sendall(head.encode() + body[: len(body) // 2])
         temp = storage / "tmp"
-        wait_for(lambda: any(p.is_file() for p in temp.rglob("*")), 90, "the service writing a temporary object")
+        wait_until(lambda: any(p.is_file() for p in temp.rglob("*")), 90, "the service writing a temporary object")
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # vanish with a reset
-    wait_for(lambda: {p for p in storage.rglob("*") if p.is_file()} == before, 90, "the temporary object removed")
+    wait_until(lambda: {p for p in storage.rglob("*") if p.is_file()} == before, 90, "the temporary object removed")
     listed = httpx.get(
         platform.url() + "/api/v1/documents", params={"q": title}, headers=bearer("operator"), timeout=30
     ).json()

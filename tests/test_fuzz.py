@@ -25,6 +25,7 @@ import pytest
 from gateway.settings import Settings as GatewaySettings
 from gateway.token_cli import issue_token
 from smartcity_dev.platform import BIN, Platform
+from smartcity_dev.samples import synthetic_regions_csv
 
 CONFIG = Path(__file__).parent / "fuzz" / "schemathesis.toml"
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "4"))
@@ -37,13 +38,7 @@ BOUNDED_PHASES = "fuzzing,stateful"
 
 REGION = "32.73"
 MENTOR_EMAIL = "mentor.fuzz@example.org"
-REGIONS_CSV = """code,name,level,kind,province_code,province_name
-32,Jawa Barat,province,provinsi,,
-32.73,Kota Bandung,regency_city,kota,32,Jawa Barat
-32.04,Kabupaten Bandung,regency_city,kabupaten,32,Jawa Barat
-33,Jawa Tengah,province,provinsi,,
-33.74,Kota Semarang,regency_city,kota,33,Jawa Tengah
-"""
+REGIONS_CSV = synthetic_regions_csv({"32": "Jawa Barat", "33": "Jawa Tengah"}, kabupaten=4, kota=4)
 # the smallest PNG: a 1x1 image
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"

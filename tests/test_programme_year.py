@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
-from smartcity_dev.samples import docx_bytes, master_plan, pdf_bytes, synthetic_regions_csv, wait_for
+from smartcity_dev.samples import docx_bytes, master_plan, pdf_bytes, synthetic_regions_csv
+from smartcity_dev.testing import wait_until
 
 STAGES = ["bimtek_1", "bimtek_2", "bimtek_3", "bimtek_4"]
 
@@ -161,9 +162,9 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
     def all_tracks() -> list[dict]:
         return ok(api.get("/api/v1/tracks", params={"phase_code": phase, "limit": 200}, headers=ops))["items"]
 
-    tracks = wait_for(lambda: (t := all_tracks()) and len(t) == 50 and t, 90, "50 tracks open")
+    tracks = wait_until(lambda: (t := all_tracks()) and len(t) == 50 and t, 90, "50 tracks open")
     assert {t["participant_id"] for t in tracks} == {p["id"] for p in selected}
-    wait_for(
+    wait_until(
         lambda: ok(api.get(f"/api/v1/phases/{phase}", headers=ops))["counts"]["mentoring"] == 50,
         90,
         "50 participants mentoring",
@@ -270,7 +271,7 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
         advanced = ok(api.post(f"/api/v1/tracks/{track['id']}/advance", json={}, headers=ops))
         assert advanced["stage"] == (STAGES[number + 1] if number < 3 else "bimtek_4")
     assert ok(api.get(f"/api/v1/tracks/{track['id']}", headers=region_headers))["status"] == "completed"
-    wait_for(
+    wait_until(
         lambda: ok(api.get(f"/api/v1/participants/{star['id']}", headers=region_headers))["status"] == "completed",
         90,
         "the participant completed",

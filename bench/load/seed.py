@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 from pdfs import make_pdf, unique
+from smartcity_dev import samples
 
 PHASE = "bench"
 PARTICIPATING = 60  # regions that apply; the phase's quota selects 50 of them
@@ -30,14 +31,8 @@ DIMENSIONS = ("governance", "branding", "economy", "living", "society", "environ
 def synthetic_regions_csv() -> str:
     """38 provinces of plausible codes, each with 10 kabupaten and 3 kota (532 rows)."""
     provinces = [*range(11, 22), *range(31, 37), 51, 52, 53, 61, 62, 63, 64, 65, *range(71, 77), 81, 82, *range(91, 96)]
-    lines = ["code,name,level,kind,province_code,province_name"]
-    for p in provinces[:38]:
-        lines.append(f"{p},Provinsi Sintetis {p},province,provinsi,,")
-        for n in [*range(1, 11), 71, 72, 73]:
-            kind = "kota" if n > 70 else "kabupaten"
-            name = f"{'Kota' if n > 70 else 'Kabupaten'} Sintetis {p}.{n:02d}"
-            lines.append(f"{p}.{n:02d},{name},regency_city,{kind},{p},Provinsi Sintetis {p}")
-    return "\n".join(lines) + "\n"
+    names = {str(p): f"Provinsi Sintetis {p}" for p in provinces[:38]}
+    return samples.synthetic_regions_csv(names, kabupaten=10, kota=3).decode()
 
 
 def regions_csv(shared: Path) -> tuple[str, str]:

@@ -1,19 +1,15 @@
-"""Sample data and small helpers for the end-to-end tests and the benchmarks.
+"""Sample data for the end-to-end tests and the benchmarks.
 
 Real files (a PDF, a DOCX) that the documents service accepts by their bytes,
-a synthetic region list for clones without ../shared, a master plan the
-contract accepts, and a polling helper with a deadline.
+a synthetic region list for clones without ../shared, and a master plan the
+contract accepts.
 """
 
 from __future__ import annotations
 
 import io
-import time
 import zipfile
-from collections.abc import Callable
-from typing import TypeVar
-
-T = TypeVar("T")
+from collections.abc import Mapping
 
 PROVINCES = {
     "32": "Jawa Barat",
@@ -25,13 +21,15 @@ PROVINCES = {
 }
 
 
-def synthetic_regions_csv() -> bytes:
-    """Where ../shared is absent: 6 provinces with 12 kabupaten/kota each (codes follow the official rule)."""
+def synthetic_regions_csv(provinces: Mapping[str, str] = PROVINCES, kabupaten: int = 6, kota: int = 6) -> bytes:
+    """Where ../shared is absent: each province with `kabupaten` kabupaten (codes .01 up) and `kota` kota
+    (codes .71 up), as the official codes go."""
     lines = ["code,name,level,kind,province_code,province_name"]
-    for code, name in PROVINCES.items():
+    for code, name in provinces.items():
         lines.append(f"{code},{name},province,provinsi,,")
-        for n in range(1, 7):
+        for n in range(1, kabupaten + 1):
             lines.append(f"{code}.{n:02d},Kabupaten Uji {code}-{n},regency_city,kabupaten,{code},{name}")
+        for n in range(1, kota + 1):
             lines.append(f"{code}.{70 + n},Kota Uji {code}-{n},regency_city,kota,{code},{name}")
     return ("\n".join(lines) + "\n").encode()
 
@@ -120,14 +118,3 @@ def master_plan(start: int) -> dict:
         "horizon_end_year": start + 9,
         "initiatives": initiatives,
     }
-
-
-def wait_for(predicate: Callable[[], T], timeout: float, what: str) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.2)

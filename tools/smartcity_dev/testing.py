@@ -14,11 +14,13 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 
+T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
 SHARED_REGIONS = REPO.parent / "shared" / "data" / "regions" / "regions.csv"
 
@@ -92,10 +94,14 @@ def shared_regions_path() -> Path | None:
     return SHARED_REGIONS if SHARED_REGIONS.exists() else None
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 120.0, every: float = 0.05) -> None:
-    """Poll `condition` until it holds; a generous deadline, never a fixed sleep (the machines are busy)."""
+def wait_until(
+    condition: Callable[[], T], timeout: float = 120.0, what: str = "the condition", every: float = 0.05
+) -> T:
+    """Poll `condition` until it gives something true, and return that; a generous deadline, never a fixed sleep
+    (the machines are busy)."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not (value := condition()):
         if time.monotonic() > deadline:
-            raise TimeoutError(f"the condition did not hold within {timeout} s")
+            raise TimeoutError(f"{what} did not hold within {timeout} s")
         time.sleep(every)
+    return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .problems import PROBLEM_JSON, problem_responses
+from .problems import HTTP_METHODS, PROBLEM_JSON, problem_responses
 from .schemas import Problem
 
 # what any operation can answer: a body that does not parse (400), no or a bad identity (401), a role that
@@ -19,7 +19,6 @@ EVERY_OPERATION = (400, 401, 403, 404, 422)
 # what any POST can answer too: the same Idempotency-Key while the first request still runs (409)
 EVERY_POST = (409,)
 FASTAPI_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError")
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
@@ -28,7 +27,7 @@ def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
     schemas["Problem"] = Problem.model_json_schema()
     for item in schema.get("paths", {}).values():
         for method, operation in item.items():
-            if method not in METHODS or not isinstance(operation, dict):
+            if method not in HTTP_METHODS or not isinstance(operation, dict):
                 continue
             responses = operation.setdefault("responses", {})
             statuses = [*EVERY_OPERATION, *(EVERY_POST if method == "post" else ())]

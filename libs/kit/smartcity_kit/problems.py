@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("problems")
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")  # as OpenAPI names them
 
 _TITLES = {
     400: "Bad Request",
@@ -193,11 +193,11 @@ def allowed_methods(document: dict[str, Any], path: str) -> list[str]:
     """
     paths = document.get("paths", {})
     if path in paths:  # a literal path first: `/regions/import` before `/regions/{code}`
-        return sorted(method.upper() for method in paths[path] if method in _METHODS)
+        return sorted(method.upper() for method in paths[path] if method in HTTP_METHODS)
     for template, item in paths.items():
         pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
         if re.fullmatch(pattern, path):
-            return sorted(method.upper() for method in item if method in _METHODS)
+            return sorted(method.upper() for method in item if method in HTTP_METHODS)
     return []
 
 
