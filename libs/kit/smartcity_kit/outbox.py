@@ -9,12 +9,12 @@ commits late: it may see one twice (after a crash), never miss one.
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import sqlalchemy as sa
 import structlog
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -59,6 +59,23 @@ def consumer_cursor_table(metadata: sa.MetaData) -> sa.Table:
 async def record_event(session: AsyncSession, table: sa.Table, type_: str, subject: str, data: dict[str, Any]) -> None:
     """Write one event in the caller's transaction; it leaves only if that commits."""
     await session.execute(sa.insert(table).values(type=type_, subject=subject, data=data))
+
+
+class EventData(BaseModel):
+    """The `data` of one event type: a subclass names the type and is its JSON Schema.
+
+    Unknown fields are refused, so the schema (`additionalProperties: false`)
+    says everything an event of the type may carry.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_type: ClassVar[str]
+
+
+async def record(session: AsyncSession, table: sa.Table, subject: str, data: EventData) -> None:
+    """Write one event of `data`'s type in the caller's transaction."""
+    await record_event(session, table, data.event_type, subject, data.model_dump(mode="json"))
 
 
 class Event(BaseModel):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import uuid
+from datetime import datetime
 
 import pytest
 
@@ -254,3 +256,32 @@ async def test_a_track_goes_through_all_four_stages_and_completes(client, as_rol
     ]
     feed = await client.get("/api/v1/events/mentoring", headers=as_role("partner"))
     assert feed.status_code == 200
+
+
+async def test_approval_records_the_whole_plan_in_one_event(client, as_role, track, events_of):
+    region, operator = as_role("region", "32.73"), as_role("operator")
+    approve = f"/api/v1/tracks/{track.id}/masterplan/approve"
+    assert (await client.post(approve, headers=operator)).status_code == 409
+    assert (await put(client, track, good_plan(), region)).status_code == 201
+    approved = await client.post(approve, headers=operator)
+    assert approved.status_code == 200
+    assert (await client.post(approve, headers=operator)).status_code == 409
+
+    [(type_, data)] = await events_of("masterplan.")
+    plan = approved.json()
+    assert type_ == "masterplan.approved"
+    assert datetime.fromisoformat(data.pop("approved_at")) == datetime.fromisoformat(plan["approved_at"])
+    assert data == {
+        "track_id": str(track.id),
+        "participant_id": str(track.participant_id),
+        "region_code": "32.73",
+        "phase_code": "2018",
+        "version": 2,
+        "approved_by": "operator:operator@test",
+        **good_plan(),
+        "initiatives": [
+            {"id": str(uuid.uuid5(track.id, f"initiative-{index}")), "index": index, **item}
+            for index, item in enumerate(good_plan()["initiatives"])
+        ],
+    }
+    assert plan["version"] == 2

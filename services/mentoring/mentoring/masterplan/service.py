@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..tracks.models import Track
 from ..tracks.service import require_active
 from ..vocabulary import DIMENSIONS
+from .events import plan_approved
 from .models import MasterPlan
 from .schemas import Initiative, MasterPlanIn, MasterPlanOut, RoadmapEntry, RoadmapYear
 from .validation import plan_problems
@@ -82,6 +83,7 @@ async def approve_plan(session: AsyncSession, track: Track, caller: Caller) -> M
     plan.approved_by = f"{caller.role}:{caller.subject}"
     await session.flush()
     await session.refresh(plan)
+    await plan_approved(session, track, plan)
     return plan
 
 
