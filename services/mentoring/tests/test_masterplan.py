@@ -7,6 +7,11 @@ import uuid
 from datetime import datetime
 
 import pytest
+import sqlalchemy as sa
+from mentoring.masterplan.models import MasterPlan
+from mentoring.masterplan.schemas import MasterPlanIn
+from mentoring.masterplan.validation import plan_problems
+from mentoring.tracks.models import Track
 
 ELEMENTS = {
     "governance": "service",
@@ -39,14 +44,14 @@ def good_plan():
     return {
         "vision": "Bandung, a liveable and caring smart city",
         "horizon_start_year": 2020,
-        "horizon_end_year": 2030,
+        "horizon_end_year": 2029,
         "initiatives": [
             initiative("governance", start=2020, end=2020, quick_win=True),
             initiative("branding"),
             initiative("economy", start=2021, end=2022, quick_win=True),
             initiative("living", "health"),
             initiative("society", start=2020, end=2021, quick_win=True),
-            initiative("environment", start=2025, end=2030),
+            initiative("environment", start=2025, end=2029),
         ],
     }
 
@@ -73,7 +78,7 @@ async def test_a_good_plan_is_kept_with_its_roadmap(client, as_role, track):
     plan = created.json()
     assert (plan["status"], plan["version"], plan["initiatives"]) == ("draft", 1, good_plan()["initiatives"])
     roadmap = plan["roadmap"]
-    assert [y["year"] for y in roadmap] == list(range(2020, 2031))
+    assert [y["year"] for y in roadmap] == list(range(2020, 2030))
     assert roadmap[0]["dimensions"] == {
         "governance": [{"index": 0, "title": "governance initiative 2020-2020", "quick_win": True}],
         "branding": [],
@@ -82,7 +87,7 @@ async def test_a_good_plan_is_kept_with_its_roadmap(client, as_role, track):
         "society": [{"index": 4, "title": "society initiative 2020-2021", "quick_win": True}],
         "environment": [],
     }
-    assert [len(y["dimensions"]["branding"]) for y in roadmap] == [0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]
+    assert [len(y["dimensions"]["branding"]) for y in roadmap] == [0, 1, 1, 1, 1, 1, 0, 0, 0, 0]
     read = await client.get(f"/api/v1/tracks/{track.id}/masterplan", headers=as_role("partner"))
     assert read.status_code == 200
     assert read.json() == plan and read.headers["etag"] == created.headers["etag"]
@@ -90,25 +95,33 @@ async def test_a_good_plan_is_kept_with_its_roadmap(client, as_role, track):
 
 async def test_every_problem_is_named_in_one_422(client, as_role, track, session):
     plan = good_plan()
-    plan["horizon_end_year"] = 2031  # 11 years
+    plan["horizon_end_year"] = 2030  # 11 calendar years
     plan["initiatives"] = [
         initiative("governance", "tourism", start=2020, end=2020, quick_win=True),  # tourism is branding's
         initiative("economy", start=2021, end=2023, quick_win=True),  # a quick win of 2 years
         initiative("living", "health", benefit="", beneficiaries="  "),  # no benefit stated
-        initiative("society", start=2019, end=2032),  # outside the horizon both ends
+        initiative("society", start=2019, end=2031),  # outside the horizon both ends
         initiative("technology", "ai"),  # no such dimension
     ]
     response = await put(client, track, plan, as_role("operator"))
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert [(e["field"], e["message"]) for e in response.json()["errors"]] == [
-        ("horizon_end_year", "The horizon 2020-2031 spans 11 years; it must span 5 to 10."),
+        (
+            "horizon_end_year",
+            "The horizon 2020-2030 covers 11 calendar years; it must cover 5 to 10, both years included "
+            "(e.g. 2020-2024 is 5).",
+        ),
         ("initiatives[0].element", "'tourism' is not an element of governance; one of service, bureaucracy, policy."),
-        ("initiatives[1].end_year", "A quick win lasts at most 1 year; this one spans 2 (2021-2023)."),
+        (
+            "initiatives[1].end_year",
+            "A quick win delivers within 12 months, so it covers at most 2 calendar years (e.g. 2021-2022); "
+            "2021-2023 covers 3.",
+        ),
         ("initiatives[2].benefit", "State the benefit to citizens before any technology."),
         ("initiatives[2].beneficiaries", "State who benefits."),
-        ("initiatives[3].start_year", "2019 lies outside the horizon 2020-2031."),
-        ("initiatives[3].end_year", "2032 lies outside the horizon 2020-2031."),
+        ("initiatives[3].start_year", "2019 lies outside the horizon 2020-2030."),
+        ("initiatives[3].end_year", "2031 lies outside the horizon 2020-2030."),
         (
             "initiatives[4].dimension",
             "'technology' is not a dimension; one of governance, branding, economy, living, society, environment.",
@@ -123,8 +136,8 @@ async def test_every_problem_is_named_in_one_422(client, as_role, track, session
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        (lambda p: shorten(p, 2024), "horizon_end_year"),  # 4 years
-        (lambda p: p.update(horizon_start_year=2019), "horizon_end_year"),  # 11 years
+        (lambda p: shorten(p, 2023), "horizon_end_year"),  # 2020-2023: 4 calendar years
+        (lambda p: p.update(horizon_start_year=2019), "horizon_end_year"),  # 2019-2029: 11 calendar years
         (lambda p: p["initiatives"][0].update(quick_win=False), "initiatives"),  # two quick wins
         (lambda p: p["initiatives"][2].update(end_year=2023), "initiatives[2].end_year"),  # a 2-year quick win
         (lambda p: p["initiatives"][1].update(element="health"), "initiatives[1].element"),
@@ -141,12 +154,108 @@ async def test_each_rule_alone(client, as_role, track, change, field):
 
 
 async def test_the_horizon_bounds_are_inclusive(client, as_role, make_track):
-    for end in (2025, 2030):
+    for end in (2024, 2029):  # 2020-2024 is 5 calendar years, 2020-2029 is 10
         track = await make_track("32.73")
         plan = good_plan()
-        plan["horizon_end_year"] = end
-        plan["initiatives"][5].update(start_year=2025, end_year=end)
+        shorten(plan, end)
         assert (await put(client, track, plan, as_role("operator"))).status_code == 201
+
+
+def plan_over(start, end):
+    """A plan that keeps every rule but the horizon's: its initiatives within `start`-`end`."""
+    plan = good_plan()
+    plan.update(horizon_start_year=start, horizon_end_year=end)
+    for item in plan["initiatives"]:
+        item["start_year"], item["end_year"] = start, min(end, start + 1)
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "fields"),
+    [
+        (2026, 2030, []),  # 5 calendar years, as an RPJMD 2025-2029
+        (2026, 2035, []),  # 10
+        (2026, 2029, ["horizon_end_year"]),  # 4
+        (2026, 2036, ["horizon_end_year"]),  # 11
+        (2026, 2026, ["horizon_end_year"]),  # 1
+    ],
+)
+def test_the_horizon_counts_calendar_years(start, end, fields):
+    problems = plan_problems(MasterPlanIn.model_validate(plan_over(start, end)))
+    assert [p["field"] for p in problems] == fields
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "fields"),
+    [
+        (2026, 2026, []),  # within one year
+        (2026, 2027, []),  # 12 months from mid-2026
+        (2026, 2028, ["initiatives[0].end_year"]),  # 3 calendar years
+    ],
+)
+def test_a_quick_win_covers_at_most_two_calendar_years(start, end, fields):
+    plan = plan_over(2026, 2030)
+    plan["initiatives"][0].update(start_year=start, end_year=end)
+    assert plan["initiatives"][0]["quick_win"]
+    assert [p["field"] for p in plan_problems(MasterPlanIn.model_validate(plan))] == fields
+
+
+async def test_a_plan_of_2026_2030_is_kept_and_2026_2036_refused(client, as_role, track):
+    refused = await put(client, track, plan_over(2026, 2036), as_role("operator"))
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {
+            "field": "horizon_end_year",
+            "message": "The horizon 2026-2036 covers 11 calendar years; it must cover 5 to 10, both years included "
+            "(e.g. 2026-2030 is 5).",
+        }
+    ]
+    kept = await put(client, track, plan_over(2026, 2030), as_role("operator"))
+    assert kept.status_code == 201, kept.text
+    assert [y["year"] for y in kept.json()["roadmap"]] == [2026, 2027, 2028, 2029, 2030]
+
+
+async def old_rule_plan(session, track, status):
+    """A plan stored while the horizon was `end - start` (2020-2030 passed as 10 years)."""
+    plan = plan_over(2020, 2030)
+    session.add(
+        MasterPlan(
+            track_id=track.id,
+            version=1,
+            status=status,
+            vision=plan["vision"],
+            horizon_start_year=2020,
+            horizon_end_year=2030,
+            initiatives=plan["initiatives"],
+            updated_by="operator:operator@test",
+            approved_by="operator:operator@test" if status == "approved" else None,
+        )
+    )
+    await session.flush()
+
+
+async def test_an_approved_plan_is_not_judged_again(client, as_role, track, session, upstream):
+    await old_rule_plan(session, track, "approved")
+    read = await client.get(f"/api/v1/tracks/{track.id}/masterplan", headers=as_role("operator"))
+    assert (read.status_code, read.json()["status"], len(read.json()["roadmap"])) == (200, "approved", 11)
+    await session.execute(sa.update(Track).where(Track.id == track.id).values(stage="bimtek_4"))
+    operator = as_role("operator")
+    for kind in ("masterplan_final", "commitment_sheet"):
+        submitted = {"kind": kind, "document_id": upstream.add_document("32.73", kind)}
+        d = await client.post(f"/api/v1/tracks/{track.id}/deliverables", json=submitted, headers=operator)
+        review = {"decision": "approved"}
+        await client.post(f"/api/v1/deliverables/{d.json()['id']}/review", json=review, headers=operator)
+    done = await client.post(f"/api/v1/tracks/{track.id}/advance", headers=as_role("operator"))
+    assert (done.status_code, done.json()["status"]) == (200, "completed")
+
+
+async def test_a_draft_of_the_old_rule_is_judged_before_approval(client, as_role, track, session):
+    await old_rule_plan(session, track, "draft")
+    path = f"/api/v1/tracks/{track.id}/masterplan"
+    refused = await client.post(f"{path}/approve", headers=as_role("operator"))
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["horizon_end_year"]
+    assert (await client.get(path, headers=as_role("operator"))).json()["status"] == "draft"
 
 
 async def test_unknown_fields_and_types_are_422(client, as_role, track):

@@ -56,13 +56,16 @@ async def read_masterplan(
 @router.post(
     "/approve",
     response_model=MasterPlanOut,
-    responses=problem_responses(401, 403, 404, 409),
+    responses=problem_responses(401, 403, 404, 409, 422),
     dependencies=[require_roles("admin", "operator")],
 )
 async def approve_masterplan(
     track_id: uuid.UUID, response: Response, session: SessionDep, caller: CallerDep
 ) -> MasterPlanOut:
-    """Freeze the plan; the track can then complete from the last stage."""
+    """Freeze the plan; the track can then complete from the last stage.
+
+    A draft that breaks the rules in force (it was saved under an earlier rule) is 422 with every problem.
+    """
     track = await track_or_404(session, caller, track_id, lock=True)
     plan = await service.approve_plan(session, track, caller)
     set_etag(response, service.plan_etag(plan))

@@ -24,15 +24,19 @@ class Initiative(StrictModel):
     kpi: Text | None = None
     technology: Text | None = None
     start_year: Year
-    end_year: Year
-    quick_win: bool = False
+    end_year: Year = Field(description="Inclusive: 2026-2026 runs within 2026.")
+    quick_win: bool = Field(
+        False, description="Delivers within 12 months: covers at most 2 calendar years (`end_year - start_year <= 1`)."
+    )
     lead_agency: str | None = Field(None, max_length=300, description="The OPD that leads it.")
 
 
 class MasterPlanIn(StrictModel):
     vision: str = Field(min_length=1, max_length=5000)
     horizon_start_year: Year
-    horizon_end_year: Year
+    horizon_end_year: Year = Field(
+        description="Inclusive; the horizon covers 5 to 10 calendar years (2026-2030 is 5, 2026-2035 is 10)."
+    )
     initiatives: list[Initiative] = Field(max_length=500)
 
 

@@ -77,6 +77,13 @@ async def approve_plan(session: AsyncSession, track: Track, caller: Caller) -> M
         raise Conflict("The track has no master plan to approve yet.")
     if plan.status == "approved":
         raise Conflict("The master plan is already approved.")
+    # a draft saved under an earlier rule is judged by the rules in force before it is frozen
+    problems = plan_problems(MasterPlanIn.model_validate(stored_fields(plan)))
+    if problems:
+        raise Unprocessable(
+            f"The draft has {len(problems)} problem(s) under the rules in force; correct it (PUT) before approving.",
+            errors=problems,
+        )
     plan.status = "approved"
     plan.version += 1
     plan.approved_at = plan.updated_at = sa.func.now()
@@ -85,6 +92,15 @@ async def approve_plan(session: AsyncSession, track: Track, caller: Caller) -> M
     await session.refresh(plan)
     await plan_approved(session, track, plan)
     return plan
+
+
+def stored_fields(plan: MasterPlan) -> dict[str, object]:
+    return {
+        "vision": plan.vision,
+        "horizon_start_year": plan.horizon_start_year,
+        "horizon_end_year": plan.horizon_end_year,
+        "initiatives": plan.initiatives,
+    }
 
 
 def roadmap(plan: MasterPlan) -> list[RoadmapYear]:

@@ -1,7 +1,10 @@
 """The master plan's rules (CONTRACT.md), every broken one named at once.
 
-Year spans are differences: a horizon 2020-2030 is 10 years, a quick win
-2021-2022 lasts one year.
+Years are counted as Indonesian plans count them, in calendar years, both ends
+included: an RPJMD 2025-2029 is a five-year plan, so a horizon 2026-2030 is 5
+years and 2026-2036 is 11. A quick win delivers within 12 months, so it covers
+at most 2 calendar years (2026-2027: `end_year - start_year <= 1`).
+Only a plan being written is judged: an approved plan is frozen as approved.
 """
 
 from __future__ import annotations
@@ -11,7 +14,12 @@ from .schemas import MasterPlanIn
 
 MIN_HORIZON, MAX_HORIZON = 5, 10
 MIN_QUICK_WINS = 3
-MAX_QUICK_WIN_YEARS = 1
+MAX_QUICK_WIN_YEARS = 2
+
+
+def calendar_years(start: int, end: int) -> int:
+    """How many calendar years `start`-`end` covers, both ends included (2025-2029 is 5)."""
+    return end - start + 1
 
 
 def plan_problems(plan: MasterPlanIn) -> list[dict[str, str]]:
@@ -21,11 +29,12 @@ def plan_problems(plan: MasterPlanIn) -> list[dict[str, str]]:
         errors.append({"field": field, "message": message})
 
     start, end = plan.horizon_start_year, plan.horizon_end_year
-    span = end - start
-    if not MIN_HORIZON <= span <= MAX_HORIZON:
+    years = calendar_years(start, end)
+    if not MIN_HORIZON <= years <= MAX_HORIZON:
         problem(
             "horizon_end_year",
-            f"The horizon {start}-{end} spans {span} years; it must span {MIN_HORIZON} to {MAX_HORIZON}.",
+            f"The horizon {start}-{end} covers {years} calendar years; it must cover {MIN_HORIZON} to "
+            f"{MAX_HORIZON}, both years included (e.g. {start}-{start + MIN_HORIZON - 1} is {MIN_HORIZON}).",
         )
     if not plan.vision.strip():
         problem("vision", "State the vision.")
@@ -56,11 +65,13 @@ def plan_problems(plan: MasterPlanIn) -> list[dict[str, str]]:
             problem(f"{at}.end_year", f"{item.end_year} lies outside the horizon {start}-{end}.")
         if item.quick_win:
             quick_wins += 1
-            if item.end_year - item.start_year > MAX_QUICK_WIN_YEARS:
+            covers = calendar_years(item.start_year, item.end_year)
+            if covers > MAX_QUICK_WIN_YEARS:
                 problem(
                     f"{at}.end_year",
-                    f"A quick win lasts at most {MAX_QUICK_WIN_YEARS} year; this one spans "
-                    f"{item.end_year - item.start_year} ({item.start_year}-{item.end_year}).",
+                    f"A quick win delivers within 12 months, so it covers at most {MAX_QUICK_WIN_YEARS} calendar "
+                    f"years (e.g. {item.start_year}-{item.start_year + 1}); "
+                    f"{item.start_year}-{item.end_year} covers {covers}.",
                 )
     for dimension in DIMENSIONS:
         if dimension not in covered:
