@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from participants.applications.flow import STATUSES, TRANSITIONS
+from participants.database import events
 
 
 def test_the_transition_table_is_the_contracts_flow():
@@ -10,6 +12,7 @@ def test_the_transition_table_is_the_contracts_flow():
     edges = {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
     assert edges == {
         ("applied", "assessed"),
+        ("applied", "rejected"),
         ("assessed", "selected"),
         ("assessed", "waitlisted"),
         ("assessed", "rejected"),
@@ -26,10 +29,6 @@ async def test_disallowed_moves_are_409_naming_the_current_status(client, as_rol
     await make_phase()
     operator = as_role("operator")
     kota = (await apply("32.73")).json()
-    rejected = await client.post(f"/api/v1/participants/{kota['id']}/reject", json={"reason": "x"}, headers=operator)
-    assert rejected.status_code == 409
-    assert rejected.json()["current_status"] == "applied"
-    assert rejected.json()["detail"] == "The participant is 'applied'; it cannot become 'rejected'."
     await client.post(f"/api/v1/participants/{kota['id']}/withdraw", json={"reason": "x"}, headers=operator)
     again = await client.post(f"/api/v1/participants/{kota['id']}/withdraw", json={"reason": "x"}, headers=operator)
     assert again.status_code == 409
@@ -38,3 +37,43 @@ async def test_disallowed_moves_are_409_naming_the_current_status(client, as_rol
     assert missing_reason.status_code == 422
     history = (await client.get(f"/api/v1/participants/{kota['id']}/history", headers=operator)).json()
     assert [(h["to"], h["reason"]) for h in history["items"]] == [("applied", None), ("withdrawn", "x")]
+
+
+async def test_an_application_is_rejected_before_assessment_with_its_reason(
+    client, as_role, regions, make_phase, apply, session
+):
+    await make_phase()
+    operator = as_role("operator")
+    kota = (await apply("32.73")).json()
+    path = f"/api/v1/participants/{kota['id']}"
+    assert (await client.post(f"{path}/reject", json={}, headers=operator)).status_code == 422
+    reason = "Incomplete file: no readiness self-assessment"
+    for role in ("region", "mentor", "partner"):
+        refused = await client.post(f"{path}/reject", json={"reason": reason}, headers=as_role(role, "32.73"))
+        assert refused.status_code == 403, role
+    rejected = await client.post(f"{path}/reject", json={"reason": reason}, headers=operator)
+    assert rejected.status_code == 200, rejected.text
+    assert rejected.json()["status"] == "rejected"
+    history = (await client.get(f"{path}/history", headers=operator)).json()["items"]
+    assert [(h["from"], h["to"], h["actor"], h["reason"]) for h in history] == [
+        (None, "applied", "operator:operator@test", None),
+        ("applied", "rejected", "operator:operator@test", reason),
+    ]
+    data = (
+        (
+            await session.execute(
+                sa.select(events.c.data).where(events.c.type == "participant.status_changed").order_by(events.c.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert [(d["from"], d["to"], d["reason"]) for d in data] == [
+        (None, "applied", None),
+        ("applied", "rejected", reason),
+    ]
+    again = await client.post(f"{path}/reject", json={"reason": reason}, headers=operator)
+    assert again.status_code == 409
+    assert again.json()["current_status"] == "rejected"
+    # a rejected application frees the region to apply again
+    assert (await apply("32.73")).status_code == 201

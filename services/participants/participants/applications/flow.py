@@ -35,7 +35,8 @@ STATUSES = (
 
 # from -> the statuses it may move to; the contract's flow, and nothing else decides
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "applied": frozenset({"assessed", "withdrawn"}),
+    # rejected before assessment: an incomplete file is the commonest reason
+    "applied": frozenset({"assessed", "rejected", "withdrawn"}),
     "assessed": frozenset({"selected", "waitlisted", "rejected", "withdrawn"}),
     "waitlisted": frozenset({"selected", "withdrawn"}),
     # rejected before its MoU (a region found ineligible late); the place goes to the waitlist

@@ -113,7 +113,10 @@ async def update_contacts(
 async def reject(
     participant_id: uuid.UUID, data: ReasonIn, session: SessionDep, caller: CallerDep, response: Response
 ) -> ParticipantOut:
-    """Reject an assessed or selected participant; a freed place goes to the best waitlisted one."""
+    """Reject an applied (e.g. an incomplete file), assessed or selected participant, with the reason.
+
+    A place freed by a selected one goes to the best waitlisted participant.
+    """
     participant = await participant_or_404(session, caller, participant_id)
     await service.reject_or_withdraw(session, participant, "rejected", data.reason, caller)
     return etag_and_out(participant, response)
