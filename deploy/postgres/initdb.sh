@@ -5,5 +5,6 @@ psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
   -v participants_password="$PARTICIPANTS_DB_PASSWORD" \
   -v mentoring_password="$MENTORING_DB_PASSWORD" \
   -v documents_password="$DOCUMENTS_DB_PASSWORD" \
+  -v monitoring_password="$MONITORING_DB_PASSWORD" \
   -v gateway_password="$GATEWAY_DB_PASSWORD" \
   -f /etc/smartcity/roles.sql

@@ -21,6 +21,8 @@ STAFF_REGION = STAFF | {"region"}
 STAFF_MENTOR = STAFF | {"mentor"}
 FEED_READERS = STAFF | {"partner"}
 WRITERS = ANY - {"partner"}
+# a partner ministry's key bound to an organisation publishes its official index (the service checks which)
+PUBLISHERS = frozenset({"partner"})
 
 # (route class, method, path template, roles allowed)
 ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
@@ -77,6 +79,34 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
     ("read.scoped", "GET", "/api/v1/documents/{id}/content", ANY),
     ("read.scoped", "GET", "/api/v1/documents/{id}/versions/{n}/content", ANY),
     ("programme.manage", "DELETE", "/api/v1/documents/{id}", STAFF),
+    # monitoring
+    ("read.public", "GET", "/api/v1/monitoring/indicators", ANY),
+    ("read.public", "GET", "/api/v1/monitoring/indicators/{code}", ANY),
+    ("read.scoped", "GET", "/api/v1/monitoring/portfolios", ANY),
+    ("read.scoped", "GET", "/api/v1/monitoring/portfolios/{id}", ANY),
+    ("read.scoped", "GET", "/api/v1/monitoring/initiatives/{id}", ANY),
+    ("read.scoped", "GET", "/api/v1/monitoring/initiatives/{id}/indicators", ANY),
+    ("region.write", "POST", "/api/v1/monitoring/initiatives/{id}/indicators", STAFF_REGION),
+    ("read.scoped", "GET", "/api/v1/monitoring/tracked-indicators/{id}", ANY),
+    ("region.write", "PUT", "/api/v1/monitoring/tracked-indicators/{id}/targets", STAFF_REGION),
+    ("programme.manage", "POST", "/api/v1/monitoring/periods", STAFF),
+    ("read.public", "GET", "/api/v1/monitoring/periods", ANY),
+    ("read.public", "GET", "/api/v1/monitoring/periods/{code}", ANY),
+    ("programme.manage", "POST", "/api/v1/monitoring/periods/{code}/lock", STAFF),
+    ("read.scoped", "GET", "/api/v1/monitoring/periods/{code}/reports", ANY),
+    ("read.scoped", "GET", "/api/v1/monitoring/periods/{code}/reports/{region_code}", ANY),
+    ("region.write", "PUT", "/api/v1/monitoring/periods/{code}/reports/{region_code}", STAFF_REGION),
+    ("region.write", "POST", "/api/v1/monitoring/periods/{code}/reports/{region_code}/submit", STAFF_REGION),
+    ("monitoring.review", "POST", "/api/v1/monitoring/periods/{code}/reports/{region_code}/review", STAFF_MENTOR),
+    ("programme.manage", "POST", "/api/v1/monitoring/periods/{code}/reports/{region_code}/reopen", STAFF),
+    ("read.scoped", "GET", "/api/v1/monitoring/periods/{code}/reports/{region_code}/history", ANY),
+    ("region.write", "GET", "/api/v1/monitoring/periods/{code}/reports/{region_code}/template.xlsx", STAFF_REGION),
+    ("region.write", "POST", "/api/v1/monitoring/periods/{code}/reports/{region_code}/upload", STAFF_REGION),
+    ("read.scoped", "GET", "/api/v1/monitoring/periods/{code}/results", ANY),
+    ("read.scoped", "GET", "/api/v1/monitoring/periods/{code}/results/{region_code}", ANY),
+    ("read.public", "GET", "/api/v1/monitoring/official-indices", ANY),
+    ("official_index.publish", "PUT", "/api/v1/monitoring/official-indices/{index}/{year}", PUBLISHERS),
+    ("read.public", "GET", "/api/v1/monitoring/official-indices/{index}/{year}", ANY),
     # events
     ("events.read", "GET", "/api/v1/events/{service}", FEED_READERS),
 ]

@@ -16,6 +16,8 @@ OWNERS: dict[str, str] = {
     "/api/v1/events/mentoring": "mentoring",
     "/api/v1/documents": "documents",
     "/api/v1/events/documents": "documents",
+    "/api/v1/monitoring": "monitoring",
+    "/api/v1/events/monitoring": "monitoring",
 }
 
 

@@ -22,8 +22,9 @@ class Settings(BaseSettings):
     participants_url: str = "http://127.0.0.1:8001"
     mentoring_url: str = "http://127.0.0.1:8002"
     documents_url: str = "http://127.0.0.1:8003"
+    monitoring_url: str = "http://127.0.0.1:8005"
     # the services this gateway fronts (comma separated); readiness waits for each
-    services: str = "participants,mentoring,documents"
+    services: str = "participants,mentoring,documents,monitoring"
     # seconds to open a connection to a service, and to wait for its answer (then 504)
     connect_timeout: float = 2.0
     upstream_timeout: float = 60.0
@@ -96,6 +97,7 @@ class Settings(BaseSettings):
             "participants": self.participants_url.rstrip("/"),
             "mentoring": self.mentoring_url.rstrip("/"),
             "documents": self.documents_url.rstrip("/"),
+            "monitoring": self.monitoring_url.rstrip("/"),
         }
         return {name: urls[name] for name in (s.strip() for s in self.services.split(",")) if name in urls}
 

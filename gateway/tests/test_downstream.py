@@ -38,7 +38,13 @@ async def test_readiness_names_each_service_and_the_gateway_database(start_gatew
     assert response.status_code == 200
     assert response.json() == {
         "status": "ready",
-        "services": {"participants": "ready", "mentoring": "ready", "documents": "ready", "gateway_database": "ready"},
+        "services": {
+            "participants": "ready",
+            "mentoring": "ready",
+            "documents": "ready",
+            "monitoring": "ready",
+            "gateway_database": "ready",
+        },
     }
     half = await start_gateway(make_settings(documents_url=f"http://127.0.0.1:{unused_port()}"))
     response = await half.get("/readyz")

@@ -1,6 +1,6 @@
 """The merged OpenAPI document: every path and schema once, no clashes, valid 3.1, tolerant of a missing service.
 
-Participants' document is the real service's; mentoring's and documents' are
+Participants' and monitoring's documents are the real services'; mentoring's and documents' are
 built here from small FastAPI apps with the shared kit's pieces (those services
 are written elsewhere), made to clash on purpose: the same schema names, the
 events feed at the same path, and one path mentoring does not own.
@@ -14,6 +14,8 @@ import orjson
 import pytest
 from aiohttp import web
 from fastapi import APIRouter, FastAPI
+from monitoring.main import create_app as monitoring_app
+from monitoring.settings import Settings as MonitoringSettings
 from openapi_spec_validator import validate
 from participants.main import create_app as participants_app
 from participants.settings import Settings as ParticipantsSettings
@@ -75,6 +77,7 @@ def documents() -> dict[str, dict[str, Any]]:
         "participants": participants.openapi(),
         "mentoring": _service_document("mentoring"),
         "documents": _service_document("documents"),
+        "monitoring": monitoring_app(MonitoringSettings(database_url="postgresql://unused/none")).openapi(),
     }
 
 
@@ -153,7 +156,7 @@ async def test_every_path_of_every_service_once_with_namespaced_schemas(
     assert len(operation_ids) == len(set(operation_ids))
 
 
-async def test_the_three_feeds_are_one_path_with_an_enum(start_gateway, make_settings, services):
+async def test_the_feeds_are_one_path_with_an_enum(start_gateway, make_settings, services):
     client = await start_gateway(make_settings(**services.urls))
     merged = (await client.get("/openapi.json")).json()
     feeds = [p for p in merged["paths"] if p.startswith("/api/v1/events")]
@@ -161,7 +164,7 @@ async def test_the_three_feeds_are_one_path_with_an_enum(start_gateway, make_set
     parameter = next(p for p in merged["paths"][feeds[0]]["get"]["parameters"] if p["name"] == "service")
     assert parameter["schema"] == {
         "type": "string",
-        "enum": ["participants", "mentoring", "documents"],
+        "enum": ["participants", "mentoring", "documents", "monitoring"],
         "title": "Service",
     }
 
@@ -190,6 +193,7 @@ async def test_a_service_that_is_down_is_left_out_and_fills_in_when_it_comes_bac
         "participants": "present",
         "mentoring": "present",
         "documents": "unavailable",
+        "monitoring": "present",
     }
     assert "/api/v1/documents" not in merged["paths"]
     assert "/api/v1/regions" in merged["paths"]

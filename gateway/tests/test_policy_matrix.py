@@ -59,6 +59,35 @@ CONTRACT = [
     ("GET", "/api/v1/events/participants", "operator, partner"),
     ("GET", "/api/v1/events/mentoring", "operator, partner"),
     ("GET", "/api/v1/events/documents", "operator, partner"),
+    # monitoring: an operator for the region where a region writes; verified by its mentor or an operator
+    ("GET", "/api/v1/monitoring/indicators", "any"),
+    ("GET", "/api/v1/monitoring/indicators/online_services_share", "any"),
+    ("GET", "/api/v1/monitoring/portfolios", "scoped"),
+    ("GET", "/api/v1/monitoring/portfolios/p-1", "scoped"),
+    ("GET", "/api/v1/monitoring/initiatives/i-1", "scoped"),
+    ("GET", "/api/v1/monitoring/initiatives/i-1/indicators", "scoped"),
+    ("POST", "/api/v1/monitoring/initiatives/i-1/indicators", "region, operator"),
+    ("GET", "/api/v1/monitoring/tracked-indicators/t-1", "scoped"),
+    ("PUT", "/api/v1/monitoring/tracked-indicators/t-1/targets", "region, operator"),
+    ("POST", "/api/v1/monitoring/periods", "operator"),
+    ("GET", "/api/v1/monitoring/periods", "any"),
+    ("GET", "/api/v1/monitoring/periods/2027-S1", "any"),
+    ("POST", "/api/v1/monitoring/periods/2027-S1/lock", "operator"),
+    ("GET", "/api/v1/monitoring/periods/2027-S1/reports", "scoped"),
+    ("GET", "/api/v1/monitoring/periods/2027-S1/reports/32.73", "scoped"),
+    ("PUT", "/api/v1/monitoring/periods/2027-S1/reports/32.73", "region, operator"),
+    ("POST", "/api/v1/monitoring/periods/2027-S1/reports/32.73/submit", "region, operator"),
+    ("POST", "/api/v1/monitoring/periods/2027-S1/reports/32.73/review", "mentor, operator"),
+    ("POST", "/api/v1/monitoring/periods/2027-S1/reports/32.73/reopen", "operator"),
+    ("GET", "/api/v1/monitoring/periods/2027-S1/reports/32.73/history", "scoped"),
+    ("GET", "/api/v1/monitoring/periods/2027-S1/reports/32.73/template.xlsx", "region, operator"),
+    ("POST", "/api/v1/monitoring/periods/2027-S1/reports/32.73/upload", "region, operator"),
+    ("GET", "/api/v1/monitoring/periods/2027-S1/results", "scoped"),
+    ("GET", "/api/v1/monitoring/periods/2027-S1/results/32.73", "scoped"),
+    ("GET", "/api/v1/monitoring/official-indices", "any"),
+    ("PUT", "/api/v1/monitoring/official-indices/fiscal_capacity/2026", "partner"),
+    ("GET", "/api/v1/monitoring/official-indices/fiscal_capacity/2026", "any"),
+    ("GET", "/api/v1/events/monitoring", "operator, partner"),
     # routes the services add beyond the contract's table: a stage's settings, unassigning a mentor
     ("GET", "/api/v1/curriculum/bimtek_1", "any"),
     ("PUT", "/api/v1/curriculum/bimtek_1", "operator"),
@@ -122,8 +151,11 @@ async def test_each_role_against_each_service_route(client, bearer, upstream, in
             assert upstream.seen == [], (method, path, role)
             outcomes[(method, path, role)] = "refused"
     assert len(outcomes) == len(CONTRACT) * len(ROLES)
-    # spot figures that follow from the contract: partner is read-only, events are for operators and partners
-    assert sum(1 for (m, _, r), o in outcomes.items() if r == "partner" and m != "GET" and o == "passed") == 0
+    # spot figures that follow from the contract: partner is read-only but for publishing its ministry's official
+    # index, events are for operators and partners
+    assert [(m, p) for (m, p, r), o in outcomes.items() if r == "partner" and m != "GET" and o == "passed"] == [
+        ("PUT", "/api/v1/monitoring/official-indices/fiscal_capacity/2026")
+    ]
     assert [r for (m, p, r), o in outcomes.items() if p == "/api/v1/events/mentoring" and o == "passed"] == [
         "admin",
         "operator",

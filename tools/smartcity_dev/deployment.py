@@ -17,6 +17,7 @@ IMAGES = {
     "participants": REPO / "services" / "participants",
     "mentoring": REPO / "services" / "mentoring",
     "documents": REPO / "services" / "documents",
+    "monitoring": REPO / "services" / "monitoring",
     "gateway": REPO / "gateway",
 }
 OVERLAYS = {"base": REPO / "deploy/k8s/base", "production": REPO / "deploy/k8s/overlays/production"}

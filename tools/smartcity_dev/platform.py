@@ -1,4 +1,4 @@
-"""Start and stop the platform's processes: migrations, the three services, the gateway.
+"""Start and stop the platform's processes: migrations, the services, the gateway.
 
 Used by `make run` (through `smartcity-run`) and by the end-to-end tests, so
 that both run exactly the same commands.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-SERVICES = ("participants", "mentoring", "documents")
+SERVICES = ("participants", "mentoring", "documents", "monitoring")
 BIN = Path(sys.executable).parent
 
 

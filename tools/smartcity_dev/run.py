@@ -30,6 +30,7 @@ def main() -> None:
         "participants": int(os.environ.get("PARTICIPANTS_PORT", 8001)),
         "mentoring": int(os.environ.get("MENTORING_PORT", 8002)),
         "documents": int(os.environ.get("DOCUMENTS_PORT", 8003)),
+        "monitoring": int(os.environ.get("MONITORING_PORT", 8005)),
     }
     stopping = False
 

@@ -1,0 +1,18 @@
+"""The monitoring schema: its metadata, declarative base and the convention tables."""
+
+from smartcity_kit.db import make_metadata
+from smartcity_kit.idempotency import idempotency_table
+from smartcity_kit.outbox import consumer_cursor_table, outbox_table
+from sqlalchemy.orm import DeclarativeBase
+
+SCHEMA = "monitoring"
+metadata = make_metadata(SCHEMA)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+events = outbox_table(metadata)
+idempotency_keys = idempotency_table(metadata)
+consumer_cursors = consumer_cursor_table(metadata)

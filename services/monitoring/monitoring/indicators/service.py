@@ -1,0 +1,171 @@
+"""Attaching indicators to initiatives and changing their baseline and targets (If-Match)."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from fastapi import Request
+from smartcity_kit.etag import etag_of, require_if_match
+from smartcity_kit.identity import Caller
+from smartcity_kit.outbox import record_event
+from smartcity_kit.problems import Conflict, NotFound, Unprocessable
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..access import actor, may_write_for, region_scope
+from ..database import events
+from ..portfolio.models import Initiative
+from .models import CatalogueIndicator, TrackedIndicator
+from .schemas import AttachIn, Baseline, Target, Targets, TrackedIndicatorOut
+from .validation import target_problems
+
+
+def tracked_etag(tracked: TrackedIndicator) -> str:
+    return etag_of({"tracked_indicator": str(tracked.id), "version": tracked.version})
+
+
+def targets_json(targets: list[Target]) -> dict[str, float]:
+    return {str(t.year): t.value for t in sorted(targets, key=lambda t: t.year)}
+
+
+def tracked_out(t: TrackedIndicator) -> TrackedIndicatorOut:
+    return TrackedIndicatorOut(
+        id=t.id,
+        initiative_id=t.initiative_id,
+        region_code=t.region_code,
+        indicator_code=t.indicator_code,
+        name=t.name,
+        unit=t.unit,  # type: ignore[arg-type]
+        direction=t.direction,  # type: ignore[arg-type]
+        baseline=Baseline(value=t.baseline_value, year=t.baseline_year),
+        targets=[Target(year=int(year), value=value) for year, value in sorted(t.targets.items())],
+        version=t.version,
+        created_at=t.created_at,
+        created_by=t.created_by,
+        updated_at=t.updated_at,
+        updated_by=t.updated_by,
+    )
+
+
+def require_writer(caller: Caller, region_code: str, what: str) -> None:
+    if not may_write_for(caller, region_code):
+        # a mentor or partner who can see the region still may not write for it
+        raise NotFound(f"No {what} of region {region_code} may be changed by you.")
+
+
+async def attach(session: AsyncSession, initiative: Initiative, data: AttachIn, caller: Caller) -> TrackedIndicator:
+    require_writer(caller, initiative.region_code, "initiative")
+    if (data.indicator_code is None) == (data.own is None):
+        raise Unprocessable(
+            "Name a catalogue indicator or describe your own, not both and not neither.",
+            errors=[{"field": "indicator_code", "message": "Give exactly one of indicator_code and own."}],
+        )
+    if data.indicator_code is not None:
+        catalogue = await session.get(CatalogueIndicator, data.indicator_code)
+        if catalogue is None:
+            raise Unprocessable(
+                f"The catalogue has no indicator '{data.indicator_code}'.",
+                errors=[{"field": "indicator_code", "message": "Unknown indicator."}],
+            )
+        name, unit, direction = catalogue.name_en, catalogue.unit, catalogue.direction
+    else:
+        assert data.own is not None
+        name, unit, direction = data.own.name, data.own.unit, data.own.direction
+    problems = target_problems(
+        data, unit=unit, direction=direction, start_year=initiative.start_year, end_year=initiative.end_year
+    )
+    if problems:
+        raise Unprocessable(f"The indicator has {len(problems)} problem(s); nothing was saved.", errors=problems)
+    if data.indicator_code is not None:
+        taken = await session.execute(
+            sa.select(TrackedIndicator.id).where(
+                TrackedIndicator.initiative_id == initiative.id, TrackedIndicator.indicator_code == data.indicator_code
+            )
+        )
+        if taken.scalar() is not None:
+            raise Conflict(f"The initiative already measures '{data.indicator_code}'.")
+    tracked = TrackedIndicator(
+        id=uuid.uuid4(),
+        initiative_id=initiative.id,
+        region_code=initiative.region_code,
+        indicator_code=data.indicator_code,
+        name=name,
+        unit=unit,
+        direction=direction,
+        baseline_value=data.baseline.value,
+        baseline_year=data.baseline.year,
+        targets=targets_json(data.targets),
+        created_by=actor(caller),
+        updated_by=actor(caller),
+    )
+    session.add(tracked)
+    await session.flush()
+    await session.refresh(tracked)
+    await record_event(
+        session,
+        events,
+        "indicator.attached",
+        f"tracked-indicators/{tracked.id}",
+        {
+            "tracked_indicator_id": str(tracked.id),
+            "initiative_id": str(initiative.id),
+            "region_code": initiative.region_code,
+            "indicator_code": tracked.indicator_code,
+            "name": name,
+            "unit": unit,
+            "direction": direction,
+            "baseline": data.baseline.model_dump(),
+            "targets": [t.model_dump() for t in data.targets],
+        },
+    )
+    return tracked
+
+
+async def tracked_or_404(
+    session: AsyncSession, caller: Caller, tracked_id: uuid.UUID, *, lock: bool = False
+) -> tuple[TrackedIndicator, Initiative]:
+    stmt = (
+        sa.select(TrackedIndicator, Initiative)
+        .join(Initiative, Initiative.id == TrackedIndicator.initiative_id)
+        .where(TrackedIndicator.id == tracked_id, region_scope(caller, TrackedIndicator.region_code))
+    )
+    if lock:
+        stmt = stmt.with_for_update(of=TrackedIndicator).execution_options(populate_existing=True)
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        raise NotFound(f"No tracked indicator {tracked_id} is visible to you.")
+    return row[0], row[1]
+
+
+async def change_targets(
+    session: AsyncSession, request: Request, tracked_id: uuid.UUID, data: Targets, caller: Caller
+) -> TrackedIndicator:
+    tracked, initiative = await tracked_or_404(session, caller, tracked_id, lock=True)
+    require_writer(caller, tracked.region_code, "tracked indicator")
+    require_if_match(request, tracked_etag(tracked))
+    problems = target_problems(
+        data,
+        unit=tracked.unit,
+        direction=tracked.direction,
+        start_year=initiative.start_year,
+        end_year=initiative.end_year,
+    )
+    if problems:
+        raise Unprocessable(f"The targets have {len(problems)} problem(s); nothing was saved.", errors=problems)
+    tracked.baseline_value, tracked.baseline_year = data.baseline.value, data.baseline.year
+    tracked.targets = targets_json(data.targets)
+    tracked.version += 1
+    tracked.updated_by = actor(caller)
+    tracked.updated_at = sa.func.now()
+    await session.flush()
+    await session.refresh(tracked)
+    return tracked
+
+
+async def tracked_of_initiative(session: AsyncSession, initiative_id: uuid.UUID) -> list[TrackedIndicator]:
+    stmt = (
+        sa.select(TrackedIndicator)
+        .where(TrackedIndicator.initiative_id == initiative_id)
+        .order_by(TrackedIndicator.created_at, TrackedIndicator.id)
+    )
+    return list((await session.execute(stmt)).scalars())

@@ -1,0 +1,145 @@
+"""A report's content however it arrived (JSON, XLSX, CSV), and its checks against the region's portfolio.
+
+Each entry carries where each of its fields came from (a JSON path, or a sheet,
+row and column), so that every problem is named where the region can find it,
+all of them in one 422, before anything is stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from smartcity_kit.problems import Unprocessable
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..indicators.models import TrackedIndicator
+from ..indicators.validation import value_problems
+from ..portfolio.models import Initiative
+from .documents import DocumentsClient
+from .schemas import ReportIn
+
+Where = dict[str, str]
+
+
+@dataclass
+class ValueEntry:
+    tracked_indicator_id: uuid.UUID
+    value: float
+    comment: str | None
+    evidence_document_ids: list[uuid.UUID]
+    where: dict[str, Where]
+
+
+@dataclass
+class StatusEntry:
+    initiative_id: uuid.UUID
+    status: str
+    progress: float
+    note: str | None
+    where: dict[str, Where]
+
+
+@dataclass
+class Content:
+    values: list[ValueEntry] = field(default_factory=list)
+    initiatives: list[StatusEntry] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not self.values and not self.initiatives
+
+
+def json_where(prefix: str, names: tuple[str, ...]) -> dict[str, Where]:
+    return {name: {"field": f"{prefix}.{name}"} for name in names}
+
+
+def from_json(body: ReportIn) -> Content:
+    values = [
+        ValueEntry(
+            v.tracked_indicator_id,
+            v.value,
+            v.comment,
+            list(v.evidence_document_ids),
+            json_where(f"values[{i}]", ("tracked_indicator_id", "value", "evidence_document_ids")),
+        )
+        for i, v in enumerate(body.values)
+    ]
+    statuses = [
+        StatusEntry(
+            s.initiative_id,
+            s.status,
+            s.progress,
+            s.note,
+            json_where(f"initiatives[{i}]", ("initiative_id", "progress")),
+        )
+        for i, s in enumerate(body.initiatives)
+    ]
+    return Content(values, statuses)
+
+
+def problem(where: Where, message: str) -> dict[str, str]:
+    return {**where, "message": message}
+
+
+async def check_content(session: AsyncSession, documents: DocumentsClient, region_code: str, content: Content) -> None:
+    """422 naming every problem, or nothing: indicators and initiatives of this region, values in range, evidence."""
+    problems: list[dict[str, str]] = []
+    wanted = {v.tracked_indicator_id for v in content.values}
+    tracked = {
+        t.id: t
+        for t in (
+            await session.execute(
+                sa.select(TrackedIndicator).where(
+                    TrackedIndicator.id.in_(wanted), TrackedIndicator.region_code == region_code
+                )
+            )
+        ).scalars()
+    }
+    seen: set[uuid.UUID] = set()
+    for entry in content.values:
+        indicator = tracked.get(entry.tracked_indicator_id)
+        if indicator is None:
+            # one answer for unknown and another region's: existence elsewhere does not leak
+            problems.append(problem(entry.where["tracked_indicator_id"], f"No indicator of region {region_code}."))
+            continue
+        if entry.tracked_indicator_id in seen:
+            problems.append(problem(entry.where["tracked_indicator_id"], "A second value for this indicator."))
+        seen.add(entry.tracked_indicator_id)
+        for p in value_problems("value", entry.value, indicator.unit):
+            problems.append(problem(entry.where["value"], p["message"]))
+    initiative_ids = {s.initiative_id for s in content.initiatives}
+    known = set(
+        (
+            await session.execute(
+                sa.select(Initiative.id).where(Initiative.id.in_(initiative_ids), Initiative.region_code == region_code)
+            )
+        ).scalars()
+    )
+    seen = set()
+    for entry in content.initiatives:
+        if entry.initiative_id not in known:
+            problems.append(problem(entry.where["initiative_id"], f"No initiative of region {region_code}."))
+        elif entry.initiative_id in seen:
+            problems.append(problem(entry.where["initiative_id"], "A second status for this initiative."))
+        seen.add(entry.initiative_id)
+        if not 0 <= entry.progress <= 100:
+            problems.append(problem(entry.where["progress"], "Progress is a percentage within 0-100."))
+    if problems:
+        raise Unprocessable(f"The report has {len(problems)} problem(s); nothing was stored.", errors=problems)
+    # only a report that is otherwise right costs calls to the documents service
+    checked: dict[uuid.UUID, bool] = {}
+    for entry in content.values:
+        for document_id in entry.evidence_document_ids:
+            if document_id not in checked:
+                document = await documents.find(document_id)
+                checked[document_id] = document is not None and document.region_code == region_code
+            if not checked[document_id]:
+                problems.append(
+                    problem(
+                        entry.where["evidence_document_ids"],
+                        f"No document {document_id} of region {region_code} exists.",
+                    )
+                )
+    if problems:
+        raise Unprocessable(f"The report has {len(problems)} problem(s); nothing was stored.", errors=problems)

@@ -1,0 +1,181 @@
+"""HTTP routes of reports: the JSON bulk form, submission, verification, reopening, history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Path, Request, Response
+from smartcity_kit.db import SessionDep
+from smartcity_kit.etag import set_etag
+from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
+from smartcity_kit.problems import problem_responses
+
+from ..periods.models import Period
+from ..periods.service import period_or_404
+from ..vocabulary import PERIOD_CODE, REGION_CODE, ReportStatus
+from . import service
+from .content import from_json
+from .models import Report, ReportChange
+from .schemas import DecisionIn, ReopenIn, ReportChangeOut, ReportIn, ReportOut
+
+router = APIRouter(prefix="/api/v1/monitoring/periods/{code}/reports", tags=["reports"])
+STAFF = require_roles("admin", "operator")
+WRITERS = require_roles("admin", "operator", "region")
+DECIDERS = require_roles("admin", "operator", "mentor")
+RegionCode = Annotated[str, Path(pattern=REGION_CODE)]
+
+
+async def the_period(session: SessionDep, code: str = Path(pattern=PERIOD_CODE)) -> Period:
+    return await period_or_404(session, code)
+
+
+PeriodDep = Annotated[Period, Depends(the_period)]
+
+
+async def answer(session, report, response: Response) -> ReportOut:
+    set_etag(response, service.report_etag(report))
+    return await service.report_out(session, report)
+
+
+@router.get("", response_model=Page[ReportOut], responses=problem_responses(401, 404, 422))
+async def list_reports(
+    period: PeriodDep,
+    session: SessionDep,
+    caller: CallerDep,
+    status: ReportStatus | None = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[ReportOut]:
+    stmt = sa.select(Report).where(Report.period_code == period.code, service.visible(caller))
+    if status:
+        stmt = stmt.where(Report.status == status)
+    rows, next_cursor = await keyset_page(
+        session, stmt, keys=[Report.region_code], key_of=lambda r: [r.region_code], limit=limit, cursor=cursor
+    )
+    return Page(items=[await service.report_out(session, r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/{region_code}", response_model=ReportOut, responses=problem_responses(401, 404))
+async def get_report(
+    period: PeriodDep, region_code: RegionCode, session: SessionDep, caller: CallerDep, response: Response
+) -> ReportOut:
+    report = await service.report_or_404(session, caller, period.code, region_code)
+    return await answer(session, report, response)
+
+
+@router.put(
+    "/{region_code}",
+    response_model=ReportOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428, 503),
+    dependencies=[WRITERS],
+)
+async def put_report(
+    period: PeriodDep,
+    region_code: RegionCode,
+    body: ReportIn,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    response: Response,
+) -> ReportOut:
+    """Replace the region's figures for the period, all or nothing; `If-Match` once the report exists.
+
+    `submit` submits it in the same step; `dry_run` checks everything and stores nothing.
+    """
+    content = from_json(body)
+    report, content = await service.write_report(
+        session,
+        request.app.state.documents,
+        request,
+        period,
+        region_code,
+        content,
+        caller,
+        submit=body.submit,
+        dry_run=body.dry_run,
+    )
+    if body.dry_run:
+        return service.dry_run_out(period, region_code, report, content, submit=body.submit)
+    assert report is not None
+    return await answer(session, report, response)
+
+
+@router.post(
+    "/{region_code}/submit",
+    response_model=ReportOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[WRITERS],
+)
+async def submit_report(
+    period: PeriodDep, region_code: RegionCode, session: SessionDep, caller: CallerDep, response: Response
+) -> ReportOut:
+    report = await service.submit(session, period, region_code, caller)
+    return await answer(session, report, response)
+
+
+@router.post(
+    "/{region_code}/review",
+    response_model=ReportOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[DECIDERS],
+)
+async def review_report(
+    period: PeriodDep,
+    region_code: RegionCode,
+    body: DecisionIn,
+    session: SessionDep,
+    caller: CallerDep,
+    response: Response,
+) -> ReportOut:
+    """Accept or return (with a comment) a submitted report: an operator or a mentor of the region's track."""
+    report = await service.decide(session, period, region_code, body.decision, body.comment, caller)
+    return await answer(session, report, response)
+
+
+@router.post(
+    "/{region_code}/reopen",
+    response_model=ReportOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[STAFF],
+)
+async def reopen_report(
+    period: PeriodDep,
+    region_code: RegionCode,
+    body: ReopenIn,
+    session: SessionDep,
+    caller: CallerDep,
+    response: Response,
+) -> ReportOut:
+    """Let the region submit after `locks_on` or in a locked period."""
+    report = await service.reopen(session, period, region_code, body.reason, caller)
+    return await answer(session, report, response)
+
+
+@router.get("/{region_code}/history", response_model=Page[ReportChangeOut], responses=problem_responses(401, 404, 422))
+async def report_history(
+    period: PeriodDep,
+    region_code: RegionCode,
+    session: SessionDep,
+    caller: CallerDep,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[ReportChangeOut]:
+    report = await service.report_or_404(session, caller, period.code, region_code)
+    rows, next_cursor = await keyset_page(
+        session,
+        sa.select(ReportChange).where(ReportChange.report_id == report.id),
+        keys=[ReportChange.id],
+        key_of=lambda c: [c.id],
+        limit=limit,
+        cursor=cursor,
+        convert=[int],
+    )
+    items = [
+        ReportChangeOut(
+            id=c.id, from_status=c.from_status, to_status=c.to_status, actor=c.actor, reason=c.reason, at=c.at
+        )
+        for c in rows
+    ]
+    return Page(items=items, next_cursor=next_cursor)

@@ -1,0 +1,366 @@
+"""Report rules: writing a period's figures (all or nothing), submitting, deciding, reopening, and the history.
+
+    draft --submit--> submitted --accept--> accepted
+                          |
+                          +--return--> returned --submit--> submitted ...
+
+A region writes while its report is `draft` or `returned` and its period
+accepts submissions: the period is open and `locks_on` has not passed in the
+region's zone, unless an operator reopened the report. A submission after
+`due_on` is accepted and marked late (the first submission decides).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import Request
+from smartcity_kit.etag import etag_of, require_if_match
+from smartcity_kit.identity import Caller
+from smartcity_kit.outbox import record_event
+from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..access import actor, may_write_for, mentor_match, region_scope
+from ..database import events
+from ..periods.models import Period
+from ..periods.service import local_today
+from ..portfolio.models import RegionMentor
+from ..results.service import drop_result, refresh_result
+from .content import Content, check_content
+from .documents import DocumentsClient
+from .models import Report, ReportChange, ReportInitiative, ReportValue
+from .schemas import InitiativeStatusOut, ReportOut, ValueOut
+
+EDITABLE = ("draft", "returned")
+
+
+def report_etag(report: Report) -> str:
+    return etag_of({"report": str(report.id), "version": report.version})
+
+
+def visible(caller: Caller) -> sa.ColumnElement[bool]:
+    """The reports `caller` may read: partners only accepted ones, the others their regions' all."""
+    condition = region_scope(caller, Report.region_code)
+    if caller.role == "partner":
+        condition = sa.and_(condition, Report.status == "accepted")
+    return condition
+
+
+async def find_report(
+    session: AsyncSession, caller: Caller, period_code: str, region_code: str, *, lock: bool = False
+) -> Report | None:
+    stmt = sa.select(Report).where(
+        Report.period_code == period_code, Report.region_code == region_code, visible(caller)
+    )
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return (await session.execute(stmt)).scalar()
+
+
+async def report_or_404(
+    session: AsyncSession, caller: Caller, period_code: str, region_code: str, *, lock: bool = False
+) -> Report:
+    report = await find_report(session, caller, period_code, region_code, lock=lock)
+    if report is None:
+        raise NotFound(f"No report of region {region_code} for {period_code} is visible to you.")
+    return report
+
+
+def require_writer(caller: Caller, region_code: str, period_code: str) -> None:
+    if not may_write_for(caller, region_code):
+        raise NotFound(f"No report of region {region_code} for {period_code} may be written by you.")
+
+
+def require_accepting(period: Period, report: Report | None, region_code: str) -> None:
+    """409 when the period takes no more submissions from the region (an operator may reopen its report)."""
+    if report is not None and report.reopened:
+        return
+    if period.status != "open":
+        raise Conflict(f"The period {period.code} is locked; an operator may reopen the region's report.")
+    if local_today(region_code) > period.locks_on:
+        raise Conflict(
+            f"The period {period.code} locked on {period.locks_on.isoformat()}; an operator may reopen the report."
+        )
+
+
+def require_editable(report: Report) -> None:
+    if report.status not in EDITABLE:
+        raise Conflict(f"The report is {report.status}; it changes only while draft or returned.")
+
+
+async def write_report(
+    session: AsyncSession,
+    documents: DocumentsClient,
+    request: Request | None,
+    period: Period,
+    region_code: str,
+    content: Content,
+    caller: Caller,
+    *,
+    submit: bool,
+    dry_run: bool,
+) -> tuple[Report | None, Content]:
+    """Replace the report's figures (and submit it when asked). `request` set: If-Match is required on a stored
+    report. Returns (report, content); the report is None in a dry run of a report never stored."""
+    require_writer(caller, region_code, period.code)
+    report = await find_report(session, caller, period.code, region_code, lock=True)
+    require_accepting(period, report, region_code)
+    if report is not None:
+        require_editable(report)
+        if request is not None:
+            require_if_match(request, report_etag(report))
+    if submit and content.is_empty():
+        raise Unprocessable("An empty report cannot be submitted.", errors=[{"field": "values", "message": "Empty."}])
+    await check_content(session, documents, region_code, content)
+    if dry_run:
+        return report, content
+    if report is None:
+        report = await create_report(session, period.code, region_code, caller)
+    await session.execute(sa.delete(ReportValue).where(ReportValue.report_id == report.id))
+    await session.execute(sa.delete(ReportInitiative).where(ReportInitiative.report_id == report.id))
+    if content.values:
+        await session.execute(
+            sa.insert(ReportValue),
+            [
+                {
+                    "report_id": report.id,
+                    "tracked_indicator_id": v.tracked_indicator_id,
+                    "value": v.value,
+                    "comment": v.comment,
+                    "evidence_document_ids": [str(d) for d in v.evidence_document_ids],
+                }
+                for v in content.values
+            ],
+        )
+    if content.initiatives:
+        await session.execute(
+            sa.insert(ReportInitiative),
+            [
+                {
+                    "report_id": report.id,
+                    "initiative_id": s.initiative_id,
+                    "status": s.status,
+                    "progress": s.progress,
+                    "note": s.note,
+                }
+                for s in content.initiatives
+            ],
+        )
+    report.version += 1
+    report.updated_by = actor(caller)
+    report.updated_at = sa.func.now()
+    await session.flush()
+    if submit:
+        await transition(session, report, "submitted", caller, None)
+    await session.refresh(report)
+    return report, content
+
+
+async def create_report(session: AsyncSession, period_code: str, region_code: str, caller: Caller) -> Report:
+    """The region's report for the period, made once even when two writers race (the unique pair decides)."""
+    await session.execute(
+        insert(Report)
+        .values(id=uuid.uuid4(), period_code=period_code, region_code=region_code, updated_by=actor(caller))
+        .on_conflict_do_nothing(index_elements=[Report.period_code, Report.region_code])
+    )
+    stmt = (
+        sa.select(Report)
+        .where(Report.period_code == period_code, Report.region_code == region_code)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    report = (await session.execute(stmt)).scalar_one()
+    require_editable(report)
+    return report
+
+
+async def transition(session: AsyncSession, report: Report, to: str, caller: Caller, reason: str | None) -> None:
+    """Move the report, write its history and its event, in the caller's transaction."""
+    frm = report.status
+    period = await session.get(Period, report.period_code)
+    assert period is not None
+    data: dict[str, Any] = {
+        "report_id": str(report.id),
+        "period_code": report.period_code,
+        "region_code": report.region_code,
+        "from": frm,
+        "to": to,
+        "actor": actor(caller),
+    }
+    if to == "submitted":
+        now_late = local_today(report.region_code) > period.due_on
+        if report.first_submitted_at is None:
+            report.first_submitted_at = sa.func.now()
+            report.late = now_late
+        report.submitted_at = sa.func.now()
+        data["resubmission"] = frm == "returned"
+    else:
+        report.decided_at = sa.func.now()
+        report.decided_by = actor(caller)
+        report.decision_comment = reason
+        data["comment"] = reason
+    report.status = to
+    report.version += 1
+    report.updated_at = sa.func.now()
+    report.updated_by = actor(caller)
+    session.add(ReportChange(report_id=report.id, from_status=frm, to_status=to, actor=actor(caller), reason=reason))
+    await session.flush()
+    await session.refresh(report)
+    if to == "submitted":
+        data["late"] = report.late
+    await record_event(session, events, f"report.{to}", f"reports/{report.id}", data)
+
+
+async def submit(session: AsyncSession, period: Period, region_code: str, caller: Caller) -> Report:
+    require_writer(caller, region_code, period.code)
+    report = await report_or_404(session, caller, period.code, region_code, lock=True)
+    require_accepting(period, report, region_code)
+    require_editable(report)
+    if not await has_content(session, report):
+        raise Unprocessable("An empty report cannot be submitted.", errors=[{"field": "values", "message": "Empty."}])
+    await transition(session, report, "submitted", caller, None)
+    return report
+
+
+async def has_content(session: AsyncSession, report: Report) -> bool:
+    values = sa.select(ReportValue.report_id).where(ReportValue.report_id == report.id)
+    statuses = sa.select(ReportInitiative.report_id).where(ReportInitiative.report_id == report.id)
+    return bool((await session.execute(sa.select(sa.or_(sa.exists(values), sa.exists(statuses))))).scalar())
+
+
+async def may_decide(session: AsyncSession, caller: Caller, region_code: str) -> bool:
+    """An operator, or a mentor assigned to the region's track."""
+    if caller.is_staff:
+        return True
+    if caller.role != "mentor":
+        return False
+    stmt = sa.select(RegionMentor.track_id).where(mentor_match(caller), RegionMentor.region_code == region_code)
+    return (await session.execute(stmt.limit(1))).first() is not None
+
+
+async def decide(
+    session: AsyncSession, period: Period, region_code: str, decision: str, comment: str | None, caller: Caller
+) -> Report:
+    if caller.role not in ("admin", "operator", "mentor"):
+        raise Forbidden(f"The role '{caller.role}' may not verify reports.")
+    if not await may_decide(session, caller, region_code):
+        raise NotFound(f"No report of region {region_code} for {period.code} is visible to you.")
+    report = await report_or_404(session, caller, period.code, region_code, lock=True)
+    if report.status != "submitted":
+        raise Conflict(f"The report is {report.status}; only a submitted report is accepted or returned.")
+    if decision == "returned" and not comment:
+        raise Unprocessable(
+            "A returned report says what to correct.", errors=[{"field": "comment", "message": "Required."}]
+        )
+    await transition(session, report, decision, caller, comment)
+    if decision == "accepted":
+        await refresh_result(session, report, period)
+    return report
+
+
+async def reopen(session: AsyncSession, period: Period, region_code: str, reason: str, caller: Caller) -> Report:
+    """Let the region submit after `locks_on` (or in a locked period); an accepted report stays final."""
+    report = await find_report(session, caller, period.code, region_code, lock=True)
+    if report is None:
+        report = await create_report(session, period.code, region_code, caller)
+    if report.status == "accepted":
+        raise Conflict("The report is accepted; it is final.")
+    if report.reopened:
+        raise Conflict("The report is reopened already.")
+    report.reopened = True
+    report.version += 1
+    report.updated_at = sa.func.now()
+    report.updated_by = actor(caller)
+    session.add(
+        ReportChange(
+            report_id=report.id, from_status=report.status, to_status=report.status, actor=actor(caller), reason=reason
+        )
+    )
+    await session.flush()
+    await session.refresh(report)
+    await drop_result(session, report)
+    return report
+
+
+async def report_out(session: AsyncSession, report: Report) -> ReportOut:
+    values = (
+        await session.execute(
+            sa.select(ReportValue).where(ReportValue.report_id == report.id).order_by(ReportValue.tracked_indicator_id)
+        )
+    ).scalars()
+    statuses = (
+        await session.execute(
+            sa.select(ReportInitiative)
+            .where(ReportInitiative.report_id == report.id)
+            .order_by(ReportInitiative.initiative_id)
+        )
+    ).scalars()
+    return ReportOut(
+        id=report.id,
+        period_code=report.period_code,
+        region_code=report.region_code,
+        status=report.status,  # type: ignore[arg-type]
+        version=report.version,
+        late=report.late,
+        reopened=report.reopened,
+        first_submitted_at=report.first_submitted_at,
+        submitted_at=report.submitted_at,
+        decided_at=report.decided_at,
+        decided_by=report.decided_by,
+        decision_comment=report.decision_comment,
+        updated_at=report.updated_at,
+        updated_by=report.updated_by,
+        values=[
+            ValueOut(
+                tracked_indicator_id=v.tracked_indicator_id,
+                value=v.value,
+                comment=v.comment,
+                evidence_document_ids=[uuid.UUID(d) for d in v.evidence_document_ids],
+            )
+            for v in values
+        ],
+        initiatives=[
+            InitiativeStatusOut(initiative_id=s.initiative_id, status=s.status, progress=s.progress, note=s.note)  # type: ignore[arg-type]
+            for s in statuses
+        ],
+    )
+
+
+def dry_run_out(
+    period: Period, region_code: str, report: Report | None, content: Content, *, submit: bool
+) -> ReportOut:
+    """What the report would read like once stored (status and version as they would be after the write)."""
+    return ReportOut(
+        id=report.id if report else None,
+        period_code=period.code,
+        region_code=region_code,
+        status="submitted" if submit else (report.status if report else "draft"),  # type: ignore[arg-type]
+        version=(report.version if report else 1) + (2 if submit else 1),
+        late=report.late if report else False,
+        reopened=report.reopened if report else False,
+        first_submitted_at=report.first_submitted_at if report else None,
+        submitted_at=report.submitted_at if report else None,
+        decided_at=report.decided_at if report else None,
+        decided_by=report.decided_by if report else None,
+        decision_comment=report.decision_comment if report else None,
+        updated_at=report.updated_at if report else None,
+        updated_by=report.updated_by if report else None,
+        values=[
+            ValueOut(
+                tracked_indicator_id=v.tracked_indicator_id,
+                value=v.value,
+                comment=v.comment,
+                evidence_document_ids=v.evidence_document_ids,
+            )
+            for v in sorted(content.values, key=lambda v: str(v.tracked_indicator_id))
+        ],
+        initiatives=[
+            InitiativeStatusOut(initiative_id=s.initiative_id, status=s.status, progress=s.progress, note=s.note)  # type: ignore[arg-type]
+            for s in sorted(content.initiatives, key=lambda s: str(s.initiative_id))
+        ],
+        dry_run=True,
+    )

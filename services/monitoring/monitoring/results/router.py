@@ -1,0 +1,79 @@
+"""HTTP routes of results: accepted figures only, per region and across regions."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Path, Query
+from smartcity_kit.db import SessionDep
+from smartcity_kit.identity import CallerDep
+from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
+from smartcity_kit.problems import NotFound, problem_responses
+
+from ..access import region_scope
+from ..periods.service import period_or_404
+from ..vocabulary import PERIOD_CODE, REGION_CODE
+from .models import RegionResult
+from .schemas import RegionResultOut, ResultRow
+
+router = APIRouter(prefix="/api/v1/monitoring/periods", tags=["results"])
+
+# a region without any achievement (no target that year) sorts below every region with one
+_ACHIEVEMENT = sa.func.coalesce(RegionResult.achievement, -1.0)
+SORTS = {
+    "achievement": ([_ACHIEVEMENT, RegionResult.region_code], lambda r: [r.achievement or -1.0, r.region_code]),
+    "-achievement": ([-_ACHIEVEMENT, RegionResult.region_code], lambda r: [-(r.achievement or -1.0), r.region_code]),
+    "region_code": ([RegionResult.region_code], lambda r: [r.region_code]),
+}
+
+
+@router.get("/{code}/results", response_model=Page[ResultRow], responses=problem_responses(401, 404, 422))
+async def list_results(
+    session: SessionDep,
+    caller: CallerDep,
+    code: str = Path(pattern=PERIOD_CODE),
+    phase_code: str | None = Query(None, max_length=64),
+    province_code: str | None = Query(None, pattern=r"^\d{2}$"),
+    sort: Literal["achievement", "-achievement", "region_code"] = "-achievement",
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[ResultRow]:
+    """The accepted results of the period across regions; `sort=-achievement` (the default) puts the best first."""
+    await period_or_404(session, code)
+    stmt = sa.select(RegionResult).where(
+        RegionResult.period_code == code, region_scope(caller, RegionResult.region_code)
+    )
+    if phase_code:
+        stmt = stmt.where(RegionResult.phase_codes.contains([phase_code]))
+    if province_code:
+        stmt = stmt.where(RegionResult.province_code == province_code)
+    keys, key_of = SORTS[sort]
+    rows, next_cursor = await keyset_page(
+        session,
+        stmt,
+        keys=keys,
+        key_of=key_of,
+        limit=limit,
+        cursor=cursor,
+        convert=[float, str] if len(keys) == 2 else [str],
+    )
+    return Page(items=[ResultRow.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/{code}/results/{region_code}", response_model=RegionResultOut, responses=problem_responses(401, 404))
+async def get_result(
+    session: SessionDep,
+    caller: CallerDep,
+    code: str = Path(pattern=PERIOD_CODE),
+    region_code: str = Path(pattern=REGION_CODE),
+) -> RegionResultOut:
+    stmt = sa.select(RegionResult).where(
+        RegionResult.period_code == code,
+        RegionResult.region_code == region_code,
+        region_scope(caller, RegionResult.region_code),
+    )
+    result = (await session.execute(stmt)).scalar()
+    if result is None:
+        raise NotFound(f"No accepted result of region {region_code} for {code} is visible to you.")
+    return RegionResultOut.model_validate(result)
