@@ -25,6 +25,7 @@ from .reports.documents import DocumentsClient
 from .reports.router import router as reports_router
 from .results.router import router as results_router
 from .settings import Settings
+from .spreadsheets.router import router as spreadsheets_router
 
 SERVICE = "monitoring"
 
@@ -77,7 +78,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_common(app, service=SERVICE)
-    for router in (portfolio_router, indicators_router, periods_router, reports_router, results_router):
+    for router in (
+        portfolio_router,
+        indicators_router,
+        periods_router,
+        spreadsheets_router,
+        reports_router,
+        results_router,
+    ):
         app.include_router(router)
     app.include_router(events_router(SERVICE, events))
 

@@ -103,15 +103,17 @@ async def write_report(
     *,
     submit: bool,
     dry_run: bool,
+    etag_required: bool = True,
 ) -> tuple[Report | None, Content]:
-    """Replace the report's figures (and submit it when asked). `request` set: If-Match is required on a stored
-    report. Returns (report, content); the report is None in a dry run of a report never stored."""
+    """Replace the report's figures (and submit it when asked). Returns (report, content); the report is None in a
+    dry run of a report never stored. A stored report needs `If-Match` (`etag_required`), or is checked against it
+    when one is sent (an upload of a filled-in template)."""
     require_writer(caller, region_code, period.code)
     report = await find_report(session, caller, period.code, region_code, lock=True)
     require_accepting(period, report, region_code)
     if report is not None:
         require_editable(report)
-        if request is not None:
+        if request is not None and (etag_required or request.headers.get("if-match") is not None):
             require_if_match(request, report_etag(report))
     if submit and content.is_empty():
         raise Unprocessable("An empty report cannot be submitted.", errors=[{"field": "values", "message": "Empty."}])

@@ -1,0 +1,107 @@
+"""HTTP routes of the spreadsheet form of a report: the pre-filled template, and uploads of it (XLSX or CSV)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from smartcity_kit.db import SessionDep
+from smartcity_kit.etag import set_etag
+from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.problems import PayloadTooLarge, UnsupportedMediaType, problem_responses
+from starlette.concurrency import run_in_threadpool
+
+from ..reports import service
+from ..reports.router import PeriodDep, RegionCode, answer
+from ..reports.schemas import ReportOut
+from .layout import XLSX
+from .reader import read_csv, read_xlsx
+from .safety import check_zip
+from .template import build_workbook, template_rows
+
+router = APIRouter(prefix="/api/v1/monitoring/periods/{code}/reports", tags=["reports"])
+WRITERS = require_roles("admin", "operator", "region")
+CSV_TYPES = ("text/csv", "application/csv")
+
+
+@router.get(
+    "/{region_code}/template.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}, **problem_responses(401, 403, 404)},
+    dependencies=[WRITERS],
+)
+async def download_template(period: PeriodDep, region_code: RegionCode, session: SessionDep, caller: CallerDep):
+    """The region's indicators and initiatives for the period, pre-filled with what its report holds."""
+    service.require_writer(caller, region_code, period.code)
+    indicator_rows, initiative_rows = await template_rows(session, period, region_code)
+    body = await run_in_threadpool(build_workbook, period, indicator_rows, initiative_rows)
+    filename = f"laporan-{region_code}-{period.code}.xlsx"
+    return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) as soon as it passes `limit`: nothing larger is ever held."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"The file is larger than {limit} bytes; nothing was stored.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post(
+    "/{region_code}/upload",
+    response_model=ReportOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422, 503),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+    dependencies=[WRITERS],
+)
+async def upload_report(
+    period: PeriodDep,
+    region_code: RegionCode,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    response: Response,
+    submit: Annotated[bool, Query(description="Submit the report once stored.")] = False,
+    dry_run: Annotated[bool, Query(description="Check everything, store nothing.")] = False,
+) -> ReportOut:
+    """The filled-in template (XLSX) or a CSV (`kind,id,value,comment,evidence_document_ids,status,progress`):
+    all or nothing, every bad cell named by sheet, row and column in one 422."""
+    settings = request.app.state.settings
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in (XLSX, *CSV_TYPES):
+        raise UnsupportedMediaType(f"Send the report as {XLSX} or text/csv.")
+    service.require_writer(caller, region_code, period.code)
+    data = await read_body(request, settings.upload_max_bytes)
+    if media_type == XLSX:
+        check_zip(data, settings.upload_max_unpacked_bytes)
+        content = await run_in_threadpool(read_xlsx, data)
+    else:
+        content = await run_in_threadpool(read_csv, data)
+    report, content = await service.write_report(
+        session,
+        request.app.state.documents,
+        request,
+        period,
+        region_code,
+        content,
+        caller,
+        submit=submit,
+        dry_run=dry_run,
+        etag_required=False,
+    )
+    if dry_run:
+        return service.dry_run_out(period, region_code, report, content, submit=submit)
+    assert report is not None
+    set_etag(response, service.report_etag(report))
+    return await answer(session, report, response)
