@@ -21,6 +21,7 @@ from .indicators.router import router as indicators_router
 from .periods.router import router as periods_router
 from .portfolio.consumer import mentoring_consumer
 from .portfolio.router import router as portfolio_router
+from .reminders.job import run_forever as run_reminders
 from .reports.documents import DocumentsClient
 from .reports.router import router as reports_router
 from .results.router import router as results_router
@@ -56,6 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 batch=settings.feed_batch,
             )
             tasks.append(asyncio.create_task(consumer.run_forever(), name="mentoring-feed"))
+        if settings.run_reminders:
+            reminders = run_reminders(app.state.sessionmaker, settings.reminder_interval)
+            tasks.append(asyncio.create_task(reminders, name="reminders"))
         try:
             yield
         finally:

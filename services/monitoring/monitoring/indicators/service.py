@@ -8,12 +8,11 @@ import sqlalchemy as sa
 from fastapi import Request
 from smartcity_kit.etag import etag_of, require_if_match
 from smartcity_kit.identity import Caller
-from smartcity_kit.outbox import record_event
 from smartcity_kit.problems import Conflict, NotFound, Unprocessable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import actor, may_write_for, region_scope
-from ..database import events
+from ..events import IndicatorAttached, emit
 from ..portfolio.models import Initiative
 from .models import CatalogueIndicator, TrackedIndicator
 from .schemas import AttachIn, Baseline, Target, Targets, TrackedIndicatorOut
@@ -101,22 +100,20 @@ async def attach(session: AsyncSession, initiative: Initiative, data: AttachIn, 
     session.add(tracked)
     await session.flush()
     await session.refresh(tracked)
-    await record_event(
+    await emit(
         session,
-        events,
-        "indicator.attached",
         f"tracked-indicators/{tracked.id}",
-        {
-            "tracked_indicator_id": str(tracked.id),
-            "initiative_id": str(initiative.id),
-            "region_code": initiative.region_code,
-            "indicator_code": tracked.indicator_code,
-            "name": name,
-            "unit": unit,
-            "direction": direction,
-            "baseline": data.baseline.model_dump(),
-            "targets": [t.model_dump() for t in data.targets],
-        },
+        IndicatorAttached(
+            tracked_indicator_id=tracked.id,
+            initiative_id=initiative.id,
+            region_code=initiative.region_code,
+            indicator_code=tracked.indicator_code,
+            name=name,
+            unit=unit,
+            direction=direction,
+            baseline=data.baseline.model_dump(),
+            targets=[t.model_dump() for t in data.targets],
+        ),
     )
     return tracked
 

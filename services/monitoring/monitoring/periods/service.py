@@ -7,26 +7,25 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
-from smartcity_kit.outbox import record_event
 from smartcity_kit.problems import Conflict, NotFound
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import actor
-from ..database import events
+from ..events import PeriodLocked, PeriodOpened, emit
 from ..vocabulary import time_zone_of_region
 from .models import Period
 from .schemas import PeriodIn
 
 
-def period_event_data(period: Period) -> dict[str, object]:
+def period_facts(period: Period) -> dict[str, object]:
     return {
         "period_code": period.code,
         "year": period.year,
-        "starts_on": period.starts_on.isoformat(),
-        "ends_on": period.ends_on.isoformat(),
-        "due_on": period.due_on.isoformat(),
-        "locks_on": period.locks_on.isoformat(),
+        "starts_on": period.starts_on,
+        "ends_on": period.ends_on,
+        "due_on": period.due_on,
+        "locks_on": period.locks_on,
     }
 
 
@@ -43,7 +42,7 @@ async def open_period(session: AsyncSession, data: PeriodIn, caller: Caller) -> 
         raise Conflict(f"The period {data.code} exists already.")
     period = await session.get(Period, code)
     assert period is not None
-    await record_event(session, events, "period.opened", f"periods/{code}", period_event_data(period))
+    await emit(session, f"periods/{code}", PeriodOpened(**period_facts(period)))
     return period
 
 
@@ -72,7 +71,7 @@ async def lock_period(session: AsyncSession, code: str, by: str) -> Period | Non
     period = (
         await session.execute(sa.select(Period).where(Period.code == code).execution_options(populate_existing=True))
     ).scalar_one()
-    await record_event(session, events, "period.locked", f"periods/{code}", {**period_event_data(period), "by": by})
+    await emit(session, f"periods/{code}", PeriodLocked(**period_facts(period), by=by))
     return period
 
 

@@ -8,13 +8,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from smartcity_kit.identity import Caller
-from smartcity_kit.outbox import record_event
 from smartcity_kit.problems import NotFound
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import region_scope
-from ..database import events
+from ..events import PortfolioCreated, emit
 from ..vocabulary import DIMENSIONS, REGION_CODE
 from .models import Initiative, Portfolio
 
@@ -96,19 +95,17 @@ async def create_portfolio(session: AsyncSession, plan: ApprovedPlan) -> Portfol
         )
     portfolio = await session.get(Portfolio, plan.track_id)
     assert portfolio is not None
-    await record_event(
+    await emit(
         session,
-        events,
-        "portfolio.created",
         f"portfolios/{plan.track_id}",
-        {
-            "track_id": str(plan.track_id),
-            "participant_id": str(plan.participant_id),
-            "region_code": plan.region_code,
-            "phase_code": plan.phase_code,
-            "plan_version": plan.version,
-            "initiative_ids": [str(item.id) for item in plan.initiatives],
-        },
+        PortfolioCreated(
+            track_id=plan.track_id,
+            participant_id=plan.participant_id,
+            region_code=plan.region_code,
+            phase_code=plan.phase_code,
+            plan_version=plan.version,
+            initiative_ids=[item.id for item in plan.initiatives],
+        ),
     )
     return portfolio
 

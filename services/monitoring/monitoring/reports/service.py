@@ -13,19 +13,18 @@ region's zone, unless an operator reopened the report. A submission after
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
 from fastapi import Request
 from smartcity_kit.etag import etag_of, require_if_match
 from smartcity_kit.identity import Caller
-from smartcity_kit.outbox import record_event
+from smartcity_kit.outbox import EventData
 from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import actor, may_write_for, mentor_match, region_scope
-from ..database import events
+from ..events import ReportAccepted, ReportReturned, ReportSubmitted, emit
 from ..periods.models import Period
 from ..periods.service import local_today
 from ..portfolio.models import RegionMentor
@@ -185,26 +184,15 @@ async def transition(session: AsyncSession, report: Report, to: str, caller: Cal
     frm = report.status
     period = await session.get(Period, report.period_code)
     assert period is not None
-    data: dict[str, Any] = {
-        "report_id": str(report.id),
-        "period_code": report.period_code,
-        "region_code": report.region_code,
-        "from": frm,
-        "to": to,
-        "actor": actor(caller),
-    }
     if to == "submitted":
-        now_late = local_today(report.region_code) > period.due_on
         if report.first_submitted_at is None:
             report.first_submitted_at = sa.func.now()
-            report.late = now_late
+            report.late = local_today(report.region_code) > period.due_on
         report.submitted_at = sa.func.now()
-        data["resubmission"] = frm == "returned"
     else:
         report.decided_at = sa.func.now()
         report.decided_by = actor(caller)
         report.decision_comment = reason
-        data["comment"] = reason
     report.status = to
     report.version += 1
     report.updated_at = sa.func.now()
@@ -212,9 +200,19 @@ async def transition(session: AsyncSession, report: Report, to: str, caller: Cal
     session.add(ReportChange(report_id=report.id, from_status=frm, to_status=to, actor=actor(caller), reason=reason))
     await session.flush()
     await session.refresh(report)
+    facts = {
+        "report_id": report.id,
+        "period_code": report.period_code,
+        "region_code": report.region_code,
+        "from_": frm,
+        "to": to,
+        "actor": actor(caller),
+    }
     if to == "submitted":
-        data["late"] = report.late
-    await record_event(session, events, f"report.{to}", f"reports/{report.id}", data)
+        data: EventData = ReportSubmitted(**facts, late=report.late, resubmission=frm == "returned")
+    else:
+        data = (ReportAccepted if to == "accepted" else ReportReturned)(**facts, comment=reason)
+    await emit(session, f"reports/{report.id}", data)
 
 
 async def submit(session: AsyncSession, period: Period, region_code: str, caller: Caller) -> Report:
