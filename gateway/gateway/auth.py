@@ -10,7 +10,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import jwt
-from smartcity_kit.identity import ROLES, Caller
+from smartcity_kit.identity import ROLES, Caller, Role
 from smartcity_kit.problems import ServiceUnavailable, Unauthorized
 
 from .jwks import ALGORITHMS, JwksCache, JwksError
@@ -131,7 +131,7 @@ def claim(claims: dict[str, Any], path: str) -> Any:
     return value
 
 
-def caller_from_claims(claims: dict[str, Any], *, subject: str, role: str, region: str, auth: str = "jwt") -> Caller:
+def caller_from_claims(claims: dict[str, Any], *, subject: str, role: str, region: str) -> Caller:
     sub = claim(claims, subject)
     if not sub:
         raise Unauthorized(f"The token carries no '{subject}' claim.")
@@ -143,4 +143,8 @@ def caller_from_claims(claims: dict[str, Any], *, subject: str, role: str, regio
     region_code = claim(claims, region)
     if found == "region" and not region_code:
         raise Unauthorized("A region token must carry a region code.")
-    return Caller(subject=str(sub), role=found, region_code=str(region_code) if found == "region" else None, auth=auth)
+    return Caller(
+        subject=str(sub),
+        role=Role(found),
+        region_code=str(region_code) if found == Role.REGION else None,
+    )

@@ -14,8 +14,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from smartcity_kit.app import add_problem_schema
 from smartcity_kit.db import database_ready, install_db_error_handlers
-from smartcity_kit.identity import CallerDep
+from smartcity_kit.identity import CallerDep, Role
 from smartcity_kit.problems import allowed_methods, install_problem_handlers, problem_response, problem_responses
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.responses import Response
 
 from . import docs
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 class Me(BaseModel):
     subject: str
-    role: Literal["admin", "operator", "mentor", "region", "partner"]
+    role: Role
     region_code: str | None
     auth: Literal["jwt", "api_key"]
 
@@ -91,6 +92,7 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         responses=problem_responses(401),
     )
     async def me(caller: CallerDep) -> Me:
+        assert isinstance(caller.role, Role), "the gateway makes no service callers"
         return Me(subject=caller.subject, role=caller.role, region_code=caller.region_code, auth=caller.auth)
 
     app.include_router(api_keys_router)
@@ -117,7 +119,7 @@ async def _service_state(upstream: Upstream, timeout: float) -> str:
         return "unavailable"
 
 
-async def _database_state(engine, timeout: float) -> str:
+async def _database_state(engine: AsyncEngine, timeout: float) -> str:
     try:
         return "ready" if await asyncio.wait_for(database_ready(engine), timeout) else "unavailable"
     except TimeoutError:

@@ -17,8 +17,9 @@ from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.logging import configure_logging, request_id_var
 from smartcity_kit.problems import AppError, Unauthorized, problem_response
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import policy
 from .accesslog import write_access_line
@@ -46,7 +47,7 @@ class Gateway:
         self.failures = MemoryBuckets()
         self.failure_bucket = settings.failed_auth_bucket()
         self.api_keys: ApiKeyStore | None = None
-        self.engine = None
+        self.engine: AsyncEngine | None = None
         self.openapi: MergedDocument | None = None
         self._identities: dict[Caller, tuple[str, float]] = {}
         self.metrics = GatewayMetrics()
@@ -117,7 +118,7 @@ class Gateway:
         caller: Caller | None = None
         target = "gateway"
 
-        async def send_with_id(message) -> None:
+        async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]

@@ -213,7 +213,7 @@ class MergedDocument:
         self._body: bytes | None = None
         self._tried_missing_at = 0.0
         self._lock = asyncio.Lock()
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._refresh_forever(), name="openapi-refresh")

@@ -122,7 +122,7 @@ async def forward(
             await _unavailable(scope, receive, send, upstream)
             return
 
-    watcher: asyncio.Future | None = None
+    watcher: asyncio.Future[None] | None = None
     try:
         out_headers = [(k.lower(), v) for k, v in response.raw_headers if k.lower() not in STRIPPED_RESPONSE]
         await send({"type": "http.response.start", "status": response.status, "headers": out_headers})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic_settings import BaseSettings
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -26,7 +28,8 @@ SHARED_ENV = {"SMARTCITY_ENVIRONMENT", "SMARTCITY_INTERNAL_SECRET", "DATABASE_UR
 
 
 def compose() -> dict[str, Any]:
-    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    document: dict[str, Any] = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    return document
 
 
 @cache
@@ -49,12 +52,9 @@ def by_name(overlay: str, kind: str) -> dict[str, dict[str, Any]]:
 
 def settings_fields(image: str) -> set[str]:
     """The environment variables an image's settings class reads, with its prefix."""
-    if image == "gateway":
-        from gateway.settings import Settings
-    else:
-        Settings = __import__(f"{image}.settings", fromlist=["Settings"]).Settings  # noqa: N806
-    prefix = Settings.model_config["env_prefix"]
-    return {f"{prefix}{name}".upper() for name in Settings.model_fields}
+    settings: type[BaseSettings] = importlib.import_module(f"{image}.settings").Settings
+    prefix = settings.model_config["env_prefix"]
+    return {f"{prefix}{name}".upper() for name in settings.model_fields}
 
 
 def unknown_env(image: str, names: set[str]) -> set[str]:

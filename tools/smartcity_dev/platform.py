@@ -30,15 +30,16 @@ def installed_services() -> list[str]:
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def embedded_database(data_dir: Path) -> tuple[str, object]:
     """Start (or join) the embedded PostgreSQL in `data_dir/postgres`; returns (url, handle)."""
-    import pgserver  # only needed when no DATABASE_URL is given
+    from pgserver.postgres_server import get_server  # only needed when no DATABASE_URL is given
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
+    server = get_server(data_dir / "postgres", cleanup_mode="stop")
     return server.get_uri(), server
 
 
@@ -49,7 +50,7 @@ class Platform:
     ports: dict[str, int] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
     internal_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     log_dir: Path | None = None
     services: list[str] = field(default_factory=installed_services)
 
@@ -79,7 +80,7 @@ class Platform:
         for name in (*self.services, "gateway"):
             subprocess.run([str(BIN / f"{name}-migrate")], env=self.environ(), check=True)
 
-    def start(self, name: str, replica: str | None = None, port: int | None = None) -> subprocess.Popen:
+    def start(self, name: str, replica: str | None = None, port: int | None = None) -> subprocess.Popen[bytes]:
         """Start `name`; a `replica` name and its own `port` start one more process of the same service."""
         command = [str(BIN / ("gateway-serve" if name == "gateway" else f"{name}-serve"))]
         key = replica or name

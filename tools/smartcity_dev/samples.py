@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Mapping
+from typing import Any
 
 PROVINCES = {
     "32": "Jawa Barat",
@@ -85,7 +86,7 @@ def docx_bytes(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def master_plan(start: int) -> dict:
+def master_plan(start: int) -> dict[str, Any]:
     initiatives = []
     elements = {
         "governance": "service",

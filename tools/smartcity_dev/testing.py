@@ -48,10 +48,10 @@ def server_url() -> Iterator[str]:
     if url:
         yield url
         return
-    import pgserver
+    from pgserver.postgres_server import get_server
 
     (REPO / ".data").mkdir(exist_ok=True)
-    server = pgserver.get_server(REPO / ".data" / "test-postgres", cleanup_mode="stop")
+    server = get_server(REPO / ".data" / "test-postgres", cleanup_mode="stop")
     yield server.get_uri()
     del server
 

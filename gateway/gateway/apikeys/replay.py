@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from smartcity_kit.problems import Unprocessable
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -64,7 +65,7 @@ async def claim(
         sa.delete(ApiKeyRequest).where(ApiKeyRequest.created_at < sa.func.now() - KEEP, ApiKeyRequest.caller == caller)
     )
     inserted = await session.execute(
-        sa.dialects.postgresql.insert(ApiKeyRequest)
+        postgresql.insert(ApiKeyRequest)
         .values(caller=caller, idempotency_hash=digest, request_hash=request_hash)
         .on_conflict_do_nothing()
         .returning(ApiKeyRequest.caller)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Header, Request, Response
@@ -21,7 +21,7 @@ from .schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
 router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"], dependencies=[require_roles("admin", "operator")])
 
 
-def key_out(row: ApiKey) -> dict:
+def key_out(row: ApiKey) -> dict[str, Any]:
     return {
         "id": row.id,
         "name": row.name,

@@ -48,7 +48,7 @@ async def create_key(session: AsyncSession, body: ApiKeyIn, caller: Caller) -> t
     return row, key
 
 
-def active_keys() -> sa.Select:
+def active_keys() -> sa.Select[ApiKey]:
     return sa.select(ApiKey).where(ApiKey.revoked_at.is_(None))
 
 

@@ -51,7 +51,7 @@ class ApiKeyStore:
         self.cache_seconds = cache_seconds
         self._cache: dict[bytes, tuple[Caller, float]] = {}
         self._listening = False
-        self._listener: asyncio.Task | None = None
+        self._listener: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self._connected = asyncio.Event()
 
@@ -138,8 +138,8 @@ class ApiKeyStore:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10)
 
-    def _on_revoked(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+    def _on_revoked(self, _conn: object, _pid: int, _channel: str, payload: object, /) -> None:
         try:
-            self.forget(bytes.fromhex(payload))
+            self.forget(bytes.fromhex(str(payload)))
         except ValueError:
             self._cache.clear()

@@ -10,7 +10,7 @@ import structlog
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from starlette.responses import Response
 
 from .problems import problem_response
@@ -54,7 +54,7 @@ def create_engine(
     )
 
 
-def make_sessionmaker(engine: AsyncEngine | sa.ext.asyncio.AsyncConnection) -> async_sessionmaker[AsyncSession]:
+def make_sessionmaker(engine: AsyncEngine | AsyncConnection) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from typing import Any
 
 import orjson
 import sqlalchemy as sa
 import structlog
 from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.engine import Row
+from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .problems import problem_response
@@ -88,7 +91,7 @@ class _BodyDigest:
 class IdempotencyMiddleware:
     """Pure ASGI: wraps POSTs that carry an Idempotency-Key; needs the caller in `scope["state"]`."""
 
-    def __init__(self, app: ASGIApp, table: sa.Table, state_app: object) -> None:
+    def __init__(self, app: ASGIApp, table: sa.Table, state_app: Starlette) -> None:
         self.app = app
         self.table = table
         self.state_app = state_app  # the FastAPI app, whose state holds the sessionmaker
@@ -141,7 +144,7 @@ class IdempotencyMiddleware:
             return
         await self._first(who, key, scope, receive, send)
 
-    async def _replay(self, row, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _replay(self, row: Row[Any], scope: Scope, receive: Receive, send: Send) -> None:
         if row.status is None:
             await problem_response(
                 409, "A request with this Idempotency-Key is still being processed.", headers={"Retry-After": "1"}
@@ -172,6 +175,7 @@ class IdempotencyMiddleware:
         headers: list[tuple[str, str]] = []
         chunks: list[bytes] = []
         size = 0
+        stored = False
 
         async def hashing_receive() -> Message:
             nonlocal body_complete
@@ -205,7 +209,6 @@ class IdempotencyMiddleware:
                         log.warning("idempotency answer not stored", key=key, error=repr(exc))
             await send(message)
 
-        stored = False
         try:
             await self.app(scope, hashing_receive, capturing_send)
         finally:

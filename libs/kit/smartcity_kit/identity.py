@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, Any, Final, Literal
 
 import jwt
 from fastapi import Depends, Request
@@ -20,21 +21,35 @@ from .problems import Forbidden, Unauthorized
 
 IDENTITY_HEADER = "x-smartcity-identity"
 AUDIENCE = "smartcity-internal"
-ROLES = ("admin", "operator", "mentor", "region", "partner")
-Role = Literal["admin", "operator", "mentor", "region", "partner", "service"]
+
+
+class Role(StrEnum):
+    """What a token or an API key may make its holder: the one list of roles."""
+
+    ADMIN = "admin"
+    OPERATOR = "operator"
+    MENTOR = "mentor"
+    REGION = "region"
+    PARTNER = "partner"
+
+
+ROLES = tuple(Role)
+# one service reading another's feed or documents: no token or key carries it, only the internal secret
+SERVICE: Final = "service"
+CallerRole = Role | Literal["service"]
 
 
 @dataclass(frozen=True, slots=True)
 class Caller:
     subject: str
-    role: str
+    role: CallerRole
     region_code: str | None = None
-    auth: str = "jwt"
+    auth: Literal["jwt", "api_key"] = "jwt"
 
     @property
     def is_staff(self) -> bool:
         """Operators and admins act on every region."""
-        return self.role in ("admin", "operator")
+        return self.role in (Role.ADMIN, Role.OPERATOR)
 
 
 def sign_identity(caller: Caller, secret: str, ttl: int = 60) -> str:
@@ -63,14 +78,14 @@ def verify_identity(token: str, secret: str) -> Caller:
         )
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"Invalid identity credential: {exc}.") from exc
-    role = claims.get("role")
-    if role not in (*ROLES, "service"):
+    claimed = claims.get("role")
+    if claimed != SERVICE and claimed not in ROLES:
         raise Unauthorized("Invalid identity credential: unknown role.")
     return Caller(
         subject=str(claims["sub"]),
-        role=role,
+        role=SERVICE if claimed == SERVICE else Role(claimed),
         region_code=claims.get("region_code"),
-        auth=str(claims.get("auth", "jwt")),
+        auth="api_key" if claims.get("auth") == "api_key" else "jwt",
     )
 
 
@@ -104,7 +119,7 @@ class IdentityMiddleware:
 
 def get_caller(request: Request) -> Caller:
     caller = request.scope.get("state", {}).get("caller")
-    if caller is None:
+    if not isinstance(caller, Caller):
         raise Unauthorized()
     return caller
 
@@ -112,7 +127,7 @@ def get_caller(request: Request) -> Caller:
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def require_roles(*roles: str):
+def require_roles(*roles: str) -> Any:
     """A dependency that refuses (403) a caller whose role is not in `roles`."""
 
     def check(caller: CallerDep) -> Caller:

@@ -7,11 +7,12 @@ import sys
 from contextvars import ContextVar
 
 import structlog
+from structlog.typing import EventDict, Processor
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
-def _add_request_id(_: object, __: str, event_dict: dict) -> dict:
+def _add_request_id(_: object, __: str, event_dict: EventDict) -> EventDict:
     rid = request_id_var.get()
     if rid is not None:
         event_dict.setdefault("request_id", rid)
@@ -20,7 +21,7 @@ def _add_request_id(_: object, __: str, event_dict: dict) -> dict:
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Every line, ours and the libraries', is one JSON object on stdout."""
-    shared = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

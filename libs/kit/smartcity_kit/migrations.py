@@ -8,6 +8,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command, context
 from alembic.config import Config
+from alembic.operations.ops import MigrationScript
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from .db import async_url, create_engine
@@ -19,7 +21,7 @@ def run_env(metadata: sa.MetaData, schema: str) -> None:
     url = config.get_main_option("sqlalchemy.url")
     assert url, "sqlalchemy.url is not set"
 
-    def include_name(name, type_, parent_names):  # keep the service's own schema only
+    def include_name(name: str | None, type_: str, parent_names: object) -> bool:  # keep the service's own schema only
         if type_ == "schema":
             return name == schema
         return True
@@ -50,10 +52,10 @@ def run_env(metadata: sa.MetaData, schema: str) -> None:
     asyncio.run(run())
 
 
-def _skip_empty(context, revision, directives) -> None:
-    if getattr(context.config, "cmd_opts", None) and getattr(context.config.cmd_opts, "autogenerate", False):
-        script = directives[0]
-        if script.upgrade_ops.is_empty():
+def _skip_empty(context: MigrationContext, revision: object, directives: list[MigrationScript]) -> None:
+    if context.config is not None and getattr(context.config.cmd_opts, "autogenerate", False):
+        upgrade_ops = directives[0].upgrade_ops
+        if upgrade_ops is not None and upgrade_ops.is_empty():
             directives[:] = []
 
 

@@ -102,6 +102,8 @@ def events_router(service: str, table: sa.Table) -> APIRouter:
         dependencies=[require_roles("admin", "operator", "partner", "service")],
     )
     async def read_events(
+        # the one value this service answers to, as an enum in the document; a Literal made at run time,
+        # which only FastAPI reads (mypy cannot know the value)
         service: Literal[service],  # type: ignore[valid-type]
         session: SessionDep,
         after: CursorQuery = None,

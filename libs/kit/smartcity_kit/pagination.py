@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from .problems import Unprocessable
 
@@ -50,9 +51,9 @@ def decode_cursor(cursor: str, arity: int, field: str = "cursor") -> list[Any]:
 
 async def keyset_page(
     session: AsyncSession,
-    stmt: sa.Select,
+    stmt: sa.Select[Any],
     *,
-    keys: Sequence[sa.ColumnElement[Any]],
+    keys: Sequence[sa.ColumnElement[Any] | QueryableAttribute[Any]],
     key_of: Callable[[Any], Sequence[Any]],
     limit: int,
     cursor: str | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -164,7 +165,7 @@ def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return out or str(loc[0] if loc else "body")
 
 
-def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+def validation_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     out = []
     for err in errors:
         message = str(err.get("msg", "invalid"))
@@ -232,7 +233,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         handler = next((handlers[c] for c in type(exc).__mro__ if c is not Exception and c in handlers), None)
         if handler is not None:
             try:
-                return await handler(request, exc)
+                response: Response = await handler(request, exc)
+                return response
             except Exception as again:
                 if again is not exc:
                     raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from typing import TypeVarTuple
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
@@ -14,6 +15,8 @@ from .mentors.models import Mentor
 from .tracks.models import Track, TrackMentor
 
 READERS_OF_ALL = ("admin", "operator", "partner", "service")
+
+Ts = TypeVarTuple("Ts")
 
 
 async def mentor_of(session: AsyncSession, caller: Caller) -> Mentor | None:
@@ -26,7 +29,7 @@ async def mentor_of(session: AsyncSession, caller: Caller) -> Mentor | None:
     return (await session.execute(sa.select(Mentor).where(condition).limit(1))).scalar()
 
 
-async def scope_tracks(session: AsyncSession, stmt: sa.Select, caller: Caller) -> sa.Select:
+async def scope_tracks(session: AsyncSession, stmt: sa.Select[*Ts], caller: Caller) -> sa.Select[*Ts]:
     """`stmt` (selecting from tracks) narrowed to what `caller` may see."""
     if caller.role in READERS_OF_ALL:
         return stmt

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeVarTuple
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
@@ -11,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .applications.models import Participant
 
+Ts = TypeVarTuple("Ts")
 
-def scope_participants(stmt: sa.Select, caller: Caller) -> sa.Select:
+
+def scope_participants(stmt: sa.Select[*Ts], caller: Caller) -> sa.Select[*Ts]:
     """`stmt` (selecting from participants) narrowed to what `caller` may see."""
     if caller.role == "region":
         return stmt.where(Participant.region_code == (caller.region_code or ""))

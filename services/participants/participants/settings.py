@@ -1,11 +1,13 @@
 """Configuration of the participants service (env prefix `PARTICIPANTS_`)."""
 
+from typing import Any
+
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 from smartcity_kit.settings import ServiceSettings
 
 
-def weight(default: float):
+def weight(default: float) -> Any:
     return Field(default, ge=0, le=1000)
 
 

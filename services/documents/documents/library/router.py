@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, set_etag
 from smartcity_kit.identity import CallerDep, require_roles
@@ -36,7 +37,7 @@ CONTENT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _upload_body(model: type) -> dict[str, Any]:
+def _upload_body(model: type[BaseModel]) -> dict[str, Any]:
     schema = model.model_json_schema()
     return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
 
@@ -83,7 +84,8 @@ def _created(response: Response, out: DocumentOut) -> DocumentOut:
 
 
 def _storage(request: Request) -> Storage:
-    return request.app.state.storage
+    storage: Storage = request.app.state.storage
+    return storage
 
 
 @router.post(
@@ -207,7 +209,9 @@ async def get_document(
     response_class=Response,
     operation_id="head_document_content",
 )
-async def current_content(document_id: DocumentId, request: Request, session: SessionDep, caller: CallerDep):
+async def current_content(
+    document_id: DocumentId, request: Request, session: SessionDep, caller: CallerDep
+) -> Response:
     document = await service.get_visible(session, caller, document_id)
     version = next(v for v in document.versions if v.number == document.current_version)
     return content_response(request, _storage(request), version)
@@ -233,7 +237,7 @@ async def version_content(
     request: Request,
     session: SessionDep,
     caller: CallerDep,
-):
+) -> Response:
     document = await service.get_visible(session, caller, document_id)
     version = next((v for v in document.versions if v.number == number), None)
     if version is None:

@@ -46,13 +46,15 @@ def parse_fields(fields: dict[str, str]) -> DocumentFields:
 
 def visible(caller: Caller) -> sa.ColumnElement[bool]:
     """Live documents in the caller's scope: every region for readers of all, else the caller's own."""
-    condition = Document.deleted_at.is_(None)
+    condition: sa.ColumnElement[bool] = Document.deleted_at.is_(None)
     if not can_read_all(caller):
         condition = sa.and_(condition, Document.region_code == (caller.region_code or ""))
     return condition
 
 
-async def get_visible(session: AsyncSession, caller: Caller, document_id: uuid.UUID, *, for_update: bool = False):
+async def get_visible(
+    session: AsyncSession, caller: Caller, document_id: uuid.UUID, *, for_update: bool = False
+) -> Document:
     """The live document in the caller's scope, with its versions; else 404 (existence does not leak)."""
     stmt = sa.select(Document).where(Document.id == document_id, visible(caller))
     if for_update:
@@ -63,7 +65,7 @@ async def get_visible(session: AsyncSession, caller: Caller, document_id: uuid.U
     return document
 
 
-def document_query(caller: Caller, *, region_code: str | None, kind: str | None, q: str | None) -> sa.Select:
+def document_query(caller: Caller, *, region_code: str | None, kind: str | None, q: str | None) -> sa.Select[Document]:
     stmt = sa.select(Document).where(visible(caller)).options(joinedload(Document.current))
     if region_code:
         stmt = stmt.where(Document.region_code == region_code)

@@ -13,7 +13,7 @@ from typing import Protocol
 
 
 class TempObject(Protocol):
-    async def write(self, data: bytes) -> None:
+    async def write(self, data: bytes | memoryview) -> None:
         """Append bytes (any size; the backend buffers what it needs)."""
 
     async def commit(self, sha256: str) -> bool:

@@ -28,10 +28,10 @@ class LocalTemp:
         self.path = path
         self.objects = objects
         self.file: BinaryIO | None = open(path, "xb")  # noqa: SIM115 (closed by commit or abort)
-        self.pending: list[bytes] = []
+        self.pending: list[bytes | memoryview] = []
         self.pending_size = 0
 
-    async def write(self, data: bytes) -> None:
+    async def write(self, data: bytes | memoryview) -> None:
         self.pending.append(data)
         self.pending_size += len(data)
         if self.pending_size >= CHUNK:

@@ -34,11 +34,11 @@ class S3Temp:
         self.key = key
         self.upload_id: str | None = upload_id
         self.parts: list[dict[str, Any]] = []
-        self.pending: list[bytes] = []
+        self.pending: list[bytes | memoryview] = []
         self.pending_size = 0
         self.completed = False
 
-    async def write(self, data: bytes) -> None:
+    async def write(self, data: bytes | memoryview) -> None:
         self.pending.append(data)
         self.pending_size += len(data)
         if self.pending_size >= self.s3.part_size:

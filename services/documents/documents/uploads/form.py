@@ -136,7 +136,7 @@ class _FilePart:
         )
 
 
-def _update(digest, batch: list[memoryview | bytes]) -> None:
+def _update(digest: hashlib._Hash, batch: list[memoryview | bytes]) -> None:
     for data in batch:
         digest.update(data)
 

@@ -46,7 +46,7 @@ class Sniffer:
         self._start = b""
         self._zip: _ZipWalker | None = None
 
-    def feed(self, data: bytes) -> None:
+    def feed(self, data: bytes | memoryview) -> None:
         """Raises NotAccepted as soon as the bytes cannot be an accepted type."""
         if self.content_type is not None or not data:
             return
@@ -91,7 +91,7 @@ class _ZipWalker:
         self.folders: set[str] = set()
         self.has_content_types = False
 
-    def feed(self, data: bytes) -> str | None:
+    def feed(self, data: bytes | memoryview) -> str | None:
         self.buffer += data
         while True:
             if self.state == "skip":

@@ -8,6 +8,7 @@ from smartcity_kit.etag import etag_of, require_if_match, set_etag
 from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.pagination import Page
 from smartcity_kit.problems import NotFound, problem_responses
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import service
 from .models import Stage
@@ -28,7 +29,7 @@ def stage_out(stage: Stage) -> StageOut:
     )
 
 
-async def stage_or_404(session, code: str, *, lock: bool = False) -> Stage:
+async def stage_or_404(session: AsyncSession, code: str, *, lock: bool = False) -> Stage:
     stage = await service.get_stage(session, code, lock=lock)
     if stage is None:
         raise NotFound(f"No stage '{code}' in the curriculum.")

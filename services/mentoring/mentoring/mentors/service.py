@@ -13,7 +13,7 @@ from .models import Mentor
 from .schemas import MentorIn, MentorOut
 
 
-def active_tracks_of(mentor_id: sa.ColumnElement) -> sa.ScalarSelect:
+def active_tracks_of(mentor_id: sa.ColumnElement[uuid.UUID]) -> sa.ScalarSelect[int]:
     return (
         sa.select(sa.func.count())
         .select_from(TrackMentor)

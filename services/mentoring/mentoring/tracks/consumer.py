@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 import structlog
-from smartcity_kit.outbox import Event, FeedConsumer
+from smartcity_kit.outbox import Event, FeedConsumer, Handler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..database import consumer_cursors
@@ -74,7 +74,7 @@ def participants_consumer(
     secret: str,
     interval: float = 0.5,
     batch: int = 100,
-    handler=apply_participant_event,
+    handler: Handler = apply_participant_event,
 ) -> FeedConsumer:
     return FeedConsumer(
         feed=FEED,

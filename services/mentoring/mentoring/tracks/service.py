@@ -135,9 +135,11 @@ async def assign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.UUI
 
 async def unassign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.UUID) -> None:
     deleted = await session.execute(
-        sa.delete(TrackMentor).where(TrackMentor.track_id == track.id, TrackMentor.mentor_id == mentor_id)
+        sa.delete(TrackMentor)
+        .where(TrackMentor.track_id == track.id, TrackMentor.mentor_id == mentor_id)
+        .returning(TrackMentor.mentor_id)
     )
-    if deleted.rowcount == 0:
+    if deleted.first() is None:
         raise NotFound(f"The mentor {mentor_id} is not assigned to this track.")
     track.updated_at = sa.func.now()
     await session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
+from typing import TypeVarTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -20,6 +21,8 @@ from .models import Workshop, WorkshopMentor, WorkshopTrack
 from .schemas import AttendanceIn, AttendanceOut, SessionIn, SessionOut
 
 MAX_LENGTH = timedelta(days=14)
+
+Ts = TypeVarTuple("Ts")
 
 
 def _offset_minutes(value: datetime) -> int:
@@ -56,8 +59,8 @@ async def create_session(session: AsyncSession, data: SessionIn, caller: Caller)
     # tracks and mentors are locked (each in one order) so that two overlapping workshops cannot both be booked
     locked = sa.select(Track).where(Track.id.in_(data.track_ids)).order_by(Track.id).with_for_update()
     tracks = {t.id: t for t in (await session.execute(locked)).scalars()}
-    locked = sa.select(Mentor.id).where(Mentor.id.in_(data.mentor_ids)).order_by(Mentor.id).with_for_update()
-    known_mentors = set((await session.execute(locked)).scalars())
+    locked_mentors = sa.select(Mentor.id).where(Mentor.id.in_(data.mentor_ids)).order_by(Mentor.id).with_for_update()
+    known_mentors = set((await session.execute(locked_mentors)).scalars())
     for i, track_id in enumerate(data.track_ids):
         track = tracks.get(track_id)
         if track is None:
@@ -123,7 +126,7 @@ async def refuse_double_booking(session: AsyncSession, data: SessionIn) -> None:
         )
 
 
-async def scope_sessions(session: AsyncSession, stmt: sa.Select, caller: Caller) -> sa.Select:
+async def scope_sessions(session: AsyncSession, stmt: sa.Select[*Ts], caller: Caller) -> sa.Select[*Ts]:
     """Regions see workshops of their track; mentors those they run or whose tracks they mentor."""
     if caller.role in READERS_OF_ALL:
         return stmt
@@ -225,8 +228,10 @@ async def sessions_out(session: AsyncSession, caller: Caller, workshops: list[Wo
             stmt = stmt.where(Track.region_code == caller.region_code)
         for member, region_code in (await session.execute(stmt)).all():
             members[member.session_id].append((member, region_code))
-        stmt = sa.select(WorkshopMentor).where(WorkshopMentor.session_id.in_(ids)).order_by(WorkshopMentor.mentor_id)
-        for m in (await session.execute(stmt)).scalars():
+        of_mentors = (
+            sa.select(WorkshopMentor).where(WorkshopMentor.session_id.in_(ids)).order_by(WorkshopMentor.mentor_id)
+        )
+        for m in (await session.execute(of_mentors)).scalars():
             mentors[m.session_id].append(m.mentor_id)
     zone = None
     if caller.role == "region" and caller.region_code:

@@ -9,6 +9,7 @@ whatever the number of participants).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,8 +92,10 @@ def event_data(participant: Participant, frm: str | None, to: str, actor: str, r
 
 
 async def record(
-    session: AsyncSession, changes: list[tuple[Participant, str | None, str, str | None, dict]], actor: str
-):
+    session: AsyncSession,
+    changes: Sequence[tuple[Participant, str | None, str, str | None, dict[str, Any]]],
+    actor: str,
+) -> None:
     """History rows and events for changes already applied: two multi-row inserts."""
     if not changes:
         return

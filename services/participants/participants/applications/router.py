@@ -156,8 +156,5 @@ async def history(
         cursor=cursor,
         convert=[int],
     )
-    items = [
-        HistoryEntry(from_=c.from_status, to=c.to_status, at=c.at, actor=c.actor, reason=c.reason)  # type: ignore[arg-type]
-        for c in rows
-    ]
+    items = [HistoryEntry(from_=c.from_status, to=c.to_status, at=c.at, actor=c.actor, reason=c.reason) for c in rows]
     return Page[HistoryEntry](items=items, next_cursor=next_cursor)

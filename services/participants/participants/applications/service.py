@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from .models import CLOSED, LIVE, Participant
 from .schemas import ApplicationIn, Assessment, Contact, ParticipantOut
 
 
-def contacts_json(contacts: list[Contact]) -> list[dict]:
+def contacts_json(contacts: list[Contact]) -> list[dict[str, Any]]:
     return [c.model_dump(mode="json") for c in contacts]
 
 

@@ -25,7 +25,7 @@ INDICATORS = (
 
 
 def readiness_score(scores: dict[str, int | None], weights: dict[str, float]) -> Decimal:
-    applicable = [name for name in INDICATORS if scores.get(name) is not None]
-    total_weight = sum(Decimal(str(weights[name])) for name in applicable)
-    weighted = sum(Decimal(str(weights[name])) * Decimal(scores[name]) for name in applicable)  # type: ignore[arg-type]
+    applicable = [(name, score) for name in INDICATORS if (score := scores.get(name)) is not None]
+    total_weight = sum((Decimal(str(weights[name])) for name, _ in applicable), Decimal(0))
+    weighted = sum((Decimal(str(weights[name])) * Decimal(score) for name, score in applicable), Decimal(0))
     return (weighted / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import date, datetime
 from typing import Annotated
 
@@ -27,8 +28,8 @@ class SigningIn(StrictModel):
     @field_validator("signatures")
     @classmethod
     def _each_once(cls, value: list[SignatureIn]) -> list[SignatureIn]:
-        seen: set[uuid.UUID] = set()
-        twice = [str(s.participant_id) for s in value if s.participant_id in seen or seen.add(s.participant_id)]
+        counts = Counter(s.participant_id for s in value)
+        twice = [str(participant_id) for participant_id, n in counts.items() if n > 1]
         if twice:
             raise ValueError(f"Each participant once; repeated: {', '.join(sorted(set(twice)))}.")
         return value

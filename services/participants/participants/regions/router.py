@@ -24,11 +24,11 @@ def region_out(region: Region) -> RegionOut:
     return RegionOut(
         code=region.code,
         name=region.name,
-        level=region.level,
+        level=region.level,  # type: ignore[arg-type]  # a str column: the vocabulary StrEnums (issue 12) type it
         kind=region.kind,  # type: ignore[arg-type]
         province_code=region.province_code,
         province_name=region.province_name,
-        time_zone=region.time_zone,
+        time_zone=region.time_zone,  # type: ignore[arg-type]  # a str column: the vocabulary StrEnums (issue 12) type it
         time_zone_abbreviation=ABBREVIATIONS[region.time_zone],  # type: ignore[arg-type]
     )
 

@@ -54,7 +54,7 @@ def region_query(
     province_code: str | None,
     kind: str | None,
     level: str | None,
-) -> sa.Select:
+) -> sa.Select[Region]:
     stmt = sa.select(Region)
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -10,6 +10,8 @@ waitlist, when places are free) move.
 
 from __future__ import annotations
 
+import uuid
+
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict
@@ -53,7 +55,7 @@ async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool
         raise Conflict(f"Phase '{phase_code}' has no assessed participant to select from.")
     quota_left = max(phase.quota - sum(p.status in HOLDING_A_PLACE for p in ranked), 0)
     places = quota_left
-    outcomes: dict = {}
+    outcomes: dict[uuid.UUID, str] = {}
     changes: list[Change] = []
     for p in ranked:
         outcome = p.status
@@ -74,9 +76,9 @@ async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool
             participant_id=p.id,
             region_code=p.region_code,
             region_name=p.region_name,
-            readiness_score=float(p.readiness_score),  # type: ignore[arg-type]
+            readiness_score=float(p.readiness_score),  # type: ignore[arg-type]  # a ranked status comes only after an assessment, which sets the score
             applied_at=p.applied_at,
-            outcome=outcomes[p.id],
+            outcome=outcomes[p.id],  # type: ignore[arg-type]  # a str column: the vocabulary StrEnums (issue 12) type it
             changed=outcomes[p.id] != p.status,
         )
         for i, p in enumerate(ranked, start=1)
