@@ -29,9 +29,11 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/load/run.py $(BENCH_ARGS)
 
+# the checks CI runs before the tests (and .pre-commit-config.yaml runs on a commit): lint, format, types
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # re-resolve the pinned versions after a change of dependencies; each image's lock
 # (its package and the kit, without them) takes the versions of requirements.lock,
