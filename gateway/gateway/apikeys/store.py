@@ -20,7 +20,7 @@ import asyncpg
 import sqlalchemy as sa
 import structlog
 from smartcity_kit.db import async_url
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import Caller, Role
 from smartcity_kit.problems import ServiceUnavailable, Unauthorized
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -102,7 +102,7 @@ class ApiKeyStore:
         if row.expires_at is not None and row.expires_at <= wall:
             self.forget(digest)
             raise Unauthorized("The API key has expired.")
-        caller = Caller(subject=f"api-key:{row.id}", role=row.role, region_code=row.region_code, auth="api_key")
+        caller = Caller(subject=f"api-key:{row.id}", role=Role(row.role), region_code=row.region_code, auth="api_key")
         if self._listening:
             ttl = self.cache_seconds
             if row.expires_at is not None:

@@ -46,6 +46,12 @@ class Caller:
     region_code: str | None = None
     auth: Literal["jwt", "api_key"] = "jwt"
 
+    def __post_init__(self) -> None:
+        # a role read from a token, a key's row or a test is a plain str: hold it as the Role it names (or refuse it)
+        given: object = self.role  # as typed it is a Role already; at run time it may be its bare string
+        if given != SERVICE and not isinstance(given, Role):
+            object.__setattr__(self, "role", Role(str(given)))
+
     @property
     def is_staff(self) -> bool:
         """Operators and admins act on every region."""
