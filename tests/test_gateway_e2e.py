@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from smartcity_dev.platform import BIN, Platform, free_port
+from smartcity_dev.testing import skip_without
 from smartcity_kit.identity import Caller, sign_identity
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -25,7 +26,7 @@ REDIS_URL = os.environ.get("GATEWAY_REDIS_URL") or os.environ.get("REDIS_URL") o
 
 def test_docs_render_the_operations_of_every_service_in_a_browser(platform: Platform, gateway: httpx.Client):
     if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
+        skip_without("chromium", "chromium is not installed (apt-get install chromium); .ci/run installs it")
     document = gateway.get("/openapi.json").json()
     expected: dict[str, set[str]] = {name: set() for name in (*platform.services, "gateway")}
     for item in document["paths"].values():
@@ -89,7 +90,9 @@ def _redis_answers() -> bool:
 def replicas(platform: Platform) -> Iterator[list[str]]:
     """Two more gateway processes in front of the same services, sharing Redis and the database."""
     if not _redis_answers():
-        pytest.skip(f"no Redis answers at {REDIS_URL}; the shared rate limit across replicas is not tested here")
+        skip_without(
+            "redis", f"no Redis answers at {REDIS_URL}; the shared rate limit across replicas is not tested here"
+        )
     processes, urls = [], []
     for _ in range(2):
         port = free_port()

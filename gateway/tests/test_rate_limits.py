@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from gateway.ratelimit import RateLimiter
+from smartcity_dev.testing import skip_without
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -18,7 +19,9 @@ async def _redis_or_skip() -> None:
     try:
         await client.ping()
     except Exception as exc:
-        pytest.skip(f"no Redis answers at {REDIS_URL} ({exc.__class__.__name__}); the shared limit is not tested here")
+        skip_without(
+            "redis", f"no Redis answers at {REDIS_URL} ({exc.__class__.__name__}); the shared limit is not tested"
+        )
     finally:
         await client.aclose()
 

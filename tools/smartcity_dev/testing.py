@@ -1,8 +1,13 @@
-"""A pytest plugin: a real, empty PostgreSQL database for the test session.
+"""A pytest plugin: a real, empty PostgreSQL database for the test session, and the rules for skips.
 
 `DATABASE_URL` when set (CI and developers' machines run one), else the
 embedded PostgreSQL in `.data/test-postgres`. Either way the session gets a
 database of its own, dropped at the end.
+
+A test that needs a backend this machine may lack (Redis, the S3-compatible
+server, chromium, node) calls `skip_without(backend, reason)`: on a bare
+machine it is skipped, saying why; under `CI=true` the skip is a failure, since
+CI proves every backend every time. Every run ends with what was skipped, and why.
 """
 
 from __future__ import annotations
@@ -12,9 +17,9 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -27,6 +32,61 @@ SHARED_REGIONS = REPO.parent / "shared" / "data" / "regions" / "regions.csv"
 # pgserver logs as it stops at exit, after pytest has closed the streams
 logging.getLogger("pgserver").addHandler(logging.NullHandler())
 logging.getLogger("pgserver").propagate = False
+
+
+# what a test may need that a bare machine lacks; .ci/run installs and starts each of them
+BACKENDS = ("redis", "s3", "chromium", "node")
+_NEEDS = "[needs {}] "
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def skip_without(backend: str, reason: str) -> NoReturn:
+    """Skip this test: `backend` is not here. Under CI=true the skip is turned into a failure."""
+    assert backend in BACKENDS, f"unknown backend {backend!r}"
+    pytest.skip(_NEEDS.format(backend) + reason)
+
+
+def _needed_backend(report: pytest.TestReport) -> str | None:
+    if not report.skipped or not isinstance(report.longrepr, tuple):
+        return None
+    reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+    return next((b for b in BACKENDS if reason.startswith(_NEEDS.format(b))), None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report: pytest.TestReport = yield
+    backend = _needed_backend(report)
+    if backend is not None and in_ci():
+        assert isinstance(report.longrepr, tuple)
+        reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+        report.outcome = "failed"
+        report.longrepr = f"CI=true and this test was skipped for want of {backend}: {reason}"
+    return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The last section of every run: what was skipped, and why (grouped by reason)."""
+    skipped: dict[str, list[str]] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        if isinstance(report.longrepr, tuple):
+            reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+        else:
+            reason = str(report.longrepr)
+        skipped.setdefault(reason, []).append(report.nodeid)
+    if not skipped:
+        return
+    terminalreporter.section("skipped, and why")
+    for reason, nodeids in sorted(skipped.items()):
+        terminalreporter.line(f"{len(nodeids)} skipped: {reason}")
+        for nodeid in nodeids:
+            terminalreporter.line(f"    {nodeid}")
 
 
 def _with_database(url: str, name: str) -> str:

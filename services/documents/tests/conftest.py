@@ -22,6 +22,7 @@ from documents.main import create_app
 from documents.migrate import MIGRATIONS
 from documents.settings import Settings
 from documents.storage import make_storage
+from smartcity_dev.testing import skip_without
 from smartcity_kit.db import create_engine
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.migrations import upgrade
@@ -53,20 +54,20 @@ def s3_endpoint() -> Iterator[str]:
     try:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError as exc:
-        pytest.skip(f"the S3-compatible test server (moto) could not be started: {exc}")
+        skip_without("s3", f"the S3-compatible test server (moto) could not be started: {exc}")
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     try:
         while True:
             if process.poll() is not None:
-                pytest.skip(f"the S3-compatible test server (moto) exited with {process.returncode} at start")
+                skip_without("s3", f"the S3-compatible test server (moto) exited with {process.returncode} at start")
             try:
                 if httpx.put(f"{url}/{BUCKET}", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                pytest.skip("the S3-compatible test server (moto) did not answer within 30 s")
+                skip_without("s3", "the S3-compatible test server (moto) did not answer within 30 s")
             time.sleep(0.1)
         yield url
     finally:
