@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from .portfolio.models import RegionMentor
 
@@ -27,11 +27,11 @@ def mentor_match(caller: Caller) -> sa.ColumnElement[bool]:
     return condition
 
 
-def mentored_regions(caller: Caller) -> sa.Select:
+def mentored_regions(caller: Caller) -> sa.Select[str]:
     return sa.select(RegionMentor.region_code).where(mentor_match(caller))
 
 
-def region_scope(caller: Caller, column: Any) -> sa.ColumnElement[bool]:
+def region_scope(caller: Caller, column: sa.ColumnElement[str] | QueryableAttribute[str]) -> sa.ColumnElement[bool]:
     """A condition on `column` (a region code) true for the regions `caller` may see."""
     if caller.role in READERS_OF_ALL:
         return sa.true()

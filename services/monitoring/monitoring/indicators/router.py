@@ -77,7 +77,9 @@ async def list_attached(initiative_id: uuid.UUID, session: SessionDep, caller: C
 @router.get(
     "/tracked-indicators/{tracked_id}", response_model=TrackedIndicatorOut, responses=problem_responses(401, 404)
 )
-async def get_tracked(tracked_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response):
+async def get_tracked(
+    tracked_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response
+) -> TrackedIndicatorOut:
     tracked, _ = await service.tracked_or_404(session, caller, tracked_id)
     set_etag(response, service.tracked_etag(tracked))
     return service.tracked_out(tracked)

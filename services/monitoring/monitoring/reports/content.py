@@ -117,14 +117,14 @@ async def check_content(session: AsyncSession, documents: DocumentsClient, regio
         ).scalars()
     )
     seen = set()
-    for entry in content.initiatives:
-        if entry.initiative_id not in known:
-            problems.append(problem(entry.where["initiative_id"], f"No initiative of region {region_code}."))
-        elif entry.initiative_id in seen:
-            problems.append(problem(entry.where["initiative_id"], "A second status for this initiative."))
-        seen.add(entry.initiative_id)
-        if not 0 <= entry.progress <= 100:
-            problems.append(problem(entry.where["progress"], "Progress is a percentage within 0-100."))
+    for status in content.initiatives:
+        if status.initiative_id not in known:
+            problems.append(problem(status.where["initiative_id"], f"No initiative of region {region_code}."))
+        elif status.initiative_id in seen:
+            problems.append(problem(status.where["initiative_id"], "A second status for this initiative."))
+        seen.add(status.initiative_id)
+        if not 0 <= status.progress <= 100:
+            problems.append(problem(status.where["progress"], "Progress is a percentage within 0-100."))
     if problems:
         raise Unprocessable(f"The report has {len(problems)} problem(s); nothing was stored.", errors=problems)
     # only a report that is otherwise right costs calls to the documents service

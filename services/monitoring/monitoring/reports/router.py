@@ -11,6 +11,7 @@ from smartcity_kit.etag import set_etag
 from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..periods.models import Period
 from ..periods.service import period_or_404
@@ -34,7 +35,7 @@ async def the_period(session: SessionDep, code: str = Path(pattern=PERIOD_CODE))
 PeriodDep = Annotated[Period, Depends(the_period)]
 
 
-async def answer(session, report, response: Response) -> ReportOut:
+async def answer(session: AsyncSession, report: Report, response: Response) -> ReportOut:
     set_etag(response, service.report_etag(report))
     return await service.report_out(session, report)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query
@@ -10,6 +11,7 @@ from smartcity_kit.db import SessionDep
 from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import NotFound, problem_responses
+from sqlalchemy.orm import QueryableAttribute
 
 from ..access import region_scope
 from ..periods.service import period_or_404
@@ -21,7 +23,7 @@ router = APIRouter(prefix="/api/v1/monitoring/periods", tags=["results"])
 
 # a region without any achievement (no target that year) sorts below every region with one
 _ACHIEVEMENT = sa.func.coalesce(RegionResult.achievement, -1.0)
-SORTS = {
+SORTS: dict[str, tuple[list[sa.ColumnElement[Any] | QueryableAttribute[Any]], Callable[[RegionResult], list[Any]]]] = {
     "achievement": ([_ACHIEVEMENT, RegionResult.region_code], lambda r: [r.achievement or -1.0, r.region_code]),
     "-achievement": ([-_ACHIEVEMENT, RegionResult.region_code], lambda r: [-(r.achievement or -1.0), r.region_code]),
     "region_code": ([RegionResult.region_code], lambda r: [r.region_code]),

@@ -58,7 +58,7 @@ async def refresh_result(session: AsyncSession, report: Report, period: Period) 
             .order_by(Initiative.index, Initiative.id)
         )
     ).all()
-    initiatives = [
+    initiatives: list[dict[str, Any]] = [
         {
             "initiative_id": str(initiative.id),
             "title": initiative.title,
