@@ -12,7 +12,7 @@ from smartcity_kit.problems import Conflict, NotFound, Unprocessable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import actor, may_write_for, region_scope
-from ..events import IndicatorAttached, emit
+from ..events import BaselineData, IndicatorAttached, TargetData, emit
 from ..portfolio.models import Initiative
 from .models import CatalogueIndicator, TrackedIndicator
 from .schemas import AttachIn, Baseline, Target, Targets, TrackedIndicatorOut
@@ -111,8 +111,8 @@ async def attach(session: AsyncSession, initiative: Initiative, data: AttachIn, 
             name=name,
             unit=unit,
             direction=direction,
-            baseline=data.baseline.model_dump(),
-            targets=[t.model_dump() for t in data.targets],
+            baseline=BaselineData.model_validate(data.baseline.model_dump()),
+            targets=[TargetData.model_validate(t.model_dump()) for t in data.targets],
         ),
     )
     return tracked

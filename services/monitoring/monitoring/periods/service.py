@@ -42,7 +42,7 @@ async def open_period(session: AsyncSession, data: PeriodIn, caller: Caller) -> 
         raise Conflict(f"The period {data.code} exists already.")
     period = await session.get(Period, code)
     assert period is not None
-    await emit(session, f"periods/{code}", PeriodOpened(**period_facts(period)))
+    await emit(session, f"periods/{code}", PeriodOpened.model_validate(period_facts(period)))
     return period
 
 
@@ -71,7 +71,7 @@ async def lock_period(session: AsyncSession, code: str, by: str) -> Period | Non
     period = (
         await session.execute(sa.select(Period).where(Period.code == code).execution_options(populate_existing=True))
     ).scalar_one()
-    await emit(session, f"periods/{code}", PeriodLocked(**period_facts(period), by=by))
+    await emit(session, f"periods/{code}", PeriodLocked.model_validate({**period_facts(period), "by": by}))
     return period
 
 

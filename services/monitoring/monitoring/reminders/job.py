@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime
+from typing import Literal
 
 import sqlalchemy as sa
 import structlog
+from smartcity_kit.outbox import EventData
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -82,11 +84,12 @@ async def remind(session: AsyncSession, period: Period, now: datetime | None) ->
     rows = []
     for region_code, kind in inserted:
         subject = f"periods/{period.code}/reports/{region_code}"
+        data: EventData
         if kind == "overdue":
             data = ReportOverdue(period_code=period.code, region_code=region_code, due_on=period.due_on)
             rows.append(as_row(subject, data))
         else:
-            days = 7 if kind == "due_in_7_days" else 1
+            days: Literal[7, 1] = 7 if kind == "due_in_7_days" else 1
             data = ReportDueSoon(
                 period_code=period.code, region_code=region_code, due_on=period.due_on, days_before=days
             )

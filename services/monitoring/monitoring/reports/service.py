@@ -209,9 +209,11 @@ async def transition(session: AsyncSession, report: Report, to: str, caller: Cal
         "actor": actor(caller),
     }
     if to == "submitted":
-        data: EventData = ReportSubmitted(**facts, late=report.late, resubmission=frm == "returned")
+        data: EventData = ReportSubmitted.model_validate(
+            {**facts, "late": report.late, "resubmission": frm == "returned"}
+        )
     else:
-        data = (ReportAccepted if to == "accepted" else ReportReturned)(**facts, comment=reason)
+        data = (ReportAccepted if to == "accepted" else ReportReturned).model_validate({**facts, "comment": reason})
     await emit(session, f"reports/{report.id}", data)
 
 

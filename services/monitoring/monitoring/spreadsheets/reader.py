@@ -14,6 +14,7 @@ import uuid
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
+from uuid import UUID
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -66,7 +67,7 @@ class Cells:
     def column_of(self, name: str) -> int | str:
         return name if self.csv_form else self.columns[name]
 
-    def uuid(self, number: int, row: dict[str, Any], name: str) -> uuid.UUID | None:
+    def uuid(self, number: int, row: dict[str, Any], name: str) -> UUID | None:
         try:
             return uuid.UUID(str(row[name]).strip())
         except ValueError:
@@ -106,7 +107,7 @@ class Cells:
             return None
         return text or None
 
-    def documents(self, number: int, row: dict[str, Any], name: str) -> list[uuid.UUID]:
+    def documents(self, number: int, row: dict[str, Any], name: str) -> list[UUID]:
         text = self.text(number, row, name)
         out = []
         for part in (text or "").replace(";", ",").replace(" ", ",").split(","):
@@ -194,8 +195,8 @@ def read_xlsx(data: bytes) -> Content:
         initiatives = Cells(INITIATIVES, workbook[INITIATIVES].iter_rows(values_only=True), problems, csv_form=False)
         if initiatives.read_header([n for n, _ in INITIATIVE_COLUMNS]):
             for number, row in initiatives.body():
-                if (entry := initiatives.status_entry(number, row, "initiative_id", "note")) is not None:
-                    content.initiatives.append(entry)
+                if (status := initiatives.status_entry(number, row, "initiative_id", "note")) is not None:
+                    content.initiatives.append(status)
     finally:
         workbook.close()
     refuse(problems)

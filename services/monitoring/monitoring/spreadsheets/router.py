@@ -30,7 +30,9 @@ CSV_TYPES = ("text/csv", "application/csv")
     responses={200: {"content": {XLSX: {}}}, **problem_responses(401, 403, 404)},
     dependencies=[WRITERS],
 )
-async def download_template(period: PeriodDep, region_code: RegionCode, session: SessionDep, caller: CallerDep):
+async def download_template(
+    period: PeriodDep, region_code: RegionCode, session: SessionDep, caller: CallerDep
+) -> Response:
     """The region's indicators and initiatives for the period, pre-filled with what its report holds."""
     service.require_writer(caller, region_code, period.code)
     indicator_rows, initiative_rows = await template_rows(session, period, region_code)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +27,7 @@ BOLD = Font(bold=True)
 
 async def template_rows(
     session: AsyncSession, period: Period, region_code: str
-) -> tuple[list[list[object]], list[list[object]]]:
+) -> tuple[list[list[Any]], list[list[Any]]]:
     """(indicator rows, initiative rows) in the template's column order, with what the report already holds."""
     report_id = (
         await session.execute(
@@ -110,7 +112,7 @@ def build_workbook(period: Period, indicator_rows: list[list[object]], initiativ
             # titles and comments are the region's own text: never let one run as a formula
             sheet.append([neutralise(value) for value in row])
         for index, (_, filled_in) in enumerate(columns, start=1):
-            letter = sheet.cell(row=1, column=index).column_letter
+            letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = 38 if index <= 3 else 16
             if filled_in:
                 for row_number in range(2, len(rows) + 2):
