@@ -1,9 +1,15 @@
-"""The OpenID Connect provider's signing keys: fetched, cached, refetched when a token names an unknown `kid`."""
+"""The OpenID Connect provider's signing keys: fetched, cached, refetched when a token names an unknown `kid`.
+
+A failed fetch is not tried again for `min_refresh` seconds, whatever asks (an
+unknown `kid` or keys past their `ttl`): while the provider is down the gateway
+goes on with the keys it has, and no request waits on a provider known to be down.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 from typing import Any
 
@@ -38,6 +44,7 @@ class JwksCache:
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._keys: dict[str, tuple[str, Any]] = {}  # kid -> (algorithm, public key)
         self._fetched_at = 0.0
+        self._failed_at = -math.inf
         self._lock = asyncio.Lock()
         self._session: aiohttp.ClientSession | None = None
 
@@ -47,12 +54,11 @@ class JwksCache:
 
     async def key_for(self, kid: str | None) -> tuple[str, Any]:
         """(algorithm, key) for the token's `kid`; refetches once when the kid is new to us."""
-        now = time.monotonic()
-        if now - self._fetched_at > self.ttl:
-            await self._refresh(force=True)
+        if self._stale(time.monotonic()):
+            await self._refresh(unknown_kid=False)
         found = self._find(kid)
         if found is None:
-            await self._refresh(force=False)
+            await self._refresh(unknown_kid=True)
             found = self._find(kid)
         if found is None:
             raise jwt.InvalidKeyError(f"no key '{kid}' in the provider's JWKS")
@@ -63,20 +69,30 @@ class JwksCache:
             return next(iter(self._keys.values())) if len(self._keys) == 1 else None
         return self._keys.get(kid)
 
-    async def _refresh(self, *, force: bool) -> None:
+    def _stale(self, now: float) -> bool:
+        return now - self._fetched_at > self.ttl
+
+    async def _refresh(self, *, unknown_kid: bool) -> None:
         async with self._lock:
+            now = time.monotonic()
+            if now - self._failed_at < self.min_refresh:  # the provider failed a moment ago: no new attempt yet
+                if not self._keys:
+                    raise JwksError("The identity provider's keys are not reachable.")
+                return
             # another request may have refreshed while we waited; an unknown kid does not hammer the provider
-            if not force and time.monotonic() - self._fetched_at < self.min_refresh:
+            if (unknown_kid and now - self._fetched_at < self.min_refresh) or not (unknown_kid or self._stale(now)):
                 return
             try:
                 document = await self._get_json(await self._jwks_url())
             except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
-                log.warning("jwks fetch failed", error=repr(exc))
+                self._failed_at = time.monotonic()
+                log.warning("jwks fetch failed", error=repr(exc), retry_after=self.min_refresh, cached=len(self._keys))
                 if not self._keys:
                     raise JwksError("The identity provider's keys are not reachable.") from exc
                 return
             self._keys = parse_jwks(document)
             self._fetched_at = time.monotonic()
+            self._failed_at = -math.inf
             log.info("jwks fetched", kids=sorted(self._keys))
 
     async def _jwks_url(self) -> str:

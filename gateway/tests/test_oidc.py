@@ -23,6 +23,7 @@ class Provider:
     keys: dict[str, Any] = field(default_factory=dict)  # kid -> private key
     published: list[str] = field(default_factory=list)  # kids in the JWKS
     jwks_fetches: int = 0
+    down: bool = False  # the JWKS endpoint answers 503
 
     def add_key(self, kid: str, kind: str = "RSA") -> None:
         key = rsa.generate_private_key(65537, 2048) if kind == "RSA" else ec.generate_private_key(ec.SECP256R1())
@@ -69,6 +70,8 @@ async def provider(serve_app):
 
     async def keys(_: web.Request) -> web.Response:
         state.jwks_fetches += 1
+        if state.down:
+            return web.Response(status=503)
         return web.Response(body=orjson.dumps(state.jwks()), content_type="application/json")
 
     app = web.Application()
@@ -146,6 +149,27 @@ async def test_unknown_kids_do_not_make_the_gateway_hammer_the_provider(start_ga
         response = await client.get("/api/v1/me", headers=auth_header(stranger.token(f"nobody-{n}")))
         assert response.status_code == 401
     assert provider.jwks_fetches == fetches
+
+
+async def test_after_a_failed_refresh_the_cached_keys_serve_and_the_provider_is_left_alone(
+    start_gateway, oidc_settings, provider
+):
+    # keys past their ttl at every request: each one would ask the provider again
+    client = await start_gateway(oidc_settings(oidc_jwks_ttl=0, oidc_jwks_min_refresh=60))
+    assert (await client.get("/api/v1/me", headers=auth_header(provider.token("rsa-1")))).status_code == 200
+    fetches = provider.jwks_fetches
+    provider.down = True
+    try:
+        provider.add_key("rsa-3", "RSA")  # published, but the provider cannot hand it out now
+        for _ in range(3):
+            known = await client.get("/api/v1/me", headers=auth_header(provider.token("rsa-1")))
+            assert known.status_code == 200, known.text  # the cached key still serves
+            unknown = await client.get("/api/v1/me", headers=auth_header(provider.token("rsa-3")))
+            assert unknown.status_code == 401, unknown.text
+        assert provider.jwks_fetches == fetches + 1  # one failed attempt, then a wait of the minimum interval
+    finally:
+        provider.down = False
+        provider.published.remove("rsa-3")
 
 
 async def test_bad_provider_tokens_are_401(start_gateway, oidc_settings, provider, upstream):
