@@ -32,6 +32,7 @@ class Me(BaseModel):
     role: Role
     region_code: str | None
     auth: Literal["jwt", "api_key"]
+    organization: str | None = None
 
 
 def build_local_app(gateway: Gateway) -> FastAPI:
@@ -93,7 +94,13 @@ def build_local_app(gateway: Gateway) -> FastAPI:
     )
     async def me(caller: CallerDep) -> Me:
         assert isinstance(caller.role, Role), "the gateway makes no service callers"
-        return Me(subject=caller.subject, role=caller.role, region_code=caller.region_code, auth=caller.auth)
+        return Me(
+            subject=caller.subject,
+            role=caller.role,
+            region_code=caller.region_code,
+            auth=caller.auth,
+            organization=caller.organization,
+        )
 
     app.include_router(api_keys_router)
 

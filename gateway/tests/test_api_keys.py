@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
+from smartcity_kit.identity import verify_identity
 
 
 @pytest.fixture
@@ -50,10 +51,26 @@ async def test_a_key_authenticates_with_its_role(client, bearer, upstream):
         "role": "region",
         "region_code": "32.73",
         "auth": "api_key",
+        "organization": None,
     }
     # and the route classes apply to it as to a token of that role
     assert (await client.post("/api/v1/phases", headers={"X-API-Key": created["key"]}, json={})).status_code == 403
     assert upstream.seen == []
+
+
+async def test_a_partner_key_speaks_for_its_organisation_in_the_signed_identity(
+    client, bearer, upstream, internal_secret
+):
+    created = await make_key(client, bearer("operator"), role="partner", organization="pupr", name="PUPR sync")
+    assert created["organization"] == "pupr"
+    me = await client.get("/api/v1/me", headers={"X-API-Key": created["key"]})
+    assert (me.json()["role"], me.json()["organization"]) == ("partner", "pupr")
+    await client.get("/api/v1/regions", headers={"X-API-Key": created["key"]})
+    identity = verify_identity(upstream.headers_of_last()["x-smartcity-identity"], internal_secret)
+    assert (identity.role, identity.organization, identity.subject) == ("partner", "pupr", f"api-key:{created['id']}")
+    plain = await make_key(client, bearer("operator"), role="partner", name="Bappenas reader")
+    await client.get("/api/v1/regions", headers={"X-API-Key": plain["key"]})
+    assert verify_identity(upstream.headers_of_last()["x-smartcity-identity"], internal_secret).organization is None
 
 
 async def test_a_revoked_key_stops_working_at_once(client, bearer):
@@ -120,6 +137,8 @@ async def test_unknown_and_malformed_keys_are_401(client, upstream):
         ({"name": "x", "role": "service"}, "role"),
         ({"name": "", "role": "partner"}, "name"),
         ({"name": "x", "role": "partner", "scopes": ["all"]}, "scopes"),
+        ({"name": "x", "role": "operator", "organization": "pupr"}, "organization"),
+        ({"name": "x", "role": "partner", "organization": "kominfo"}, "organization"),
     ],
 )
 async def test_a_bad_request_is_422_naming_the_field_and_keeps_nothing(client, bearer, db, body, field):

@@ -113,6 +113,7 @@ async def test_rs256_and_es256_tokens_pass_with_the_claims_mapped(start_gateway,
             "role": "operator",
             "region_code": None,
             "auth": "jwt",
+            "organization": None,
         }
     token = provider.token("rsa-1", email="tim@bandung.go.id", realm_access={"roles": ["region"]}, region="32.73")
     assert (await client.get("/api/v1/me", headers=auth_header(token))).json()["region_code"] == "32.73"
@@ -203,7 +204,13 @@ async def test_an_unreachable_provider_is_503_not_a_hang(start_gateway, make_set
 async def test_the_embedded_issuer_still_works_beside_the_provider(start_gateway, oidc_settings, bearer):
     client = await start_gateway(oidc_settings())
     response = await client.get("/api/v1/me", headers=bearer("partner", subject="kemenkeu"))
-    assert response.json() == {"subject": "kemenkeu", "role": "partner", "region_code": None, "auth": "jwt"}
+    assert response.json() == {
+        "subject": "kemenkeu",
+        "role": "partner",
+        "region_code": None,
+        "auth": "jwt",
+        "organization": None,
+    }
 
 
 def _swap_alg(token: str, algorithm: str) -> str:

@@ -61,13 +61,25 @@ def _hs256(secret: bytes, claims: dict) -> str:
 async def test_a_good_token_says_who_you_are(client, sign):
     response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {sign()}"})
     assert response.status_code == 200
-    assert response.json() == {"subject": "ops@kominfo.go.id", "role": "operator", "region_code": None, "auth": "jwt"}
+    assert response.json() == {
+        "subject": "ops@kominfo.go.id",
+        "role": "operator",
+        "region_code": None,
+        "auth": "jwt",
+        "organization": None,
+    }
 
 
 async def test_a_region_token_carries_its_region(client, sign):
     token = sign(role="region", region_code="32.73", sub="tim@bandung.go.id")
     response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
-    assert response.json() == {"subject": "tim@bandung.go.id", "role": "region", "region_code": "32.73", "auth": "jwt"}
+    assert response.json() == {
+        "subject": "tim@bandung.go.id",
+        "role": "region",
+        "region_code": "32.73",
+        "auth": "jwt",
+        "organization": None,
+    }
 
 
 def _bad_tokens(sign, signing_key: Path) -> dict[str, str]:

@@ -18,6 +18,8 @@ class ApiKey(Base):
     name: Mapped[str] = mapped_column(sa.Text)
     role: Mapped[str] = mapped_column(sa.Text)
     region_code: Mapped[str | None] = mapped_column(sa.Text)
+    # a partner ministry's key is bound to its organisation, passed on in the signed identity
+    organization: Mapped[str | None] = mapped_column(sa.Text)
     prefix: Mapped[str] = mapped_column(sa.Text)
     # SHA-256 of the whole key: the key has 256 random bits, so a slow hash would add nothing
     key_hash: Mapped[bytes] = mapped_column(sa.LargeBinary, unique=True)
@@ -30,4 +32,9 @@ class ApiKey(Base):
     __table_args__ = (
         sa.CheckConstraint("role IN ('admin', 'operator', 'mentor', 'region', 'partner')", name="role"),
         sa.CheckConstraint("(role = 'region') = (region_code IS NOT NULL)", name="region_code_for_region"),
+        sa.CheckConstraint(
+            "organization IS NULL"
+            " OR (role = 'partner' AND organization IN ('kemenkeu', 'pupr', 'kemendagri', 'bappenas'))",
+            name="organization_for_partner",
+        ),
     )

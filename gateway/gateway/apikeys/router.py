@@ -27,6 +27,7 @@ def key_out(row: ApiKey) -> dict[str, Any]:
         "name": row.name,
         "role": row.role,
         "region_code": row.region_code,
+        "organization": row.organization,
         "prefix": row.prefix,
         "created_at": row.created_at,
         "created_by": row.created_by,

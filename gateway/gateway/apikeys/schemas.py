@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 from smartcity_kit.schemas import Rfc3339Time, StrictModel
 
 KeyRole = Literal["admin", "operator", "mentor", "region", "partner"]
+# the partner ministries that publish official indices (monitoring checks which index is whose)
+Organization = Literal["kemenkeu", "pupr", "kemendagri", "bappenas"]
 
 
 class ApiKeyIn(StrictModel):
@@ -17,6 +19,9 @@ class ApiKeyIn(StrictModel):
     role: KeyRole = Field(examples=["partner"])
     region_code: str | None = Field(None, pattern=r"^\d{2}\.\d{2}$", description="Required for role region only.")
     expires_at: Rfc3339Time | None = Field(None, description="After this instant the key stops working.")
+    organization: Organization | None = Field(
+        None, description="For role partner only: the ministry the key speaks for, passed on in the identity."
+    )
 
 
 class ApiKeyOut(BaseModel):
@@ -24,6 +29,7 @@ class ApiKeyOut(BaseModel):
     name: str
     role: KeyRole
     region_code: str | None
+    organization: Organization | None
     prefix: str = Field(description="The key's first characters, to tell keys apart; not a secret.")
     created_at: datetime
     created_by: str

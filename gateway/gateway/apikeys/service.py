@@ -25,6 +25,11 @@ async def create_key(session: AsyncSession, body: ApiKeyIn, caller: Caller) -> t
             "Only a region key carries a region.",
             errors=[{"field": "region_code", "message": "Only for role region."}],
         )
+    if body.organization is not None and body.role != "partner":
+        raise Unprocessable(
+            "Only a partner key speaks for an organisation.",
+            errors=[{"field": "organization", "message": "Only for role partner."}],
+        )
     if body.expires_at is not None and body.expires_at <= datetime.now(UTC):
         raise Unprocessable(
             "The expiry is in the past.", errors=[{"field": "expires_at", "message": "Must be in the future."}]
@@ -37,6 +42,7 @@ async def create_key(session: AsyncSession, body: ApiKeyIn, caller: Caller) -> t
         name=body.name,
         role=body.role,
         region_code=body.region_code,
+        organization=body.organization,
         prefix=prefix,
         key_hash=hash_key(key),
         created_by=f"{caller.role}:{caller.subject}",

@@ -89,7 +89,12 @@ class ApiKeyStore:
                 row = (
                     await conn.execute(
                         sa.select(
-                            ApiKey.id, ApiKey.role, ApiKey.region_code, ApiKey.expires_at, ApiKey.revoked_at
+                            ApiKey.id,
+                            ApiKey.role,
+                            ApiKey.region_code,
+                            ApiKey.organization,
+                            ApiKey.expires_at,
+                            ApiKey.revoked_at,
                         ).where(ApiKey.key_hash == digest)
                     )
                 ).one_or_none()
@@ -102,7 +107,13 @@ class ApiKeyStore:
         if row.expires_at is not None and row.expires_at <= wall:
             self.forget(digest)
             raise Unauthorized("The API key has expired.")
-        caller = Caller(subject=f"api-key:{row.id}", role=Role(row.role), region_code=row.region_code, auth="api_key")
+        caller = Caller(
+            subject=f"api-key:{row.id}",
+            role=Role(row.role),
+            region_code=row.region_code,
+            auth="api_key",
+            organization=row.organization,
+        )
         if self._listening:
             ttl = self.cache_seconds
             if row.expires_at is not None:

@@ -45,6 +45,8 @@ class Caller:
     role: CallerRole
     region_code: str | None = None
     auth: Literal["jwt", "api_key"] = "jwt"
+    # the organisation an API key is bound to (a partner ministry: kemenkeu, pupr, kemendagri, bappenas)
+    organization: str | None = None
 
     def __post_init__(self) -> None:
         # a role read from a token, a key's row or a test is a plain str: hold it as the Role it names (or refuse it)
@@ -65,6 +67,7 @@ def sign_identity(caller: Caller, secret: str, ttl: int = 60) -> str:
         "role": caller.role,
         "region_code": caller.region_code,
         "auth": caller.auth,
+        "organization": caller.organization,
         "aud": AUDIENCE,
         "iat": now,
         "exp": now + ttl,
@@ -92,6 +95,7 @@ def verify_identity(token: str, secret: str) -> Caller:
         role=SERVICE if claimed == SERVICE else Role(claimed),
         region_code=claims.get("region_code"),
         auth="api_key" if claims.get("auth") == "api_key" else "jwt",
+        organization=claims.get("organization") if isinstance(claims.get("organization"), str) else None,
     )
 
 

@@ -18,6 +18,7 @@ from smartcity_kit.outbox import events_router
 
 from .database import events, idempotency_keys
 from .indicators.router import router as indicators_router
+from .official.router import router as official_router
 from .periods.router import router as periods_router
 from .portfolio.consumer import mentoring_consumer
 from .portfolio.router import router as portfolio_router
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         spreadsheets_router,
         reports_router,
         results_router,
+        official_router,
     ):
         app.include_router(router)
     app.include_router(events_router(SERVICE, events))

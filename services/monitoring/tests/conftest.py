@@ -171,8 +171,10 @@ def app(settings: Settings, engine: AsyncEngine, session_factory, http):
     return app
 
 
-def identity(role: str, region_code: str | None = None, subject: str | None = None) -> dict[str, str]:
-    caller = Caller(subject=subject or f"{role}@test", role=role, region_code=region_code)
+def identity(
+    role: str, region_code: str | None = None, subject: str | None = None, organization: str | None = None
+) -> dict[str, str]:
+    caller = Caller(subject=subject or f"{role}@test", role=role, region_code=region_code, organization=organization)
     return {"x-smartcity-identity": sign_identity(caller, SECRET)}
 
 

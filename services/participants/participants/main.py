@@ -36,13 +36,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
-        consumer_task = feed_http = None
-        if settings.mentoring_url and settings.consume_feed:
-            import httpx  # only a process that follows mentoring pays for it
-
-            from .applications.consumer import mentoring_consumer
+        tasks: list[asyncio.Task[None]] = []
+        feed_http = None
+        if settings.consume_feed and (settings.mentoring_url or settings.monitoring_url):
+            import httpx  # only a process that follows another service pays for it
 
             feed_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=2.0))
+        if settings.mentoring_url and feed_http is not None:
+            from .applications.consumer import mentoring_consumer
+
             consumer = mentoring_consumer(
                 mentoring_url=settings.mentoring_url,
                 sessionmaker=app.state.sessionmaker,
@@ -51,14 +53,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 interval=settings.feed_interval,
                 batch=settings.feed_batch,
             )
-            consumer_task = asyncio.create_task(consumer.run_forever(), name="mentoring-feed")
+            tasks.append(asyncio.create_task(consumer.run_forever(), name="mentoring-feed"))
+        if settings.monitoring_url and feed_http is not None:
+            from .official.consumer import monitoring_consumer
+
+            official = monitoring_consumer(
+                monitoring_url=settings.monitoring_url,
+                sessionmaker=app.state.sessionmaker,
+                client=feed_http,
+                secret=settings.internal_secret,
+                interval=settings.feed_interval,
+                batch=settings.feed_batch,
+            )
+            tasks.append(asyncio.create_task(official.run_forever(), name="monitoring-feed"))
         try:
             yield
         finally:
-            if consumer_task is not None:
-                consumer_task.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await consumer_task
+                    await task
             if feed_http is not None:
                 await feed_http.aclose()
             await engine.dispose()

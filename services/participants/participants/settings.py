@@ -21,6 +21,9 @@ class Settings(ServiceSettings):
     # where the mentoring service listens; its events feed moves participants to mentoring and completed.
     # Empty: no consumer runs (tests, API-only replicas).
     mentoring_url: str = ""
+    # where the monitoring service listens; its feed brings the official indices ministries publish
+    # (an assessment that leaves one out takes the latest). Empty: no consumer.
+    monitoring_url: str = ""
     consume_feed: bool = True
     feed_interval: float = 0.5
     feed_batch: int = 100

@@ -40,6 +40,8 @@ class Participant(Base):
     contacts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     # the seven scores, null until assessed; sustainable_city_index stays null for a kabupaten
     assessment: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # where each official indicator's score came from: the assessor, or a ministry's published index (and year)
+    assessment_sources: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     readiness_score: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
     # clock_timestamp: applications in one transaction still get distinct, ordered times (selection ties)
     applied_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.clock_timestamp())

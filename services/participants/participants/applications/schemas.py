@@ -49,13 +49,21 @@ class ReasonIn(StrictModel):
 
 
 class Assessment(BaseModel):
-    fiscal_capacity: int
-    green_city_index: int
-    government_performance_index: int
-    sustainable_city_index: int | None
+    # an official indicator filled from a published index may carry decimals
+    fiscal_capacity: int | float
+    green_city_index: int | float
+    government_performance_index: int | float
+    sustainable_city_index: int | float | None
     infrastructure: int
     superstructure: int
     leadership_vision: int
+
+
+class ScoreSource(BaseModel):
+    kind: Literal["assessor", "official_index"]
+    organization: str | None = Field(None, description="The ministry that published the index.")
+    year: int | None = Field(None, description="The year of the published value.")
+    published_at: datetime | None = None
 
 
 class ParticipantOut(BaseModel):
@@ -69,6 +77,9 @@ class ParticipantOut(BaseModel):
     status: Status
     contacts: list[Contact]
     assessment: Assessment | None
+    sources: dict[str, ScoreSource] | None = Field(
+        description="Where each official indicator's score came from: the assessor or a published index."
+    )
     readiness_score: float | None
     applied_at: datetime
     updated_at: datetime

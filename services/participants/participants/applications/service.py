@@ -124,6 +124,7 @@ def participant_out(p: Participant) -> ParticipantOut:
         status=p.status,  # type: ignore[arg-type]
         contacts=[Contact.model_construct(**c) for c in p.contacts],
         assessment=Assessment(**p.assessment) if p.assessment else None,
+        sources=p.assessment_sources if p.assessment else None,
         readiness_score=float(p.readiness_score) if p.readiness_score is not None else None,
         applied_at=p.applied_at,
         updated_at=p.updated_at,

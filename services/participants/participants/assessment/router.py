@@ -15,6 +15,8 @@ from ..access import participant_or_404
 from ..applications.flow import actor_of, change_status
 from ..applications.schemas import ParticipantOut
 from ..applications.service import participant_out
+from ..official.fill import fill_official
+from ..official.models import INDICES as OFFICIAL
 from .schemas import AssessmentIn
 from .scoring import readiness_score
 
@@ -44,18 +46,26 @@ async def assess(
         )
     if participant.status == "assessed":  # a re-scoring changes a score others may have read
         require_if_match(request, etag_of(participant_out(participant).model_dump(mode="json")))
+    scores, sources = await fill_official(session, participant.region_code, participant.kind, data.model_dump())
+    missing = [
+        name
+        for name in OFFICIAL
+        if scores.get(name) is None and not (name == "sustainable_city_index" and participant.kind == "kabupaten")
+    ]
+    if missing:
+        raise Unprocessable(
+            f"No score given and none published for region {participant.region_code}: {', '.join(missing)}.",
+            errors=[
+                {"field": name, "message": "Give a score (0-100); no value has been published."} for name in missing
+            ],
+        )
     if participant.kind == "kabupaten" and data.sustainable_city_index is not None:
         raise Unprocessable(
             "The sustainable city index applies to kota only.",
             errors=[{"field": "sustainable_city_index", "message": "Must be null for a kabupaten."}],
         )
-    if participant.kind == "kota" and data.sustainable_city_index is None:
-        raise Unprocessable(
-            "A kota is scored on the sustainable city index too.",
-            errors=[{"field": "sustainable_city_index", "message": "Required for a kota (0-100)."}],
-        )
-    scores = data.model_dump()
     participant.assessment = scores
+    participant.assessment_sources = sources
     participant.readiness_score = readiness_score(scores, request.app.state.settings.readiness_weights())
     participant.updated_at = sa.func.clock_timestamp()
     await session.flush()

@@ -24,8 +24,8 @@ INDICATORS = (
 )
 
 
-def readiness_score(scores: dict[str, int | None], weights: dict[str, float]) -> Decimal:
+def readiness_score(scores: dict[str, float | None], weights: dict[str, float]) -> Decimal:
     applicable = [(name, score) for name in INDICATORS if (score := scores.get(name)) is not None]
     total_weight = sum((Decimal(str(weights[name])) for name, _ in applicable), Decimal(0))
-    weighted = sum((Decimal(str(weights[name])) * Decimal(score) for name, score in applicable), Decimal(0))
+    weighted = sum((Decimal(str(weights[name])) * Decimal(str(score)) for name, score in applicable), Decimal(0))
     return (weighted / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
