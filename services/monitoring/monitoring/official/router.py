@@ -59,7 +59,9 @@ VALUES_SCHEMA = {
     },
     dependencies=[require_roles("partner")],
 )
-async def publish(index: OfficialIndex, year: Year, request: Request, session: SessionDep, caller: CallerDep):
+async def publish(
+    index: OfficialIndex, year: Year, request: Request, session: SessionDep, caller: CallerDep
+) -> PublishedOut:
     """A year's values of the index for many regions at once (JSON `{"values": [...]}` or CSV `region_code,value`),
     all or nothing; only an API key of the ministry that owns the index may."""
     service.require_owner(caller, index)  # before reading a body a stranger sends

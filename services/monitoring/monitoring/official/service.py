@@ -119,7 +119,7 @@ async def publish(
     await session.execute(
         sa.insert(events),
         [
-            as_row(f"official-indices/{index}/{year}/{row['region_code']}", OfficialIndexPublished(**row))
+            as_row(f"official-indices/{index}/{year}/{row['region_code']}", OfficialIndexPublished.model_validate(row))
             for row in rows
         ],
     )
