@@ -1,0 +1,1 @@
+"""A report's other forms: its tables as CSV and XLSX, chosen by `?format=` or `Accept`."""

@@ -1,0 +1,68 @@
+"""Which form of a report the caller gets: `?format=` first, then the `Accept` header, else JSON.
+
+A format the endpoint cannot serve is 406 with the list of those it can.
+"""
+
+from __future__ import annotations
+
+from smartcity_kit.problems import AppError
+
+MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
+
+
+class NotAcceptable(AppError):
+    status_code = 406
+
+    def __init__(self, detail: str, available: tuple[str, ...]) -> None:
+        super().__init__(
+            detail,
+            extra={"available": [{"format": f, "media_type": MEDIA_TYPES[f]} for f in available]},
+        )
+
+
+def _accepted(header: str) -> list[tuple[float, int, str]]:
+    """(q, order, media range) for each range of the header, best first; q=0 ranges are left out."""
+    ranges = []
+    for order, part in enumerate(header.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            ranges.append((q, order, media.lower()))
+    return sorted(ranges, key=lambda r: (-r[0], -_specificity(r[2]), r[1]))
+
+
+def _specificity(media: str) -> int:
+    return 0 if media == "*/*" else 1 if media.endswith("/*") else 2
+
+
+def choose(format_: str | None, accept: str | None, available: tuple[str, ...]) -> str:
+    """The format to answer in, from `available` (its first is the default)."""
+    names = ", ".join(available)
+    if format_ is not None:
+        if format_ not in available:
+            raise NotAcceptable(f"This report comes as {names}; not as '{format_}'.", available)
+        return format_
+    if not accept or not accept.strip():
+        return available[0]
+    for _, _, media in _accepted(accept):
+        for name in available:
+            full = MEDIA_TYPES[name]
+            if media in ("*/*", full) or (media.endswith("/*") and full.startswith(media[:-1])):
+                return name
+    raise NotAcceptable(f"This report comes as {names}; none of them is acceptable to you.", available)

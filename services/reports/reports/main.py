@@ -1,0 +1,64 @@
+"""The reports service's app factory: report routes, middleware, and a consumer per events feed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from smartcity_kit.app import RequestContextMiddleware, install_common
+from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_kit.identity import IdentityMiddleware
+from smartcity_kit.logging import configure_logging
+
+from .overview.router import router as overview_router
+from .projections.feeds import consumers
+from .settings import Settings
+
+SERVICE = "reports"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(SERVICE, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        feed_http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=2.0))
+        tasks = []
+        if settings.consume_feed:
+            for consumer in consumers(settings, app.state.sessionmaker, feed_http):
+                tasks.append(asyncio.create_task(consumer.run_forever(), name=f"{consumer.feed}-feed"))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await feed_http.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Smart City reports service",
+        version="1.0.0",
+        description="Programme reports from every service's events: JSON, CSV, XLSX, charts, a map, a printable page.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_common(app, service=SERVICE)
+    app.include_router(overview_router)
+
+    # outermost last: request context, then identity
+    app.add_middleware(IdentityMiddleware, secret=settings.internal_secret)
+    app.add_middleware(RequestContextMiddleware, registry=app.state.metrics_registry, service=SERVICE)
+    return app

@@ -1,0 +1,7 @@
+"""Every table of the service, imported once so that Alembic and the app see them all."""
+
+from .database import consumer_cursors  # noqa: F401
+from .projections.models import Document, Participant, Phase, RegionStatistics, Track  # noqa: F401
+
+# the projections, emptied together by `reports-rebuild` (the cursors with them)
+PROJECTIONS = (Phase, Participant, Track, Document, RegionStatistics)

@@ -1,0 +1,1 @@
+"""The programme overview: the funnel, provinces, time zones, MoUs, tracks per stage, completion."""
