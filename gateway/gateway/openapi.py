@@ -261,7 +261,8 @@ class MergedDocument:
         merged = merge(
             self.gateway_document(),
             self.documents,
-            event_services=list(self.sessions),
+            # a service without a feed (reports reads the others') is not one of the enum's values
+            event_services=[s for s in self.sessions if owner_of(f"/api/v1/events/{s}") == s],
             oidc_issuer=self.oidc_issuer,
         )
         self._body = orjson.dumps(merged)

@@ -107,6 +107,8 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
     ("read.public", "GET", "/api/v1/monitoring/official-indices", ANY),
     ("official_index.publish", "PUT", "/api/v1/monitoring/official-indices/{index}/{year}", PUBLISHERS),
     ("read.public", "GET", "/api/v1/monitoring/official-indices/{index}/{year}", ANY),
+    # reports (scope is the reports service's: a region reads its own figures)
+    ("read.scoped", "GET", "/api/v1/reports/overview", ANY),
     # events
     ("events.read", "GET", "/api/v1/events/{service}", FEED_READERS),
 ]

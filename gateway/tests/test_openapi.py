@@ -20,6 +20,8 @@ from openapi_spec_validator import validate
 from participants.main import create_app as participants_app
 from participants.settings import Settings as ParticipantsSettings
 from pydantic import BaseModel
+from reports.main import create_app as reports_app
+from reports.settings import Settings as ReportsSettings
 from smartcity_kit.app import add_problem_schema
 from smartcity_kit.db import make_metadata
 from smartcity_kit.outbox import events_router, outbox_table
@@ -78,6 +80,7 @@ def documents() -> dict[str, dict[str, Any]]:
         "mentoring": _service_document("mentoring"),
         "documents": _service_document("documents"),
         "monitoring": monitoring_app(MonitoringSettings(database_url="postgresql://unused/none")).openapi(),
+        "reports": reports_app(ReportsSettings(database_url="postgresql://unused/none")).openapi(),
     }
 
 
@@ -194,6 +197,7 @@ async def test_a_service_that_is_down_is_left_out_and_fills_in_when_it_comes_bac
         "mentoring": "present",
         "documents": "unavailable",
         "monitoring": "present",
+        "reports": "present",
     }
     assert "/api/v1/documents" not in merged["paths"]
     assert "/api/v1/regions" in merged["paths"]

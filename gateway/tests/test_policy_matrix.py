@@ -88,6 +88,7 @@ CONTRACT = [
     ("PUT", "/api/v1/monitoring/official-indices/fiscal_capacity/2026", "partner"),
     ("GET", "/api/v1/monitoring/official-indices/fiscal_capacity/2026", "any"),
     ("GET", "/api/v1/events/monitoring", "operator, partner"),
+    ("GET", "/api/v1/reports/overview", "scoped"),
     # routes the services add beyond the contract's table: a stage's settings, unassigning a mentor
     ("GET", "/api/v1/curriculum/bimtek_1", "any"),
     ("PUT", "/api/v1/curriculum/bimtek_1", "operator"),

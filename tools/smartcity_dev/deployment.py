@@ -20,6 +20,7 @@ IMAGES = {
     "mentoring": REPO / "services" / "mentoring",
     "documents": REPO / "services" / "documents",
     "monitoring": REPO / "services" / "monitoring",
+    "reports": REPO / "services" / "reports",
     "gateway": REPO / "gateway",
 }
 OVERLAYS = {"base": REPO / "deploy/k8s/base", "production": REPO / "deploy/k8s/overlays/production"}

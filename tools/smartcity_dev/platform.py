@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-SERVICES = ("participants", "mentoring", "documents", "monitoring")
+SERVICES = ("participants", "mentoring", "documents", "monitoring", "reports")
 BIN = Path(sys.executable).parent
 
 
