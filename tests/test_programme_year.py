@@ -10,10 +10,14 @@ nothing; region callers are refused everything of other regions.
 
 from __future__ import annotations
 
+import io
+import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+import openpyxl
+from smartcity_dev.platform import BIN
 from smartcity_dev.samples import docx_bytes, master_plan, pdf_bytes, synthetic_regions_csv
 from smartcity_dev.testing import wait_until
 
@@ -29,6 +33,34 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
     def ok(response: httpx.Response, status: int = 200) -> dict:
         assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.text}"
         return response.json() if response.content else {}
+
+    def overview(**params: str) -> dict:
+        response = api.get("/api/v1/reports/overview", params={"phase_code": phase, **params}, headers=ops)
+        return {} if response.status_code == 404 else ok(response)  # 404 until the phase's first event arrives
+
+    def reports_show(what: str, **expected: int) -> dict:
+        """The overview of the phase, once the reports service has read what the year did (the feeds lag)."""
+
+        def figures() -> dict:
+            body = overview()
+            if not body:
+                return {}
+            funnel = {f"reached_{r['step']}": r["reached"] for r in body["funnel"]}
+            statuses = {r["status"]: r["participants"] for r in body["statuses"]}
+            stages = {r["stage"]: r["tracks"] for r in body["stages"]}
+            return {**body["summary"], **funnel, **statuses, **stages}
+
+        seen: dict = {}
+
+        def matches() -> bool:
+            seen.update(figures())
+            return all(seen.get(k) == v for k, v in expected.items())
+
+        try:
+            wait_until(matches, 90, f"the overview after {what}")
+        except TimeoutError:
+            raise AssertionError(f"after {what}: { ({k: seen.get(k) for k in expected}) } != {expected}") from None
+        return overview()
 
     # regions: the official list where it exists, else a synthetic one
     csv = shared_regions_path.read_bytes() if shared_regions_path else synthetic_regions_csv()
@@ -95,6 +127,7 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
         )
         assert participants[code]["status"] == "applied"
         assert participants[code]["contacts"][0]["phone"] == f"+62812{i:08d}"
+    reports_show("the applications", participants=60, taking_part=60, applied=60, reached_applied=60)
     # a region caller may not apply for another region
     other = candidates[0]["code"]
     refused = api.post(
@@ -120,6 +153,7 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
         assessed = ok(api.put(f"/api/v1/participants/{pid}/assessment", json=assessment, headers=ops))
         assert assessed["status"] == "assessed"
 
+    reports_show("the assessment", assessed=60, reached_assessed=60, applied=0)
     selection = ok(api.post(f"/api/v1/phases/{phase}/selection", json={"dry_run": False}, headers=ops))
     assert (selection["selected"], selection["waitlisted"]) == (50, 10)
     ranking = selection["ranking"]
@@ -140,6 +174,7 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
     history = ok(api.get(f"/api/v1/participants/{best_waitlisted['participant_id']}/history", headers=ops))
     assert [h["to"] for h in history["items"]][-1] == "selected"
 
+    reports_show("the selection", selected=50, waitlisted=9, withdrawn=1, reached_selected=51, taking_part=59)
     selected = ok(
         api.get("/api/v1/participants", params={"phase_code": phase, "status": "selected", "limit": 200}, headers=ops)
     )["items"]
@@ -169,6 +204,18 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
         90,
         "50 participants mentoring",
     )
+
+    signed = reports_show(
+        "the signing and the tracks",
+        mous_signed=50,
+        mentoring=50,
+        reached_mentoring=50,
+        tracks_opened=50,
+        tracks_active=50,
+        bimtek_1=50,
+    )
+    assert sum(p["participants"] for p in signed["provinces"]) == 60
+    assert sum(z["mentoring"] for z in signed["time_zones"]) == 50
 
     # one region goes all the way
     star = next(p for p in selected if p["kind"] == "kota")
@@ -276,6 +323,45 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
         90,
         "the participant completed",
     )
+    final = reports_show(
+        "the completion",
+        completed=1,
+        mentoring=49,
+        reached_completed=1,
+        tracks_completed=1,
+        tracks_active=49,
+        bimtek_1=49,
+        completion_rate=0.02,
+    )
+    # the spreadsheet and the CSV say what the JSON says
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            api.get("/api/v1/reports/overview", params={"phase_code": phase, "format": "xlsx"}, headers=ops).content
+        )
+    )
+    assert [c.value for c in book["summary"][2]] == list(final["summary"].values())
+    assert [[c.value for c in row] for row in book["funnel"].iter_rows(min_row=2)] == [
+        list(r.values()) for r in final["funnel"]
+    ]
+    csv_text = api.get(
+        "/api/v1/reports/overview",
+        params={"phase_code": phase, "table": "statuses"},
+        headers={**ops, "Accept": "text/csv"},
+    ).text
+    assert csv_text.splitlines()[1:] == [
+        f"{r['status']},{r['label']},{r['participants']},{r['population']}" for r in final["statuses"]
+    ]
+    # the star region reads its own figures only; a rebuild from the feeds gives the same figures
+    own = ok(api.get("/api/v1/reports/overview", params={"phase_code": phase}, headers=region_headers))
+    assert (own["scope"]["region_code"], own["summary"]["participants"], own["summary"]["tracks_completed"]) == (
+        code,
+        1,
+        1,
+    )
+    rebuilt = subprocess.run([str(BIN / "reports-rebuild")], env=year.environ(), capture_output=True, text=True)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert overview() == final
+
     plan = ok(api.get(f"/api/v1/tracks/{track['id']}/masterplan", headers=auth("partner")))
     assert plan["roadmap"]
 
@@ -293,6 +379,7 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
         "/api/v1/events/participants",
         "/api/v1/events/mentoring",
         "/api/v1/events/documents",
+        "/api/v1/reports/overview",
         f"/api/v1/participants/{star['id']}",
         f"/api/v1/tracks/{track['id']}",
     ):
@@ -321,6 +408,7 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
         f"/api/v1/documents/{documents[0]['id']}/content",
     ):
         assert api.get(path, headers=stranger).status_code == 404, path
+    assert api.get("/api/v1/reports/overview", params={"region_code": code}, headers=stranger).status_code == 404
     assert ok(api.get("/api/v1/participants", params={"region_code": code}, headers=stranger))["items"] == []
     assert ok(api.get("/api/v1/documents", params={"region_code": code}, headers=stranger))["items"] == []
     intruder = {

@@ -89,6 +89,7 @@ CONTRACT = [
     ("GET", "/api/v1/monitoring/official-indices/fiscal_capacity/2026", "any"),
     ("GET", "/api/v1/events/monitoring", "operator, partner"),
     ("GET", "/api/v1/reports/overview", "scoped"),
+    ("GET", "/api/v1/reports/charts/funnel.svg", "scoped"),
     # routes the services add beyond the contract's table: a stage's settings, unassigning a mentor
     ("GET", "/api/v1/curriculum/bimtek_1", "any"),
     ("PUT", "/api/v1/curriculum/bimtek_1", "operator"),

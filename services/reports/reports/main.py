@@ -14,6 +14,7 @@ from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import IdentityMiddleware
 from smartcity_kit.logging import configure_logging
 
+from .charts.router import router as charts_router
 from .overview.router import router as overview_router
 from .projections.feeds import consumers
 from .settings import Settings
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_common(app, service=SERVICE)
     app.include_router(overview_router)
+    app.include_router(charts_router)
 
     # outermost last: request context, then identity
     app.add_middleware(IdentityMiddleware, secret=settings.internal_secret)

@@ -1,0 +1,57 @@
+"""The charts of the overview as Vega-Lite specifications (altair), one look for all (theme.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+from ..overview.schemas import Overview
+from ..scope import Scope
+from ..vocabulary import Lang
+from . import theme
+from .words import scope_label, word
+
+
+def _finish(chart: alt.TopLevelMixin, title: str, scope: Scope, lang: Lang) -> dict[str, Any]:
+    spec = chart.properties(title=alt.Title(title, subtitle=scope_label(scope, lang))).to_dict()
+    spec["config"] = theme.config()
+    return spec
+
+
+def _bars(rows: list[dict[str, Any]], value_title: str, lang: Lang) -> alt.LayerChart:
+    """Horizontal bars in the given order, each with its number; a note over them when all are zero."""
+    data = alt.Data(values=rows)
+    order = [r["label"] for r in rows]
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=180)),
+        x=alt.X("value:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format="d")),
+    )
+    bars = base.mark_bar(cornerRadiusEnd=2).encode(color=alt.Color("colour:N", scale=None, legend=None))
+    numbers = base.mark_text(align="left", dx=4).encode(text=alt.Text("value:Q", format=",d"))
+    layers = [bars, numbers]
+    if not any(r["value"] for r in rows):
+        note = (
+            alt.Chart(alt.Data(values=[{"text": word("no_data", lang)}]))
+            .mark_text(fontSize=14, color=theme.MUTED)
+            .encode(text="text:N")
+        )
+        layers.append(note)
+    return alt.layer(*layers).properties(width=theme.WIDTH, height=theme.HEIGHT)
+
+
+def funnel(report: Overview, scope: Scope, lang: Lang) -> dict[str, Any]:
+    rows = [
+        {"label": r.label, "value": r.reached, "colour": theme.STEP_COLOURS.get(r.step, theme.ACCENT)}
+        for r in report.funnel
+    ]
+    return _finish(_bars(rows, word("participants", lang), lang), word("funnel", lang), scope, lang)
+
+
+def stages(report: Overview, scope: Scope, lang: Lang) -> dict[str, Any]:
+    rows = [{"label": r.label, "value": r.tracks, "colour": theme.ACCENT} for r in report.stages]
+    rows.append({"label": word("completed", lang), "value": report.summary.tracks_completed, "colour": "#2ca25f"})
+    return _finish(_bars(rows, word("tracks", lang), lang), word("stages", lang), scope, lang)
+
+
+OVERVIEW_CHARTS = {"funnel": funnel, "stages": stages}

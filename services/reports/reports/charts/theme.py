@@ -1,0 +1,42 @@
+"""One look for every chart and the map: fonts, colours, sizes (a Vega-Lite `config`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+INK = "#1f2933"
+MUTED = "#616e7c"
+ACCENT = "#0b5394"
+# the participant flow from first step to last, light to dark
+STEP_COLOURS = {
+    "applied": "#c6dbef",
+    "assessed": "#9ecae1",
+    "selected": "#6baed6",
+    "mou_signed": "#3182bd",
+    "mentoring": "#08519c",
+    "completed": "#2ca25f",
+}
+WIDTH, HEIGHT = 560, 260
+
+
+def config() -> dict[str, Any]:
+    return {
+        "font": FONT,
+        "background": "white",
+        "padding": 12,
+        "view": {"stroke": None},
+        "title": {"fontSize": 15, "color": INK, "anchor": "start", "subtitleColor": MUTED, "subtitleFontSize": 11},
+        "axis": {
+            "labelFontSize": 11,
+            "titleFontSize": 11,
+            "labelColor": INK,
+            "titleColor": MUTED,
+            "gridColor": "#e4e7eb",
+            "domainColor": "#9aa5b1",
+            "tickColor": "#9aa5b1",
+        },
+        "legend": {"labelFontSize": 11, "titleFontSize": 11, "labelColor": INK, "titleColor": MUTED},
+        "bar": {"color": ACCENT},
+        "text": {"color": INK, "fontSize": 11},
+    }

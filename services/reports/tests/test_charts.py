@@ -1,0 +1,106 @@
+"""Charts and the map as SVG and PNG: drawn from the overview's figures, labelled in Indonesian or English."""
+
+from __future__ import annotations
+
+import struct
+from xml.etree import ElementTree
+
+import pytest
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def texts(svg: bytes) -> list[str]:
+    root = ElementTree.fromstring(svg)
+    assert root.tag == f"{SVG_NS}svg"
+    return [t.text for t in root.iter(f"{SVG_NS}text") if t.text]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture
+async def signed(feeds, catch_up):
+    for i in range(5):
+        pid = feeds.walk(f"32.{71 + i}", "2027", "applied", "assessed", "selected", "mou_signed", "mentoring")
+        feeds.track(pid, f"32.{71 + i}", "2027", *(("bimtek_2",) if i < 2 else ()))
+    feeds.walk("91.71", "2027", "applied")
+    await catch_up()
+
+
+async def test_the_funnel_in_indonesian_and_english(signed, client, as_role):
+    response = await client.get("/api/v1/reports/charts/funnel.svg?phase_code=2027", headers=as_role("partner"))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/svg+xml"
+    words = texts(response.content)
+    assert "Corong peserta" in words and "Tahap 2027" in words
+    assert ["Mendaftar", "Dinilai", "Terpilih", "MoU ditandatangani", "Pendampingan", "Selesai"] == [
+        w for w in words if w in ("Mendaftar", "Dinilai", "Terpilih", "MoU ditandatangani", "Pendampingan", "Selesai")
+    ]
+    assert "6" in words and "5" in words  # the bars' numbers
+    english = await client.get("/api/v1/reports/charts/funnel.svg?phase_code=2027&lang=en", headers=as_role("partner"))
+    assert {"Participant funnel", "Phase 2027", "Applied", "MoU signed"} <= set(texts(english.content))
+
+
+async def test_png_is_the_same_chart_at_twice_the_size(signed, client, as_role):
+    response = await client.get("/api/v1/reports/charts/stages.png", headers=as_role("operator"))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    width, height = png_size(response.content)
+    svg = ElementTree.fromstring(
+        (await client.get("/api/v1/reports/charts/stages.svg", headers=as_role("operator"))).content
+    )
+    assert (width, height) == (2 * int(float(svg.get("width"))), 2 * int(float(svg.get("height"))))
+
+
+async def test_the_map_shows_every_province_with_its_count(signed, client, as_role):
+    response = await client.get("/api/v1/reports/charts/map.svg?phase_code=2027", headers=as_role("operator"))
+    words = texts(response.content)
+    for short in ("Aceh", "Jabar", "Papua", "Babel", "DIY", "Malut", "PBD"):
+        assert short in words
+    assert words.count("–") == 36  # every province without a participant
+    assert "5" in words and "1" in words  # Jawa Barat's five, Papua's one
+    assert {"Mendaftar", "Terpilih", "Pendampingan", "Selesai"} <= set(words)  # the bar's legend
+    png = await client.get("/api/v1/reports/charts/map.png", headers=as_role("operator"))
+    assert png_size(png.content)[0] > 1000
+
+
+async def test_empty_data_gives_a_labelled_empty_chart(feeds, client, as_role):
+    for name in ("funnel", "stages", "map"):
+        response = await client.get(f"/api/v1/reports/charts/{name}.svg?lang=en", headers=as_role("operator"))
+        assert response.status_code == 200, name
+        assert "No data yet" in texts(response.content), name
+
+
+async def test_a_region_draws_its_own_figures_only(signed, client, as_role):
+    own = await client.get("/api/v1/reports/charts/funnel.svg", headers=as_role("region", "91.71"))
+    assert "91.71" in " ".join(texts(own.content))
+    other = await client.get("/api/v1/reports/charts/funnel.svg?region_code=32.71", headers=as_role("region", "91.71"))
+    assert other.status_code == 404
+
+
+async def test_an_unchanged_chart_is_not_sent_again(signed, client, as_role):
+    first = await client.get("/api/v1/reports/charts/funnel.svg", headers=as_role("operator"))
+    etag = first.headers["etag"]
+    again = await client.get(
+        "/api/v1/reports/charts/funnel.svg", headers={**as_role("operator"), "If-None-Match": etag}
+    )
+    assert again.status_code == 304 and again.content == b""
+    english = await client.get(
+        "/api/v1/reports/charts/funnel.svg?lang=en", headers={**as_role("operator"), "If-None-Match": etag}
+    )
+    assert english.status_code == 200 and english.headers["etag"] != etag
+
+
+@pytest.mark.parametrize(
+    ("file", "status"),
+    [("pie.svg", 404), ("funnel", 404), ("funnel.gif", 406), ("funnel.SVG", 406), ("..svg", 404)],
+)
+async def test_unknown_charts_and_forms_are_problems(feeds, client, as_role, file, status):
+    response = await client.get(f"/api/v1/reports/charts/{file}", headers=as_role("operator"))
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    if status == 406:
+        assert [a["format"] for a in response.json()["available"]] == ["svg", "png"]
