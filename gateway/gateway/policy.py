@@ -110,6 +110,7 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
     # reports (scope is the reports service's: a region reads its own figures)
     ("read.scoped", "GET", "/api/v1/reports/overview", ANY),
     ("read.scoped", "GET", "/api/v1/reports/charts/{file}", ANY),
+    ("read.scoped", "GET", "/api/v1/reports/programme.html", ANY),
     # events
     ("events.read", "GET", "/api/v1/events/{service}", FEED_READERS),
 ]

@@ -90,6 +90,7 @@ CONTRACT = [
     ("GET", "/api/v1/events/monitoring", "operator, partner"),
     ("GET", "/api/v1/reports/overview", "scoped"),
     ("GET", "/api/v1/reports/charts/funnel.svg", "scoped"),
+    ("GET", "/api/v1/reports/programme.html", "scoped"),
     # routes the services add beyond the contract's table: a stage's settings, unassigning a mentor
     ("GET", "/api/v1/curriculum/bimtek_1", "any"),
     ("PUT", "/api/v1/curriculum/bimtek_1", "operator"),

@@ -16,6 +16,7 @@ from smartcity_kit.logging import configure_logging
 
 from .charts.router import router as charts_router
 from .overview.router import router as overview_router
+from .page.router import router as page_router
 from .projections.feeds import consumers
 from .settings import Settings
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_common(app, service=SERVICE)
     app.include_router(overview_router)
     app.include_router(charts_router)
+    app.include_router(page_router)
 
     # outermost last: request context, then identity
     app.add_middleware(IdentityMiddleware, secret=settings.internal_secret)
