@@ -30,6 +30,10 @@ def region_out(region: Region) -> RegionOut:
         province_name=region.province_name,
         time_zone=region.time_zone,  # type: ignore[arg-type]  # a str column: the vocabulary StrEnums (issue 12) type it
         time_zone_abbreviation=ABBREVIATIONS[region.time_zone],  # type: ignore[arg-type]
+        population_male=region.population_male,
+        population_female=region.population_female,
+        population=region.population,
+        area_km2=region.area_km2,
     )
 
 
@@ -42,9 +46,13 @@ def region_out(region: Region) -> RegionOut:
     openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def import_regions(request: Request, session: SessionDep) -> ImportResult:
+    return await service.import_regions(session, await csv_body(request))
+
+
+async def csv_body(request: Request) -> bytes:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ("text/csv", "application/csv"):
-        raise UnsupportedMediaType("Send the regions as text/csv.")
+        raise UnsupportedMediaType("Send the file as text/csv.")
     limit = request.app.state.settings.import_max_bytes
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -52,7 +60,21 @@ async def import_regions(request: Request, session: SessionDep) -> ImportResult:
         if size > limit:
             raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
         chunks.append(chunk)
-    return await service.import_regions(session, b"".join(chunks))
+    return b"".join(chunks)
+
+
+@router.post(
+    "/statistics",
+    response_model=ImportResult,
+    summary="Import the regions' population and area from a CSV file (upsert, all or nothing)",
+    description="Columns `code,population_male,population_female,population,area_km2`; every code must be a "
+    "region already imported. Each region whose figures change records a `region.statistics_updated` event.",
+    responses=problem_responses(401, 403, 413, 415, 422),
+    dependencies=[require_roles("admin", "operator")],
+    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def import_statistics(request: Request, session: SessionDep) -> ImportResult:
+    return await service.import_statistics(session, await csv_body(request))
 
 
 @router.get("", response_model=Page[RegionOut], summary="List regions", responses=problem_responses(401, 422))

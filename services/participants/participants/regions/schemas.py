@@ -1,5 +1,6 @@
 """API models of regions."""
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel
@@ -14,6 +15,10 @@ class RegionOut(BaseModel):
     province_name: str | None
     time_zone: Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
     time_zone_abbreviation: Literal["WIB", "WITA", "WIT"]
+    population_male: int | None = None
+    population_female: int | None = None
+    population: int | None = None
+    area_km2: Decimal | None = None
 
 
 class ImportResult(BaseModel):

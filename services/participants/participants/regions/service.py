@@ -6,9 +6,11 @@ import sqlalchemy as sa
 from smartcity_kit.problems import NotFound, Unprocessable
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .events import statistics_updated
 from .importer import CsvProblems, parse_regions_csv
 from .models import Region
 from .schemas import ImportResult
+from .statistics import parse_statistics_csv
 
 _FIELDS = ("name", "level", "kind", "province_code", "province_name", "time_zone")
 
@@ -37,6 +39,41 @@ async def import_regions(session: AsyncSession, data: bytes) -> ImportResult:
             current.updated_at = sa.func.now()
             updated += 1
     await session.flush()
+    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+_STATISTICS = ("population_male", "population_female", "population", "area_km2")
+
+
+async def import_statistics(session: AsyncSession, data: bytes) -> ImportResult:
+    """Upsert every region's population and area, or nothing; one event per region whose figures change.
+
+    `created` counts regions that had no figures yet, `updated` those whose figures changed.
+    """
+    await session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('participants:regions-import'))"))
+    existing = {r.code: r for r in (await session.execute(sa.select(Region).with_for_update())).scalars()}
+    try:
+        rows = parse_statistics_csv(data, set(existing))
+    except CsvProblems as exc:
+        raise Unprocessable("The file has bad rows; nothing was imported.", errors=exc.errors) from exc
+    created = updated = unchanged = 0
+    changed: list[Region] = []
+    for row in rows:
+        region = existing[row.code]
+        if all(getattr(region, f) == getattr(row, f) for f in _STATISTICS):
+            unchanged += 1
+            continue
+        if region.population is None:
+            created += 1
+        else:
+            updated += 1
+        for f in _STATISTICS:
+            setattr(region, f, getattr(row, f))
+        region.updated_at = sa.func.now()
+        changed.append(region)
+    await session.flush()
+    for region in changed:
+        await statistics_updated(session, region)
     return ImportResult(created=created, updated=updated, unchanged=unchanged)
 
 

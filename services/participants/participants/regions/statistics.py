@@ -1,0 +1,99 @@
+"""Parsing and checking a population-and-area CSV: every bad line is named, nothing is half-read.
+
+Columns `code,population_male,population_female,population,area_km2` (the
+shape of the official `population_area.csv`): whole people, the total equal
+to its two parts, an area in km² with at most three decimals.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .importer import CsvProblems
+
+STATISTICS_COLUMNS = ["code", "population_male", "population_female", "population", "area_km2"]
+MAX_PEOPLE = 10**10  # a bigint holds it; no region is near it
+MAX_AREA = Decimal("999999999.999")  # numeric(12, 3)
+
+
+@dataclass(frozen=True)
+class StatisticsRow:
+    code: str
+    population_male: int
+    population_female: int
+    population: int
+    area_km2: Decimal
+
+
+def _people(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) <= 11 and int(value) <= MAX_PEOPLE else None
+
+
+def _area(value: str) -> Decimal | None:
+    try:
+        area = Decimal(value)
+    except InvalidOperation:
+        return None
+    if not area.is_finite() or area < 0 or area > MAX_AREA or area.as_tuple().exponent < -3:
+        return None
+    return area
+
+
+def parse_statistics_csv(data: bytes, known_codes: set[str]) -> list[StatisticsRow]:
+    """All rows, or CsvProblems naming every bad line (line 1 is the header)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CsvProblems([{"field": "body", "message": f"Not UTF-8 text: {exc.reason} at byte {exc.start}."}]) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None or [h.strip() for h in header] != STATISTICS_COLUMNS:
+        raise CsvProblems([{"field": "line 1", "message": f"The header must be: {','.join(STATISTICS_COLUMNS)}."}])
+    errors: list[dict[str, str]] = []
+    rows: list[StatisticsRow] = []
+    seen: dict[str, int] = {}
+
+    def bad(line: int, column: str, message: str) -> None:
+        errors.append({"field": f"line {line}.{column}", "message": message})
+
+    for cells in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(STATISTICS_COLUMNS):
+            bad(line, "row", f"Expected {len(STATISTICS_COLUMNS)} columns, found {len(cells)}.")
+            continue
+        code, male, female, total, area = (cell.strip() for cell in cells)
+        before = len(errors)
+        if code in seen:
+            bad(line, "code", f"Duplicate of line {seen[code]}.")
+        seen.setdefault(code, line)
+        if code not in known_codes:
+            bad(line, "code", f"No region has the code '{code}'; import the regions first.")
+        people = {}
+        for column, value in (("population_male", male), ("population_female", female), ("population", total)):
+            people[column] = _people(value)
+            if people[column] is None:
+                bad(line, column, f"'{value}' is not a whole number of people (0 to {MAX_PEOPLE}).")
+        if (
+            None not in people.values()
+            and people["population"] != people["population_male"] + people["population_female"]
+        ):
+            bad(line, "population", "Must equal population_male + population_female.")
+        square_km = _area(area)
+        if square_km is None:
+            bad(line, "area_km2", f"'{area}' is not an area in km² (0 or more, at most three decimals).")
+        if len(errors) == before:
+            rows.append(
+                StatisticsRow(
+                    code, people["population_male"], people["population_female"], people["population"], square_km
+                )
+            )  # type: ignore[arg-type]
+    if errors:
+        raise CsvProblems(errors)
+    if not rows:
+        raise CsvProblems([{"field": "body", "message": "The file holds no regions."}])
+    return rows
