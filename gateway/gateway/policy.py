@@ -109,6 +109,8 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
     ("read.public", "GET", "/api/v1/monitoring/official-indices/{index}/{year}", ANY),
     # reports (scope is the reports service's: a region reads its own figures)
     ("read.scoped", "GET", "/api/v1/reports/overview", ANY),
+    ("read.scoped", "GET", "/api/v1/reports/mentoring", ANY),
+    ("read.scoped", "GET", "/api/v1/reports/masterplans", ANY),
     ("read.scoped", "GET", "/api/v1/reports/charts/{file}", ANY),
     ("read.scoped", "GET", "/api/v1/reports/programme.html", ANY),
     # events

@@ -89,6 +89,8 @@ CONTRACT = [
     ("GET", "/api/v1/monitoring/official-indices/fiscal_capacity/2026", "any"),
     ("GET", "/api/v1/events/monitoring", "operator, partner"),
     ("GET", "/api/v1/reports/overview", "scoped"),
+    ("GET", "/api/v1/reports/mentoring", "scoped"),
+    ("GET", "/api/v1/reports/masterplans", "scoped"),
     ("GET", "/api/v1/reports/charts/funnel.svg", "scoped"),
     ("GET", "/api/v1/reports/programme.html", "scoped"),
     # routes the services add beyond the contract's table: a stage's settings, unassigning a mentor

@@ -15,6 +15,8 @@ from smartcity_kit.identity import IdentityMiddleware
 from smartcity_kit.logging import configure_logging
 
 from .charts.router import router as charts_router
+from .masterplans.router import router as masterplans_router
+from .mentoring.router import router as mentoring_router
 from .overview.router import router as overview_router
 from .page.router import router as page_router
 from .projections.feeds import consumers
@@ -59,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_common(app, service=SERVICE)
     app.include_router(overview_router)
+    app.include_router(mentoring_router)
+    app.include_router(masterplans_router)
     app.include_router(charts_router)
     app.include_router(page_router)
 

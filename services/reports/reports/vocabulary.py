@@ -29,6 +29,17 @@ STAGES = ("bimtek_1", "bimtek_2", "bimtek_3", "bimtek_4")
 FIRST_STAGE = STAGES[0]
 TRACK_STATUSES = ("active", "completed", "withdrawn")
 TIME_ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+# the six dimensions of a master plan and their elements (BRIEF.md), as the mentoring service spells them
+DIMENSIONS: dict[str, tuple[str, str, str]] = {
+    "governance": ("service", "bureaucracy", "policy"),
+    "branding": ("tourism", "business", "city_appearance"),
+    "economy": ("industry", "welfare", "transaction"),
+    "living": ("harmony", "health", "mobility"),
+    "society": ("community", "learning", "security"),
+    "environment": ("protection", "waste", "energy"),
+}
+# how long a deliverable has waited for its review, in whole days: the buckets of the mentoring report
+WAIT_BUCKETS = (("0-7", 0, 7), ("8-14", 8, 14), ("15-30", 15, 30), ("31+", 31, None))
 
 LABELS: dict[str, dict[str, str]] = {
     "applied": {"id": "Mendaftar", "en": "Applied"},
@@ -44,6 +55,16 @@ LABELS: dict[str, dict[str, str]] = {
     "bimtek_2": {"id": "Bimtek II", "en": "Workshop II"},
     "bimtek_3": {"id": "Bimtek III", "en": "Workshop III"},
     "bimtek_4": {"id": "Bimtek IV", "en": "Workshop IV"},
+    "governance": {"id": "Smart Governance", "en": "Smart Governance"},
+    "branding": {"id": "Smart Branding", "en": "Smart Branding"},
+    "economy": {"id": "Smart Economy", "en": "Smart Economy"},
+    "living": {"id": "Smart Living", "en": "Smart Living"},
+    "society": {"id": "Smart Society", "en": "Smart Society"},
+    "environment": {"id": "Smart Environment", "en": "Smart Environment"},
+    "0-7": {"id": "0-7 hari", "en": "0-7 days"},
+    "8-14": {"id": "8-14 hari", "en": "8-14 days"},
+    "15-30": {"id": "15-30 hari", "en": "15-30 days"},
+    "31+": {"id": "lebih dari 30 hari", "en": "over 30 days"},
     "Asia/Jakarta": {"id": "WIB", "en": "WIB (UTC+7)"},
     "Asia/Makassar": {"id": "WITA", "en": "WITA (UTC+8)"},
     "Asia/Jayapura": {"id": "WIT", "en": "WIT (UTC+9)"},

@@ -80,6 +80,12 @@ class Feeds:
             previous = step
         return pid
 
+    def track_facts(self, track_id: str) -> dict[str, str]:
+        opened = next(
+            e for e in self.events["mentoring"] if e["type"] == "track.opened" and e["data"]["track_id"] == track_id
+        )
+        return {k: opened["data"][k] for k in ("track_id", "participant_id", "region_code", "phase_code")}
+
     def track(self, participant_id: str, region: str, phase: str, *moves: str) -> str:
         """A track opened for the participant, then each move: a stage code, `completed` or `withdrawn`."""
         tid = str(uuid.uuid4())
@@ -93,6 +99,10 @@ class Feeds:
                 self.add("mentoring", "track.stage_advanced", f"tracks/{tid}", {**base, "from": stage, "to": move})
                 stage = move
         return tid
+
+    def on_track(self, type_: str, track: dict[str, str], subject: str, at: datetime | None = None, **data: Any):
+        """A mentoring event about a track (every one names track, participant, region and phase)."""
+        self.add("mentoring", type_, subject, {**track, **data}, at=at)
 
     def statistics(self, code: str, population: int, area: float = 100.0) -> None:
         male = population // 2

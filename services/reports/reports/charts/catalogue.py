@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..masterplans.service import masterplans_report
+from ..mentoring.service import mentoring_report
 from ..overview.service import overview
 from ..scope import Scope
 from ..vocabulary import Lang
@@ -16,15 +18,17 @@ Spec = dict[str, Any]
 Builder = Callable[[AsyncSession, Scope, Lang], Awaitable[Spec]]
 
 
-def _from_overview(draw: Callable[..., Spec]) -> Builder:
+def _from(report: Callable[..., Awaitable[Any]], draw: Callable[..., Spec]) -> Builder:
     async def build(session: AsyncSession, scope: Scope, lang: Lang) -> Spec:
-        return draw(await overview(session, scope, lang), scope, lang)
+        return draw(await report(session, scope, lang), scope, lang)
 
     return build
 
 
 CHARTS: dict[str, Builder] = {
-    "funnel": _from_overview(specs.funnel),
-    "stages": _from_overview(specs.stages),
-    "map": _from_overview(tilemap.tile_map),
+    "funnel": _from(overview, specs.funnel),
+    "stages": _from(overview, specs.stages),
+    "map": _from(overview, tilemap.tile_map),
+    "waiting": _from(mentoring_report, specs.waiting),
+    "initiatives": _from(masterplans_report, specs.initiatives),
 }

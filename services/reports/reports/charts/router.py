@@ -21,7 +21,7 @@ FORMATS = ("svg", "png")
 
 @router.get(
     "/charts/{file}",
-    summary="A chart (funnel, stages) or the tile-grid map of the provinces, as SVG or PNG",
+    summary="A chart (funnel, stages, waiting, initiatives) or the tile-grid map of the provinces, as SVG or PNG",
     response_class=Response,
     responses={
         200: {

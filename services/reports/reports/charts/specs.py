@@ -6,6 +6,8 @@ from typing import Any
 
 import altair as alt
 
+from ..masterplans.schemas import MasterPlansReport
+from ..mentoring.schemas import MentoringReport
 from ..overview.schemas import Overview
 from ..scope import Scope
 from ..vocabulary import Lang
@@ -54,4 +56,22 @@ def stages(report: Overview, scope: Scope, lang: Lang) -> dict[str, Any]:
     return _finish(_bars(rows, word("tracks", lang), lang), word("stages", lang), scope, lang)
 
 
-OVERVIEW_CHARTS = {"funnel": funnel, "stages": stages}
+def waiting(report: MentoringReport, scope: Scope, lang: Lang) -> dict[str, Any]:
+    colours = ("#9ecae1", "#6baed6", "#f4a259", "#d1495b")  # the longer the wait, the warmer
+    rows = [
+        {"label": r.label, "value": r.deliverables, "colour": colour}
+        for r, colour in zip(report.waiting_by_age, colours, strict=True)
+    ]
+    return _finish(_bars(rows, word("deliverables", lang), lang), word("waiting", lang), scope, lang)
+
+
+def initiatives(report: MasterPlansReport, scope: Scope, lang: Lang) -> dict[str, Any]:
+    rows = [
+        {
+            "label": f"{r.label} ({r.quick_wins} {word('quick_wins', lang)})",
+            "value": r.initiatives,
+            "colour": theme.ACCENT,
+        }
+        for r in report.dimensions
+    ]
+    return _finish(_bars(rows, word("initiative_count", lang), lang), word("initiatives", lang), scope, lang)

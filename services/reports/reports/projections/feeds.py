@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..database import consumer_cursors
 from ..settings import Settings
-from . import documents, mentoring, participants
+from . import documents, mentoring, mentoring_work, participants
 
 log = structlog.get_logger("reports.feed")
 
@@ -48,7 +48,7 @@ class Feed:
 
 FEEDS = (
     Feed("participants", participants.HANDLERS),
-    Feed("mentoring", mentoring.HANDLERS),
+    Feed("mentoring", {**mentoring.HANDLERS, **mentoring_work.HANDLERS}),
     Feed("documents", documents.HANDLERS),
 )
 

@@ -1,0 +1,1 @@
+"""The mentoring report: deliverables and their reviews, workshops and attendance, mentors' load."""
