@@ -33,6 +33,7 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
     ("api_keys.manage", "DELETE", "/api/v1/api-keys/{id}", STAFF),
     # participants
     ("regions.import", "POST", "/api/v1/regions/import", STAFF),
+    ("regions.import", "POST", "/api/v1/regions/statistics", STAFF),
     ("read.public", "GET", "/api/v1/regions", ANY),
     ("read.public", "GET", "/api/v1/regions/{code}", ANY),
     ("programme.manage", "POST", "/api/v1/phases", STAFF),

@@ -19,6 +19,7 @@ REGION = {"region": "32.73"}
 # (method, a concrete path, the contract's "who")
 CONTRACT = [
     ("POST", "/api/v1/regions/import", "admin, operator"),
+    ("POST", "/api/v1/regions/statistics", "admin, operator"),
     ("GET", "/api/v1/regions", "any"),
     ("GET", "/api/v1/regions/32.73", "any"),
     ("POST", "/api/v1/phases", "operator"),

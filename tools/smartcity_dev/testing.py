@@ -35,7 +35,7 @@ logging.getLogger("pgserver").propagate = False
 
 
 # what a test may need that a bare machine lacks; .ci/run installs and starts each of them
-BACKENDS = ("redis", "s3", "chromium", "node")
+BACKENDS = ("redis", "s3", "chromium", "poppler", "node")
 _NEEDS = "[needs {}] "
 
 

@@ -16,14 +16,14 @@ import sqlalchemy as sa
 from smartcity_kit.db import create_engine, make_sessionmaker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .database import consumer_cursors
+from .database import SCHEMA, consumer_cursors
 from .models import PROJECTIONS
 from .projections.feeds import consumers
 from .settings import Settings
 
 
 async def reset(engine: AsyncEngine) -> None:
-    names = ", ".join(f"{t.__table__.schema}.{t.__table__.name}" for t in PROJECTIONS)
+    names = ", ".join(f"{SCHEMA}.{t.__tablename__}" for t in PROJECTIONS)
     async with engine.begin() as conn:
         await conn.execute(sa.text(f"TRUNCATE {names}"))
         await conn.execute(sa.delete(consumer_cursors))

@@ -8,7 +8,7 @@ every report, the aggregates included.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import Depends, Query
@@ -29,8 +29,8 @@ class Scope:
     def as_dict(self) -> dict[str, str | None]:
         return {"phase_code": self.phase_code, "province_code": self.province_code, "region_code": self.region_code}
 
-    def where(self, table: sa.Table | type) -> list[sa.ColumnElement[bool]]:
-        """Conditions on a projection with `phase_code`, `province_code`, `region_code` columns."""
+    def where(self, table: Any) -> list[sa.ColumnElement[bool]]:
+        """Conditions on a projection class with `phase_code`, `province_code`, `region_code` columns."""
         conditions = []
         if self.phase_code is not None:
             conditions.append(table.phase_code == self.phase_code)

@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 from PIL import Image
+from smartcity_dev.testing import skip_without
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PDFTOPPM = shutil.which("pdftoppm")
@@ -105,9 +106,9 @@ def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
 
 async def test_in_a_browser_every_chart_renders_and_page_one_prints(year, client, as_role, tmp_path):
     if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
+        skip_without("chromium", "chromium is not installed (apt-get install chromium); .ci/run installs it")
     if PDFTOPPM is None or PDFINFO is None:
-        pytest.skip("pdftoppm/pdfinfo are not installed (apt-get install poppler-utils); .ci/run installs them")
+        skip_without("poppler", "pdftoppm/pdfinfo are not installed (apt-get install poppler-utils); .ci/run does")
     html = await page(client, as_role)
     # the page as served (what prints), and a copy with a probe the test adds (the page has no script)
     served = tmp_path / "programme.html"

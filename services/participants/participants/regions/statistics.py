@@ -37,7 +37,8 @@ def _area(value: str) -> Decimal | None:
         area = Decimal(value)
     except InvalidOperation:
         return None
-    if not area.is_finite() or area < 0 or area > MAX_AREA or area.as_tuple().exponent < -3:
+    exponent = area.as_tuple().exponent  # a letter only for NaN and infinities
+    if not isinstance(exponent, int) or exponent < -3 or area < 0 or area > MAX_AREA:
         return None
     return area
 
@@ -73,25 +74,24 @@ def parse_statistics_csv(data: bytes, known_codes: set[str]) -> list[StatisticsR
         seen.setdefault(code, line)
         if code not in known_codes:
             bad(line, "code", f"No region has the code '{code}'; import the regions first.")
-        people = {}
+        people: dict[str, int] = {}
         for column, value in (("population_male", male), ("population_female", female), ("population", total)):
-            people[column] = _people(value)
-            if people[column] is None:
+            number = _people(value)
+            if number is None:
                 bad(line, column, f"'{value}' is not a whole number of people (0 to {MAX_PEOPLE}).")
-        if (
-            None not in people.values()
-            and people["population"] != people["population_male"] + people["population_female"]
-        ):
+            else:
+                people[column] = number
+        if len(people) == 3 and people["population"] != people["population_male"] + people["population_female"]:
             bad(line, "population", "Must equal population_male + population_female.")
         square_km = _area(area)
         if square_km is None:
             bad(line, "area_km2", f"'{area}' is not an area in km² (0 or more, at most three decimals).")
-        if len(errors) == before:
+        elif len(errors) == before:
             rows.append(
                 StatisticsRow(
                     code, people["population_male"], people["population_female"], people["population"], square_km
                 )
-            )  # type: ignore[arg-type]
+            )
     if errors:
         raise CsvProblems(errors)
     if not rows:

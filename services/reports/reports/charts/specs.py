@@ -21,9 +21,9 @@ def _finish(chart: alt.TopLevelMixin, title: str, scope: Scope, lang: Lang) -> d
     return spec
 
 
-def _bars(rows: list[dict[str, Any]], value_title: str, lang: Lang) -> alt.LayerChart:
+def _bars(rows: list[dict[str, Any]], value_title: str, lang: Lang) -> alt.TopLevelMixin:
     """Horizontal bars in the given order, each with its number; a note over them when all are zero."""
-    data = alt.Data(values=rows)
+    data = theme.inline(rows)
     order = [r["label"] for r in rows]
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=180)),
@@ -34,7 +34,7 @@ def _bars(rows: list[dict[str, Any]], value_title: str, lang: Lang) -> alt.Layer
     layers = [bars, numbers]
     if not any(r["value"] for r in rows):
         note = (
-            alt.Chart(alt.Data(values=[{"text": word("no_data", lang)}]))
+            alt.Chart(theme.inline([{"text": word("no_data", lang)}]))
             .mark_text(fontSize=14, color=theme.MUTED)
             .encode(text="text:N")
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import altair as alt
+
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 INK = "#1f2933"
 MUTED = "#616e7c"
@@ -18,6 +20,11 @@ STEP_COLOURS = {
     "completed": "#2ca25f",
 }
 WIDTH, HEIGHT = 560, 260
+
+
+def inline(values: list[dict[str, Any]]) -> alt.Data:
+    """Data carried in the specification itself (altair's `Data` is not typed)."""
+    return alt.Data(values=values)  # type: ignore[no-untyped-call]
 
 
 def config() -> dict[str, Any]:

@@ -30,11 +30,15 @@ def _taking_part(row: ProvinceRow | None) -> int:
     return 0 if row is None else row.participants - row.rejected - row.withdrawn
 
 
-def tile_data(report: Overview, lang: Lang) -> tuple[list[dict], list[dict], list[dict]]:
+Rows = list[dict[str, Any]]
+
+
+def tile_data(report: Overview, lang: Lang) -> tuple[Rows, Rows, Rows]:
     """(tiles, bar segments, legend) in grid units: x to the east, y to the south."""
     by_code = {p.province_code: p for p in report.provinces}
     most = max((_taking_part(by_code.get(p.code)) for p in PROVINCES), default=0)
-    tiles, segments = [], []
+    tiles: Rows = []
+    segments: Rows = []
     for province in PROVINCES:
         row = by_code.get(province.code)
         n = _taking_part(row)
@@ -55,7 +59,8 @@ def tile_data(report: Overview, lang: Lang) -> tuple[list[dict], list[dict], lis
         )
         if row is None or n == 0:
             continue
-        left, width = x + 0.08, 1 - GAP - 0.16
+        left: float = x + 0.08
+        width = 1 - GAP - 0.16
         for step, statuses in SEGMENTS:
             share = sum(getattr(row, s) for s in statuses) / n
             if share:
@@ -69,18 +74,18 @@ def tile_data(report: Overview, lang: Lang) -> tuple[list[dict], list[dict], lis
                     }
                 )
                 left += share * width
-    legend = []
+    legend: Rows = []
     for index, (step, _) in enumerate(SEGMENTS):
-        x = index * 2.2
+        key_x = index * 2.2
         legend.append(
             {
-                "x": x,
-                "x2": x + 0.3,
+                "x": key_x,
+                "x2": key_x + 0.3,
                 "y": ROWS + 0.25,
                 "y2": ROWS + 0.55,
                 "colour": theme.STEP_COLOURS[step],
                 "label": label(step, lang),
-                "tx": x + 0.4,
+                "tx": key_x + 0.4,
                 "ty": ROWS + 0.4,
             }
         )
@@ -99,7 +104,7 @@ def tile_map(report: Overview, scope: Scope, lang: Lang) -> dict[str, Any]:
         scale=alt.Scale(domain=[0, max(most, 1)], range=["#eef2f7", theme.ACCENT]),
         legend=alt.Legend(title=word("taking_part", lang), orient="right", format="d", tickMinStep=1),
     )
-    base = alt.Chart(alt.Data(values=tiles))
+    base = alt.Chart(theme.inline(tiles))
     layers = [
         base.mark_rect(cornerRadius=3).encode(
             x=x, x2="x2:Q", y=y, y2="y2:Q", color=fill, tooltip=["full_name:N", "n:Q"]
@@ -123,11 +128,11 @@ def tile_map(report: Overview, scope: Scope, lang: Lang) -> dict[str, Any]:
     ]
     if segments:
         layers.append(
-            alt.Chart(alt.Data(values=segments))
+            alt.Chart(theme.inline(segments))
             .mark_rect()
             .encode(x=x, x2="x2:Q", y=y, y2="y2:Q", color=alt.Color("colour:N", scale=None))
         )
-    keys = alt.Chart(alt.Data(values=legend))
+    keys = alt.Chart(theme.inline(legend))
     layers.append(keys.mark_rect().encode(x=x, x2="x2:Q", y=y, y2="y2:Q", color=alt.Color("colour:N", scale=None)))
     layers.append(
         keys.mark_text(align="left", fontSize=11).encode(
@@ -136,7 +141,7 @@ def tile_map(report: Overview, scope: Scope, lang: Lang) -> dict[str, Any]:
     )
     if not most:
         layers.append(
-            alt.Chart(alt.Data(values=[{"text": word("no_data", lang), "x": columns / 2, "y": ROWS / 2}]))
+            alt.Chart(theme.inline([{"text": word("no_data", lang), "x": columns / 2, "y": ROWS / 2}]))
             .mark_text(fontSize=16, color=theme.MUTED)
             .encode(x=x, y=y, text="text:N")
         )

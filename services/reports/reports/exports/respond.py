@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Header, Query
 from pydantic import BaseModel
@@ -55,7 +55,7 @@ def render(report: BaseModel, format_: str, *, stem: str, table: str | None = No
     raise AssertionError(f"no renderer for {format_}")
 
 
-def content(model: type[BaseModel]) -> dict:
+def content(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
     """The `responses[200]` of a report route: every form it comes in."""
     return {
         200: {

@@ -16,8 +16,9 @@ RATE_FORMAT = "0.0%"
 
 
 def render_xlsx(tables: list[Table], title: str) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=False)
+    for blank in list(workbook.worksheets):  # a new workbook comes with one empty sheet
+        workbook.remove(blank)
     workbook.properties.title = title
     bold = Font(bold=True)
     for table in tables:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from ..projections.models import Participant, Phase, RegionStatistics, Track
 from ..provinces import BY_CODE, PROVINCES
@@ -41,21 +42,24 @@ def first_reached(status: str) -> sa.ColumnElement[datetime]:
     return sa.cast(Participant.reached[status].astext, sa.DateTime(timezone=True))
 
 
-async def status_counts(session: AsyncSession, scope: Scope, group: sa.ColumnElement | None = None):
+Counts = dict[tuple[str | None, str], tuple[int, int]]
+
+
+async def status_counts(session: AsyncSession, scope: Scope, group: QueryableAttribute[str] | None = None) -> Counts:
     """(group, status) -> (participants, population)."""
     population = sa.func.coalesce(sa.func.sum(RegionStatistics.population), 0)
-    columns = [group if group is not None else sa.literal(None), Participant.status]
+    key = group if group is not None else sa.literal(None, sa.Text)
     stmt = (
-        sa.select(*columns, sa.func.count(), population)
+        sa.select(key, Participant.status, sa.func.count(), population)
         .select_from(Participant)
         .outerjoin(RegionStatistics, RegionStatistics.code == Participant.region_code)
         .where(*scope.where(Participant))
-        .group_by(*columns)
+        .group_by(key, Participant.status)
     )
-    return {(g, s): (n, int(p)) for g, s, n, p in (await session.execute(stmt)).all()}
+    return {(g, s): (n, int(p)) for g, s, n, p in (await session.execute(stmt)).tuples()}
 
 
-def counts_row(counts: dict, key) -> dict[str, int]:
+def counts_row(counts: Counts, key: str | None) -> dict[str, int]:
     row = {status: counts.get((key, status), (0, 0))[0] for status in STATUSES}
     row["participants"] = sum(row.values())
     row["population"] = sum(counts.get((key, s), (0, 0))[1] for s in STATUSES if s not in LEFT)
@@ -141,7 +145,7 @@ async def overview(session: AsyncSession, scope: Scope, lang: Lang = "id") -> Ov
 
     total = counts_row(by_status, None)
     per_status = {s: by_status.get((None, s), (0, 0)) for s in STATUSES}
-    track_status = defaultdict(int)
+    track_status: defaultdict[str, int] = defaultdict(int)
     for (_, status), n in tracks.items():
         track_status[status] += n
     opened = sum(track_status.values())

@@ -8,7 +8,7 @@ independent: no handler needs another feed's rows to exist.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -29,7 +29,7 @@ Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 @dataclass(frozen=True)
 class Feed:
     name: str  # the service whose feed it is, and the cursor's key
-    handlers: dict[str, Handler]
+    handlers: Mapping[str, Handler]
 
     def url(self, settings: Settings) -> str:
         base = getattr(settings, f"{self.name}_url")

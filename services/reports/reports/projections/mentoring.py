@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
@@ -56,7 +57,7 @@ async def stage_advanced(session: AsyncSession, event: Event) -> None:
     await session.execute(sa.update(Track).where(Track.track_id == data.track_id).values(stage=data.to))
 
 
-def closed(status: str):
+def closed(status: str) -> Callable[[AsyncSession, Event], Awaitable[None]]:
     async def close(session: AsyncSession, event: Event) -> None:
         data = TrackMoved.model_validate(event.data)
         await session.execute(

@@ -78,7 +78,7 @@ class MasterPlanApproved(OnTrack):
     initiatives: list[PlannedInitiative]
 
 
-def _place(data: OnTrack) -> dict:
+def _place(data: OnTrack) -> dict[str, str]:
     return {
         "region_code": data.region_code,
         "province_code": province_of(data.region_code),
