@@ -56,7 +56,7 @@ async def status_counts(session: AsyncSession, scope: Scope, group: QueryableAtt
         .where(*scope.where(Participant))
         .group_by(key, Participant.status)
     )
-    return {(g, s): (n, int(p)) for g, s, n, p in (await session.execute(stmt)).tuples()}
+    return {(g, s): (n, int(p)) for g, s, n, p in (await session.execute(stmt)).all()}
 
 
 def counts_row(counts: Counts, key: str | None) -> dict[str, int]:
