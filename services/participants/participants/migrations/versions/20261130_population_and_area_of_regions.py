@@ -1,7 +1,7 @@
 """population and area of regions
 
 Revision ID: bba1cb343710
-Revises: d2bfa40387a6
+Revises: 98e0382e4820
 Create Date: 2026-11-30 10:09:11.448297
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'bba1cb343710'
-down_revision = 'd2bfa40387a6'
+down_revision = '98e0382e4820'
 branch_labels = None
 depends_on = None
 
