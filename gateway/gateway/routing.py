@@ -18,6 +18,7 @@ OWNERS: dict[str, str] = {
     "/api/v1/events/documents": "documents",
     "/api/v1/monitoring": "monitoring",
     "/api/v1/events/monitoring": "monitoring",
+    "/api/v1/webhooks": "webhooks",
 }
 
 

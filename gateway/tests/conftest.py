@@ -137,6 +137,7 @@ def make_settings(migrated_database: str, upstream: Upstream, signing_key: Path)
             "mentoring_url": upstream.url,
             "documents_url": upstream.url,
             "monitoring_url": upstream.url,
+            "webhooks_url": upstream.url,
             "signing_key_path": str(signing_key),
             "internal_secret": SECRET,
             "database_url": migrated_database,

@@ -43,6 +43,7 @@ async def test_readiness_names_each_service_and_the_gateway_database(start_gatew
             "mentoring": "ready",
             "documents": "ready",
             "monitoring": "ready",
+            "webhooks": "ready",
             "gateway_database": "ready",
         },
     }

@@ -88,6 +88,20 @@ CONTRACT = [
     ("PUT", "/api/v1/monitoring/official-indices/fiscal_capacity/2026", "partner"),
     ("GET", "/api/v1/monitoring/official-indices/fiscal_capacity/2026", "any"),
     ("GET", "/api/v1/events/monitoring", "operator, partner"),
+    # webhooks: a partner registers its own system's endpoints, a region its region's; mentors none
+    ("POST", "/api/v1/webhooks", "operator, region, partner"),
+    ("GET", "/api/v1/webhooks", "operator, region, partner"),
+    ("GET", "/api/v1/webhooks/w-1", "operator, region, partner"),
+    ("PATCH", "/api/v1/webhooks/w-1", "operator, region, partner"),
+    ("DELETE", "/api/v1/webhooks/w-1", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/disable", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/enable", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/rotate-secret", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/test", "operator, region, partner"),
+    ("GET", "/api/v1/webhooks/w-1/deliveries", "operator, region, partner"),
+    ("GET", "/api/v1/webhooks/w-1/deliveries/7", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/deliveries/7/redeliver", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/redeliver", "operator, region, partner"),
     # routes the services add beyond the contract's table: a stage's settings, unassigning a mentor
     ("GET", "/api/v1/curriculum/bimtek_1", "any"),
     ("PUT", "/api/v1/curriculum/bimtek_1", "operator"),
@@ -156,6 +170,11 @@ async def test_each_role_against_each_service_route(client, bearer, upstream, in
     assert [(m, p) for (m, p, r), o in outcomes.items() if r == "partner" and m != "GET" and o == "passed"] == [
         ("PUT", "/api/v1/monitoring/official-indices/fiscal_capacity/2026")
     ]
+    # spot figures that follow from the contract: partner is read-only but for its own webhooks, events are for
+    # operators and partners, mentors have no webhooks
+    partner_writes = {p for (m, p, r), o in outcomes.items() if r == "partner" and m != "GET" and o == "passed"}
+    assert partner_writes and all(p.startswith("/api/v1/webhooks") for p in partner_writes)
+    assert not any(o == "passed" for (_, p, r), o in outcomes.items() if r == "mentor" and "webhooks" in p)
     assert [r for (m, p, r), o in outcomes.items() if p == "/api/v1/events/mentoring" and o == "passed"] == [
         "admin",
         "operator",

@@ -20,6 +20,7 @@ IMAGES = {
     "mentoring": REPO / "services" / "mentoring",
     "documents": REPO / "services" / "documents",
     "monitoring": REPO / "services" / "monitoring",
+    "webhooks": REPO / "services" / "webhooks",
     "gateway": REPO / "gateway",
 }
 OVERLAYS = {"base": REPO / "deploy/k8s/base", "production": REPO / "deploy/k8s/overlays/production"}

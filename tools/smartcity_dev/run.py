@@ -31,6 +31,7 @@ def main() -> None:
         "mentoring": int(os.environ.get("MENTORING_PORT", 8002)),
         "documents": int(os.environ.get("DOCUMENTS_PORT", 8003)),
         "monitoring": int(os.environ.get("MONITORING_PORT", 8005)),
+        "webhooks": int(os.environ.get("WEBHOOKS_PORT", 8004)),
     }
     stopping = False
 
