@@ -10,8 +10,6 @@ import sqlalchemy as sa
 
 from .conftest import Answer, eventually, identity, verify
 
-OPS = identity("operator")
-
 
 async def subscribe(client, url, event_types=("*",), role="operator", region=None, subject=None, **more):
     body = {"url": url, "event_types": list(event_types), **more}
@@ -20,7 +18,8 @@ async def subscribe(client, url, event_types=("*",), role="operator", region=Non
     return response.json()
 
 
-async def deliveries(client, endpoint, headers=OPS):
+async def deliveries(client, endpoint, headers=None):
+    headers = headers or identity("operator")
     response = await client.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries?limit=200", headers=headers)
     assert response.status_code == 200, response.text
     return response.json()["items"]
@@ -83,14 +82,18 @@ async def test_failures_are_retried_with_backoff_and_the_same_id(live, feeds, re
     await eventually(lambda: len(r.received) == 3, what="three attempts")
     assert r.ids() == ["evt_participants_1"] * 3
     (delivery,) = await eventually(lambda: _all_delivered(live, endpoint, 1))
-    detail = (await live.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries/{delivery['id']}", headers=OPS)).json()
+    detail = (
+        await live.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries/{delivery['id']}", headers=identity("operator"))
+    ).json()
     assert [a["status_code"] for a in detail["attempt_log"]] == [500, 500, 204]
     assert detail["attempts"] == 3
     times = [datetime.fromisoformat(a["attempted_at"]) for a in detail["attempt_log"]]
     schedule = settings.schedule()
     for i in range(2):  # never before the step, less its jitter
         assert (times[i + 1] - times[i]).total_seconds() >= schedule[i] * (1 - settings.retry_jitter)
-    assert (await live.get(f"/api/v1/webhooks/{endpoint['id']}", headers=OPS)).json()["failing_since"] is None
+    assert (await live.get(f"/api/v1/webhooks/{endpoint['id']}", headers=identity("operator"))).json()[
+        "failing_since"
+    ] is None
 
 
 async def test_a_delivery_fails_once_the_schedule_is_used_up(live, feeds, receiver, settings):
@@ -105,9 +108,11 @@ async def test_a_delivery_fails_once_the_schedule_is_used_up(live, feeds, receiv
     (delivery,) = await eventually(failed, what="the delivery to fail")
     assert delivery["attempts"] == len(settings.schedule()) + 1 == len(r.received)
     assert (delivery["last_status_code"], delivery["next_attempt_at"]) == (500, None)
-    read = (await live.get(f"/api/v1/webhooks/{endpoint['id']}", headers=OPS)).json()
+    read = (await live.get(f"/api/v1/webhooks/{endpoint['id']}", headers=identity("operator"))).json()
     assert read["status"] == "active" and read["failing_since"] is not None
-    detail = (await live.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries/{delivery['id']}", headers=OPS)).json()
+    detail = (
+        await live.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries/{delivery['id']}", headers=identity("operator"))
+    ).json()
     assert {a["response_body"] for a in detail["attempt_log"]} == {"broken"}
 
 
@@ -116,7 +121,9 @@ async def test_retry_after_on_429_is_honoured(live, feeds, receiver):
     endpoint = await subscribe(live, r.url)
     feeds.add("participants", "participant.applied", {"region_code": "32.73"})
     (delivery,) = await eventually(lambda: _all_delivered(live, endpoint, 1))
-    detail = (await live.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries/{delivery['id']}", headers=OPS)).json()
+    detail = (
+        await live.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries/{delivery['id']}", headers=identity("operator"))
+    ).json()
     first, second = (datetime.fromisoformat(a["attempted_at"]) for a in detail["attempt_log"])
     assert (second - first).total_seconds() >= 2  # not the schedule's 0.2 s
 
@@ -128,7 +135,7 @@ async def test_410_disables_the_endpoint_at_once(live, feeds, receiver):
     feeds.add("participants", "participant.applied", {"region_code": "32.74"})
 
     async def disabled():
-        body = (await live.get(f"/api/v1/webhooks/{endpoint['id']}", headers=OPS)).json()
+        body = (await live.get(f"/api/v1/webhooks/{endpoint['id']}", headers=identity("operator"))).json()
         return body if body["status"] == "disabled" else None
 
     body = await eventually(disabled, what="the endpoint to be disabled")
@@ -137,7 +144,9 @@ async def test_410_disables_the_endpoint_at_once(live, feeds, receiver):
     assert [d["status"] for d in await deliveries(live, endpoint)] == ["pending", "pending"]
     # enabled again, what waited goes out
     r.answer = lambda n, req: Answer()
-    assert (await live.post(f"/api/v1/webhooks/{endpoint['id']}/enable", headers=OPS)).status_code == 200
+    assert (
+        await live.post(f"/api/v1/webhooks/{endpoint['id']}/enable", headers=identity("operator"))
+    ).status_code == 200
     await eventually(lambda: _all_delivered(live, endpoint, 2))
     assert r.ids() == ["evt_participants_1", "evt_participants_1", "evt_participants_2"]
 
@@ -149,7 +158,7 @@ async def test_an_endpoint_failing_for_the_disable_period_is_disabled_and_says_s
     feeds.add("participants", "participant.applied", {"region_code": "32.73"})
 
     async def disabled():
-        body = (await client.get(f"/api/v1/webhooks/{endpoint['id']}", headers=OPS)).json()
+        body = (await client.get(f"/api/v1/webhooks/{endpoint['id']}", headers=identity("operator"))).json()
         return body if body["status"] == "disabled" else None
 
     body = await eventually(disabled)
@@ -246,7 +255,9 @@ async def test_an_endless_answer_is_read_up_to_64_kib_only(live, feeds, receiver
     endpoint = await subscribe(live, r.url)
     feeds.add("participants", "participant.applied", {"region_code": "32.73"})
     (delivery,) = await eventually(lambda: _all_delivered(live, endpoint, 1))
-    detail = (await live.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries/{delivery['id']}", headers=OPS)).json()
+    detail = (
+        await live.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries/{delivery['id']}", headers=identity("operator"))
+    ).json()
     (attempt,) = detail["attempt_log"]
     assert attempt["status_code"] == 200 and attempt["error"] is None
     assert attempt["response_body"] == "x" * 2048
