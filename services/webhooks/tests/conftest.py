@@ -10,18 +10,13 @@ with an identity signed as role `service`. Time is made fast by settings
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import hashlib
-import hmac
 import socket
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -30,6 +25,7 @@ import sqlalchemy as sa
 import uvicorn
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
+from smartcity_dev.receivers import Answer, Received, Receiver, verify  # noqa: F401 (the tests import them here)
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import Caller, sign_identity, verify_identity
 from smartcity_kit.migrations import upgrade
@@ -122,89 +118,6 @@ def feeds_url(feeds_server) -> str:
 
 
 # ---- receivers
-
-
-@dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    at: float
-
-
-@dataclass
-class Answer:
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b"ok"
-    delay: float = 0.0
-    # a body that never ends (chunked): the sender must stop reading at 64 KiB
-    endless: bool = False
-
-
-class Receiver:
-    """A real HTTP server on 127.0.0.1 that records every request and answers as `answer(n, request)` says."""
-
-    def __init__(self, answer: Callable[[int, Received], Answer] | None = None) -> None:
-        self.received: list[Received] = []
-        self.answer = answer or (lambda n, r: Answer())
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:  # noqa: N802
-                length = int(self.headers.get("content-length", 0))
-                request = Received(
-                    self.path,
-                    {k.lower(): v for k, v in self.headers.items()},
-                    self.rfile.read(length),
-                    time.monotonic(),
-                )
-                with receiver.lock:
-                    n = len(receiver.received)
-                    receiver.received.append(request)
-                answer = receiver.answer(n, request)
-                if answer.delay:
-                    time.sleep(answer.delay)
-                self.send_response(answer.status)
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                if answer.endless:
-                    self.send_header("transfer-encoding", "chunked")
-                    self.end_headers()
-                    chunk = b"x" * 16384
-                    try:
-                        for _ in range(10_000):
-                            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-                    except OSError:
-                        pass
-                    self.close_connection = True
-                    return
-                self.send_header("content-length", str(len(answer.body)))
-                self.end_headers()
-                self.wfile.write(answer.body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-
-    def ids(self) -> list[str]:
-        with self.lock:
-            return [r.headers["webhook-id"] for r in self.received]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -313,14 +226,6 @@ async def start(settings, committed) -> AsyncIterator[Callable[..., Any]]:
 async def live(start) -> httpx.AsyncClient:
     """The app as configured for the tests, running: its feed consumers read and its dispatcher sends."""
     return await start()
-
-
-def verify(secret: str, headers: dict[str, str], body: bytes) -> list[bool]:
-    """The documented recipe: which of the `webhook-signature` entries are the HMAC of id.timestamp.body."""
-    key = base64.b64decode(secret.removeprefix("whsec_"))
-    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
-    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
-    return [hmac.compare_digest(s.removeprefix("v1,"), expected) for s in headers["webhook-signature"].split()]
 
 
 async def eventually(condition: Callable[[], Any], timeout: float = 60.0, what: str = "the condition") -> Any:

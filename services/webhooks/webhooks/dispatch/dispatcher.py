@@ -132,7 +132,8 @@ class Dispatcher:
             await session.commit()
         self.renewed_at = time.monotonic()
         for endpoint_id in set(mine) - kept:  # deleted, or taken over after this replica stalled
-            self.tasks[endpoint_id].cancel()
+            if (task := self.tasks.get(endpoint_id)) is not None:  # (or finished meanwhile)
+                task.cancel()
 
     async def serve(self, endpoint_id: uuid.UUID) -> None:
         """Send the endpoint's due deliveries, batch after batch, until none is due; then give the lease back."""
@@ -167,7 +168,7 @@ class Dispatcher:
             db_now = (await session.execute(sa.select(sa.func.clock_timestamp()))).scalar_one()
             url, ordered = endpoint.url, endpoint.ordered
             await session.commit()  # no transaction stays open while the receiver is called
-        failures = {d.id: d.failures for d in due}
+        seen = {d.id: (d.failures, d.next_attempt_at) for d in due}
         results = await (self.in_order(url, keys, due, db_now) if ordered else self.at_once(url, keys, due))
         if not results:
             return False
@@ -175,7 +176,7 @@ class Dispatcher:
             endpoint = await session.get(Endpoint, endpoint_id, with_for_update=True)
             if endpoint is None:
                 return False
-            await outcomes.record(session, endpoint, results, failures, self.me, self.settings)
+            await outcomes.record(session, endpoint, results, seen, self.me, self.settings)
             await session.commit()
         return all(r.delivered for r in results) or not ordered
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,11 +41,15 @@ async def record(
     session: AsyncSession,
     endpoint: Endpoint,
     outcomes: Sequence[Outcome],
-    failures: dict[int, int],
+    seen: dict[int, tuple[int, datetime]],
     sender: uuid.UUID,
     settings: Settings,
 ) -> None:
-    """Store the attempts and their effects; `failures` is each delivery's failures in a row before this attempt."""
+    """Store the attempts and their effects.
+
+    `seen` is each delivery's failures in a row and `next_attempt_at` when it was taken: a delivery requeued by a
+    subscriber while it was in flight has another `next_attempt_at` now and stays queued (its attempt is logged).
+    """
     if not outcomes:
         return
     await session.execute(
@@ -67,6 +71,7 @@ async def record(
     for o in outcomes:
         change = {
             "b_id": o.delivery_id,
+            "b_seen": seen[o.delivery_id][1],
             "last_attempt_at": o.attempted_at,
             "last_status_code": o.status_code,
             "last_error": o.error,
@@ -76,7 +81,7 @@ async def record(
             change |= {"status": DeliveryStatus.delivered, "delivered_at": o.attempted_at, "failures": 0}
             change["next_attempt_at"] = o.attempted_at
         else:
-            failed = failures[o.delivery_id] + 1
+            failed = seen[o.delivery_id][0] + 1
             wait = None if o.gone else next_wait(failed, o, settings)
             change |= {"failures": failed, "delivered_at": None}
             if o.gone:  # stays pending: it goes out if the subscriber enables the endpoint again
@@ -88,12 +93,16 @@ async def record(
                 change["next_attempt_at"] = o.attempted_at + timedelta(seconds=wait)
         changes.append(change)
     t = Delivery.__table__
+    # the same as when taken: the outcome decides; requeued meanwhile: only the attempt is counted
+    unchanged = sa.and_(t.c.status == DeliveryStatus.pending, t.c.next_attempt_at == sa.bindparam("b_seen"))
+    state = ("status", "failures", "next_attempt_at", "delivered_at")
     await session.execute(
         sa.update(t)
-        .where(t.c.id == sa.bindparam("b_id"), t.c.status == DeliveryStatus.pending)
+        .where(t.c.id == sa.bindparam("b_id"))
         .values(
             attempts=t.c.attempts + 1,
-            **{k: sa.bindparam(k) for k in changes[0] if k != "b_id"},
+            **{k: sa.bindparam(k) for k in changes[0] if not k.startswith("b_") and k not in state},
+            **{k: sa.case((unchanged, sa.bindparam(k, type_=t.c[k].type)), else_=t.c[k]) for k in state},
         ),
         changes,
     )
