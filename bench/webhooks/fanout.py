@@ -70,7 +70,9 @@ async def delivered_count(url: str) -> int:
 
 
 async def run(args: argparse.Namespace, database_url: str, root: Path) -> None:
-    platform = Platform(database_url=database_url, root=root, log_dir=root / "logs", services=["participants", "webhooks"])
+    platform = Platform(
+        database_url=database_url, root=root, log_dir=root / "logs", services=["participants", "webhooks"]
+    )
     platform.env.update(
         {
             "WEBHOOKS_ALLOWED_NETWORKS": "127.0.0.1/32",
@@ -125,13 +127,19 @@ async def run(args: argparse.Namespace, database_url: str, root: Path) -> None:
     first = min(committed.values())
     last = max(s["at"] for s in healthy)
     print(f"events: {args.events} committed in {produced_in:.1f} s ({args.events / produced_in:.0f}/s)")
-    print(f"healthy deliveries: {len(healthy)} of {(ENDPOINTS - 2) * args.events} in {last - first:.1f} s"
-          f" = {len(healthy) / (last - first):.0f} deliveries/s; all sent {drained_in:.1f} s after the start")
-    print(f"lag, commit to delivery (healthy): p50 {statistics.median(lags) * 1000:.0f} ms,"
-          f" p99 {percentile(lags, 99) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms")
+    print(
+        f"healthy deliveries: {len(healthy)} of {(ENDPOINTS - 2) * args.events} in {last - first:.1f} s"
+        f" = {len(healthy) / (last - first):.0f} deliveries/s; all sent {drained_in:.1f} s after the start"
+    )
+    print(
+        f"lag, commit to delivery (healthy): p50 {statistics.median(lags) * 1000:.0f} ms,"
+        f" p99 {percentile(lags, 99) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms"
+    )
     failing_seen = [s for s in seen if s["port"] == failing]
-    print(f"failing endpoint: {len(failing_seen)} attempts, {sum(s['status'] == 200 for s in failing_seen)} delivered;"
-          f" slow endpoint: {sum(s['port'] == slow for s in seen)} delivered; attempts stored: {attempts}")
+    print(
+        f"failing endpoint: {len(failing_seen)} attempts, {sum(s['status'] == 200 for s in failing_seen)} delivered;"
+        f" slow endpoint: {sum(s['port'] == slow for s in seen)} delivered; attempts stored: {attempts}"
+    )
 
 
 async def main() -> None:

@@ -14,7 +14,7 @@ from .endpoints.models import Endpoint
 SUBSCRIBERS = ("admin", "operator", "region", "partner")
 
 
-def scope_endpoints(stmt: sa.Select, caller: Caller) -> sa.Select:
+def scope_endpoints(stmt: sa.Select[Endpoint], caller: Caller) -> sa.Select[Endpoint]:
     """`stmt` (selecting from endpoints) narrowed to what `caller` may see and change."""
     if caller.is_staff:
         return stmt
@@ -32,7 +32,7 @@ async def endpoint_or_404(
     stmt = scope_endpoints(sa.select(Endpoint).where(Endpoint.id == endpoint_id), caller)
     if lock:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    endpoint = (await session.execute(stmt)).scalar()
+    endpoint: Endpoint | None = (await session.execute(stmt)).scalar_one_or_none()
     if endpoint is None:
         raise NotFound(f"No webhook endpoint {endpoint_id} is visible to you.")
     return endpoint

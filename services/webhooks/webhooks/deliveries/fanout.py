@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from smartcity_kit.outbox import Event
+from smartcity_kit.outbox import Event, Handler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 FAN_OUT = sa.text(
@@ -50,7 +50,7 @@ def region_of(data: dict[str, Any]) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def handler_for(feed: str):
+def handler_for(feed: str) -> Handler:
     async def fan_out(session: AsyncSession, event: Event) -> None:
         await session.execute(
             FAN_OUT,

@@ -15,6 +15,7 @@ import random
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,7 +93,7 @@ async def record(
                 change |= {"status": DeliveryStatus.pending}
                 change["next_attempt_at"] = o.attempted_at + timedelta(seconds=wait)
         changes.append(change)
-    t = Delivery.__table__
+    t = cast(sa.Table, Delivery.__table__)
     # the same as when taken: the outcome decides; requeued meanwhile: only the attempt is counted
     unchanged = sa.and_(t.c.status == DeliveryStatus.pending, t.c.next_attempt_at == sa.bindparam("b_seen"))
     state = ("status", "failures", "next_attempt_at", "delivered_at")

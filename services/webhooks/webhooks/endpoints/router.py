@@ -24,7 +24,8 @@ router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], dependencies=[r
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
