@@ -124,7 +124,7 @@ class NoReceiver(Dispatcher):
 
 
 async def run_leases(url: str, rate: float, seconds: float, burst: int, concurrency: int) -> dict[str, float]:
-    upgrade(MIGRATIONS, url)
+    await asyncio.to_thread(upgrade, MIGRATIONS, url)  # alembic runs its own event loop
     settings = Settings(database_url=url, dispatch_interval=0.05, max_endpoints=concurrency)
     engine = create_engine(url, pool_size=concurrency)
     conn = await asyncpg.connect(url)
