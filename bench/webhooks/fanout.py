@@ -129,7 +129,7 @@ async def run(args: argparse.Namespace, database_url: str, root: Path) -> None:
     print(f"events: {args.events} committed in {produced_in:.1f} s ({args.events / produced_in:.0f}/s)")
     print(
         f"healthy deliveries: {len(healthy)} of {(ENDPOINTS - 2) * args.events} in {last - first:.1f} s"
-        f" = {len(healthy) / (last - first):.0f} deliveries/s; all sent {drained_in:.1f} s after the start"
+        f" = {len(healthy) / (last - first):.0f} deliveries/s; all recorded {drained_in:.1f} s after the last commit"
     )
     print(
         f"lag, commit to delivery (healthy): p50 {statistics.median(lags) * 1000:.0f} ms,"
