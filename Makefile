@@ -38,7 +38,7 @@ lint: $(STAMP)
 # re-resolve the pinned versions after a change of dependencies; each image's lock
 # (its package and the kit, without them) takes the versions of requirements.lock,
 # so an image ships exactly what the tests ran
-IMAGES := services/participants services/mentoring services/documents services/monitoring services/reports gateway
+IMAGES := services/participants services/mentoring services/documents services/monitoring services/webhooks services/reports gateway
 lock:
 	@test -x $(BIN)/uv || ($(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv)
 	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements.in -o requirements.lock

@@ -19,7 +19,7 @@ def platform(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     p = Platform(database_url=database_url, root=root, log_dir=root / "logs")
     p.env["GATEWAY_SIGNING_KEY_PATH"] = str(root / ".data" / "gateway-signing-key.pem")
     try:
-        p.start_all(timeout=90)
+        p.start_all(timeout=180)
         yield p
     except BaseException:
         print_logs(p)
@@ -48,7 +48,7 @@ def own_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
         p.env.update(env)
         started.append(p)
         try:
-            p.start_all(timeout=90)
+            p.start_all(timeout=180)
         except BaseException:
             print_logs(p)
             raise

@@ -5,19 +5,22 @@ withdrawal that moves the waitlist, one bulk signing of 50 MoUs, tracks that
 open by themselves, a mentor, four workshops, deliverables uploaded as real PDF
 and DOCX files, reviews, stage advances, an approved master plan and a region
 `completed` in both services. A partner API key reads everything and changes
-nothing; region callers are refused everything of other regions.
+nothing, and its webhook receives every event of the year, in each feed's
+order, signed; region callers are refused everything of other regions.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import subprocess
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import openpyxl
 from smartcity_dev.platform import BIN
+from smartcity_dev.receivers import Receiver, feed_events, verify
 from smartcity_dev.samples import docx_bytes, master_plan, pdf_bytes, synthetic_regions_csv
 from smartcity_dev.testing import wait_until
 
@@ -25,7 +28,8 @@ STAGES = ["bimtek_1", "bimtek_2", "bimtek_3", "bimtek_4"]
 
 
 def test_one_programme_year(own_platform, new_database, auth_for, shared_regions_path: Path | None):
-    year = own_platform(new_database())  # a database of its own: the year starts from nothing
+    # a database of its own: the year starts from nothing; the partner's receiver listens on loopback
+    year = own_platform(new_database(), WEBHOOKS_ALLOWED_NETWORKS="127.0.0.1/32")
     auth = auth_for(year)
     ops = auth("operator")
     api = httpx.Client(base_url=year.url(), timeout=60)
@@ -61,6 +65,11 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
         except TimeoutError:
             raise AssertionError(f"after {what}: { ({k: seen.get(k) for k in expected}) } != {expected}") from None
         return overview()
+
+    # a partner system's API key, whose webhook subscribes to every event before the year begins
+    key = ok(api.post("/api/v1/api-keys", json={"name": "Bappenas", "role": "partner"}, headers=ops), 201)["key"]
+    partner, receiver = {"X-API-Key": key}, Receiver()
+    hook = ok(api.post("/api/v1/webhooks", json={"url": receiver.url, "event_types": ["*"]}, headers=partner), 201)
 
     # regions: the official list where it exists, else a synthetic one
     csv = shared_regions_path.read_bytes() if shared_regions_path else synthetic_regions_csv()
@@ -386,9 +395,7 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
     plan = ok(api.get(f"/api/v1/tracks/{track['id']}/masterplan", headers=auth("partner")))
     assert plan["roadmap"]
 
-    # a partner system's API key reads everything and changes nothing
-    key = ok(api.post("/api/v1/api-keys", json={"name": "Bappenas", "role": "partner"}, headers=ops), 201)["key"]
-    partner = {"X-API-Key": key}
+    # the partner's API key reads everything and changes nothing
     for path in (
         "/api/v1/regions",
         "/api/v1/phases",
@@ -437,4 +444,18 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
     }
     patched = api.patch(f"/api/v1/participants/{star['id']}", json=intruder, headers={**stranger, "If-Match": '"x"'})
     assert patched.status_code == 404, patched.text
+
+    # the partner's webhook got every event of the year, in each feed's order, each signed and as the feed has it
+    feeds = {f: feed_events(api, f, partner) for f in year.services if f != "webhooks"}
+    expected = {f"evt_{f}_{e['id']}": e for f, events in feeds.items() for e in events}
+    wait_until(lambda: set(receiver.ids()) >= set(expected), 120, "every event at the partner's webhook")
+    for f, events in feeds.items():
+        arrived = [i for i in dict.fromkeys(receiver.ids()) if i in expected and i.startswith(f"evt_{f}_")]
+        assert arrived == [f"evt_{f}_{e['id']}" for e in events], f
+    for request in (r for r in receiver.received if r.headers["webhook-id"] in expected):
+        event, body = expected[request.headers["webhook-id"]], json.loads(request.body)
+        assert verify(hook["secret"], request.headers, request.body) == [True]
+        assert (body["type"], body["data"]) == (event["type"], event["data"])
+        assert datetime.fromisoformat(body["timestamp"]) == datetime.fromisoformat(event["occurred_at"])
+    receiver.close()
     api.close()

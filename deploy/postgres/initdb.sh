@@ -8,4 +8,5 @@ psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
   -v monitoring_password="$MONITORING_DB_PASSWORD" \
   -v gateway_password="$GATEWAY_DB_PASSWORD" \
   -v reports_password="$REPORTS_DB_PASSWORD" \
+  -v webhooks_password="$WEBHOOKS_DB_PASSWORD" \
   -f /etc/smartcity/roles.sql

@@ -157,7 +157,9 @@ def merge(
         for kind, entries in own_components.items():
             components.setdefault(kind, {}).update(entries)
     if events:
-        paths[EVENTS_PATH] = _merge_events(events, event_services)
+        # only the services that serve a feed (the webhooks service, for one, has none)
+        with_feed = {name for name, _ in events}
+        paths[EVENTS_PATH] = _merge_events(events, [s for s in event_services if s in with_feed])
         tags.setdefault("events")
     add_gateway_responses(paths)
     schemes = dict(SECURITY_SCHEMES)

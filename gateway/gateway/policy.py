@@ -20,6 +20,8 @@ STAFF = frozenset({"admin", "operator"})
 STAFF_REGION = STAFF | {"region"}
 STAFF_MENTOR = STAFF | {"mentor"}
 FEED_READERS = STAFF | {"partner"}
+# who registers webhook endpoints: staff for partner systems, a partner for itself, a region for its own region
+SUBSCRIBERS = STAFF | {"region", "partner"}
 WRITERS = ANY - {"partner"}
 # a partner ministry's key bound to an organisation publishes its official index (the service checks which)
 PUBLISHERS = frozenset({"partner"})
@@ -114,6 +116,20 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
     ("read.scoped", "GET", "/api/v1/reports/masterplans", ANY),
     ("read.scoped", "GET", "/api/v1/reports/charts/{file}", ANY),
     ("read.scoped", "GET", "/api/v1/reports/programme.html", ANY),
+    # webhooks
+    ("webhooks.manage", "POST", "/api/v1/webhooks", SUBSCRIBERS),
+    ("webhooks.manage", "GET", "/api/v1/webhooks", SUBSCRIBERS),
+    ("webhooks.manage", "GET", "/api/v1/webhooks/{id}", SUBSCRIBERS),
+    ("webhooks.manage", "PATCH", "/api/v1/webhooks/{id}", SUBSCRIBERS),
+    ("webhooks.manage", "DELETE", "/api/v1/webhooks/{id}", SUBSCRIBERS),
+    ("webhooks.manage", "POST", "/api/v1/webhooks/{id}/disable", SUBSCRIBERS),
+    ("webhooks.manage", "POST", "/api/v1/webhooks/{id}/enable", SUBSCRIBERS),
+    ("webhooks.manage", "POST", "/api/v1/webhooks/{id}/rotate-secret", SUBSCRIBERS),
+    ("webhooks.manage", "POST", "/api/v1/webhooks/{id}/test", SUBSCRIBERS),
+    ("webhooks.manage", "GET", "/api/v1/webhooks/{id}/deliveries", SUBSCRIBERS),
+    ("webhooks.manage", "GET", "/api/v1/webhooks/{id}/deliveries/{delivery_id}", SUBSCRIBERS),
+    ("webhooks.manage", "POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", SUBSCRIBERS),
+    ("webhooks.manage", "POST", "/api/v1/webhooks/{id}/redeliver", SUBSCRIBERS),
     # events
     ("events.read", "GET", "/api/v1/events/{service}", FEED_READERS),
 ]

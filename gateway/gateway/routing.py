@@ -19,6 +19,7 @@ OWNERS: dict[str, str] = {
     "/api/v1/monitoring": "monitoring",
     "/api/v1/events/monitoring": "monitoring",
     "/api/v1/reports": "reports",
+    "/api/v1/webhooks": "webhooks",
 }
 
 

@@ -22,10 +22,11 @@ class Settings(BaseSettings):
     participants_url: str = "http://127.0.0.1:8001"
     mentoring_url: str = "http://127.0.0.1:8002"
     documents_url: str = "http://127.0.0.1:8003"
+    webhooks_url: str = "http://127.0.0.1:8004"
     monitoring_url: str = "http://127.0.0.1:8005"
     reports_url: str = "http://127.0.0.1:8006"
     # the services this gateway fronts (comma separated); readiness waits for each
-    services: str = "participants,mentoring,documents,monitoring,reports"
+    services: str = "participants,mentoring,documents,webhooks,monitoring,reports"
     # seconds to open a connection to a service, and to wait for its answer (then 504)
     connect_timeout: float = 2.0
     upstream_timeout: float = 60.0
@@ -100,6 +101,7 @@ class Settings(BaseSettings):
             "documents": self.documents_url.rstrip("/"),
             "monitoring": self.monitoring_url.rstrip("/"),
             "reports": self.reports_url.rstrip("/"),
+            "webhooks": self.webhooks_url.rstrip("/"),
         }
         return {name: urls[name] for name in (s.strip() for s in self.services.split(",")) if name in urls}
 

@@ -138,6 +138,7 @@ def make_settings(migrated_database: str, upstream: Upstream, signing_key: Path)
             "documents_url": upstream.url,
             "monitoring_url": upstream.url,
             "reports_url": upstream.url,
+            "webhooks_url": upstream.url,
             "signing_key_path": str(signing_key),
             "internal_secret": SECRET,
             "database_url": migrated_database,

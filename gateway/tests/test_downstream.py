@@ -44,6 +44,7 @@ async def test_readiness_names_each_service_and_the_gateway_database(start_gatew
             "documents": "ready",
             "monitoring": "ready",
             "reports": "ready",
+            "webhooks": "ready",
             "gateway_database": "ready",
         },
     }

@@ -27,6 +27,8 @@ from smartcity_kit.db import make_metadata
 from smartcity_kit.outbox import events_router, outbox_table
 from smartcity_kit.pagination import Page
 from smartcity_kit.problems import problem_responses
+from webhooks.main import create_app as webhooks_app
+from webhooks.settings import Settings as WebhooksSettings
 
 
 class RegionOut(BaseModel):  # mentoring's idea of a region: clashes by name with participants' RegionOut
@@ -81,6 +83,8 @@ def documents() -> dict[str, dict[str, Any]]:
         "documents": _service_document("documents"),
         "monitoring": monitoring_app(MonitoringSettings(database_url="postgresql://unused/none")).openapi(),
         "reports": reports_app(ReportsSettings(database_url="postgresql://unused/none")).openapi(),
+        # the real webhooks document: a service without a feed of its own
+        "webhooks": webhooks_app(WebhooksSettings(database_url="postgresql://unused/none")).openapi(),
     }
 
 
@@ -159,7 +163,9 @@ async def test_every_path_of_every_service_once_with_namespaced_schemas(
     assert len(operation_ids) == len(set(operation_ids))
 
 
-async def test_the_feeds_are_one_path_with_an_enum(start_gateway, make_settings, services):
+async def test_the_feeds_are_one_path_with_an_enum_of_the_services_that_have_one(
+    start_gateway, make_settings, services
+):
     client = await start_gateway(make_settings(**services.urls))
     merged = (await client.get("/openapi.json")).json()
     feeds = [p for p in merged["paths"] if p.startswith("/api/v1/events")]
@@ -198,6 +204,7 @@ async def test_a_service_that_is_down_is_left_out_and_fills_in_when_it_comes_bac
         "documents": "unavailable",
         "monitoring": "present",
         "reports": "present",
+        "webhooks": "present",
     }
     assert "/api/v1/documents" not in merged["paths"]
     assert "/api/v1/regions" in merged["paths"]

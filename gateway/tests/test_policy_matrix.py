@@ -94,6 +94,20 @@ CONTRACT = [
     ("GET", "/api/v1/reports/masterplans", "scoped"),
     ("GET", "/api/v1/reports/charts/funnel.svg", "scoped"),
     ("GET", "/api/v1/reports/programme.html", "scoped"),
+    # webhooks: a partner registers its own system's endpoints, a region its region's; mentors none
+    ("POST", "/api/v1/webhooks", "operator, region, partner"),
+    ("GET", "/api/v1/webhooks", "operator, region, partner"),
+    ("GET", "/api/v1/webhooks/w-1", "operator, region, partner"),
+    ("PATCH", "/api/v1/webhooks/w-1", "operator, region, partner"),
+    ("DELETE", "/api/v1/webhooks/w-1", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/disable", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/enable", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/rotate-secret", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/test", "operator, region, partner"),
+    ("GET", "/api/v1/webhooks/w-1/deliveries", "operator, region, partner"),
+    ("GET", "/api/v1/webhooks/w-1/deliveries/7", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/deliveries/7/redeliver", "operator, region, partner"),
+    ("POST", "/api/v1/webhooks/w-1/redeliver", "operator, region, partner"),
     # routes the services add beyond the contract's table: a stage's settings, unassigning a mentor
     ("GET", "/api/v1/curriculum/bimtek_1", "any"),
     ("PUT", "/api/v1/curriculum/bimtek_1", "operator"),
@@ -158,10 +172,13 @@ async def test_each_role_against_each_service_route(client, bearer, upstream, in
             outcomes[(method, path, role)] = "refused"
     assert len(outcomes) == len(CONTRACT) * len(ROLES)
     # spot figures that follow from the contract: partner is read-only but for publishing its ministry's official
-    # index, events are for operators and partners
-    assert [(m, p) for (m, p, r), o in outcomes.items() if r == "partner" and m != "GET" and o == "passed"] == [
+    # index and managing its own webhooks, events are for operators and partners, mentors have no webhooks
+    partner_writes = [(m, p) for (m, p, r), o in outcomes.items() if r == "partner" and m != "GET" and o == "passed"]
+    assert [w for w in partner_writes if not w[1].startswith("/api/v1/webhooks")] == [
         ("PUT", "/api/v1/monitoring/official-indices/fiscal_capacity/2026")
     ]
+    assert len(partner_writes) == 1 + 9
+    assert not any(o == "passed" for (_, p, r), o in outcomes.items() if r == "mentor" and "webhooks" in p)
     assert [r for (m, p, r), o in outcomes.items() if p == "/api/v1/events/mentoring" and o == "passed"] == [
         "admin",
         "operator",

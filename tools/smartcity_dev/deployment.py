@@ -21,6 +21,7 @@ IMAGES = {
     "documents": REPO / "services" / "documents",
     "monitoring": REPO / "services" / "monitoring",
     "reports": REPO / "services" / "reports",
+    "webhooks": REPO / "services" / "webhooks",
     "gateway": REPO / "gateway",
 }
 OVERLAYS = {"base": REPO / "deploy/k8s/base", "production": REPO / "deploy/k8s/overlays/production"}

@@ -32,6 +32,7 @@ def main() -> None:
         "documents": int(os.environ.get("DOCUMENTS_PORT", 8003)),
         "monitoring": int(os.environ.get("MONITORING_PORT", 8005)),
         "reports": int(os.environ.get("REPORTS_PORT", 8006)),
+        "webhooks": int(os.environ.get("WEBHOOKS_PORT", 8004)),
     }
     stopping = False
 

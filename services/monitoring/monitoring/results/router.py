@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query
 from smartcity_kit.db import SessionDep
 from smartcity_kit.identity import CallerDep
-from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
+from smartcity_kit.pagination import CursorQuery, Page, keyset_page
 from smartcity_kit.problems import NotFound, problem_responses
 from sqlalchemy.orm import QueryableAttribute
 
@@ -38,7 +38,7 @@ async def list_results(
     phase_code: str | None = Query(None, max_length=64),
     province_code: str | None = Query(None, pattern=r"^\d{2}$"),
     sort: Literal["achievement", "-achievement", "region_code"] = "-achievement",
-    limit: LimitQuery = 50,
+    limit: Annotated[int, Query(ge=1, le=600, description="Page size, 1-600: every kabupaten/kota in one page.")] = 50,
     cursor: CursorQuery = None,
 ) -> Page[ResultRow]:
     """The accepted results of the period across regions; `sort=-achievement` (the default) puts the best first."""

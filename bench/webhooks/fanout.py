@@ -1,0 +1,165 @@
+"""10,000 events fanned out to 20 endpoints: deliveries per second and the lag from commit to delivery.
+
+Starts the participants and webhooks services on free ports (the same
+`smartcity_dev` Platform as `make run`, a scratch database), 20 local
+receivers in a process of their own (`receivers.py`: one failing half the
+time, one answering after 2 s, 18 healthy), registers one endpoint per
+receiver for every event type, then commits `--events` events into the
+participants outbox at `--rate` a second, one transaction each. The webhooks
+service reads them from the participants feed over HTTP, as in production.
+
+The lag of a delivery is the time the receiver got it less the time its
+event was committed (the outbox row's `occurred_at`). Figures are for the 18
+healthy endpoints, while the failing one retries and the slow one crawls.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/webhooks/fanout.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+from smartcity_dev.platform import Platform, free_port
+from smartcity_kit.identity import Caller, sign_identity
+
+HERE = Path(__file__).resolve().parent
+ENDPOINTS = 20
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+async def produce(url: str, events: int, rate: float) -> float:
+    """Commit `events` outbox rows at `rate` a second; returns the seconds it took."""
+    conn = await asyncpg.connect(url)
+    started = time.monotonic()
+    for i in range(events):
+        while i > (time.monotonic() - started) * rate:
+            await asyncio.sleep(0.002)
+        await conn.execute(
+            "INSERT INTO participants.events (type, subject, data) VALUES ('bench.event', $1, $2::jsonb)",
+            f"bench/{i}",
+            json.dumps({"n": i, "region_code": "32.73"}),
+        )
+    took = time.monotonic() - started
+    await conn.close()
+    return took
+
+
+async def delivered_count(url: str) -> int:
+    conn = await asyncpg.connect(url)
+    try:
+        return await conn.fetchval("SELECT count(*) FROM webhooks.deliveries WHERE status = 'delivered'")
+    finally:
+        await conn.close()
+
+
+async def run(args: argparse.Namespace, database_url: str, root: Path) -> None:
+    platform = Platform(
+        database_url=database_url, root=root, log_dir=root / "logs", services=["participants", "webhooks"]
+    )
+    platform.env.update(
+        {
+            "WEBHOOKS_ALLOWED_NETWORKS": "127.0.0.1/32",
+            "WEBHOOKS_FEED_INTERVAL": str(args.feed_interval),
+            "WEBHOOKS_LOG_LEVEL": "WARNING",
+            "PARTICIPANTS_LOG_LEVEL": "WARNING",
+            "PARTICIPANTS_MENTORING_URL": "",
+        }
+    )
+    for name in ("participants", "webhooks", "gateway"):
+        platform.ports[name] = free_port()
+    ports = [free_port() for _ in range(ENDPOINTS)]
+    out = root / "received.jsonl"
+    receivers = subprocess.Popen(
+        [sys.executable, str(HERE / "receivers.py"), str(out), *map(str, ports)], stdout=subprocess.PIPE
+    )
+    assert receivers.stdout is not None and receivers.stdout.readline().strip() == b"listening"
+    platform.migrate()
+    try:
+        for name in ("participants", "webhooks"):
+            platform.start(name)
+            platform.wait_ready(120, name=name)
+        token = sign_identity(Caller(subject="bench", role="operator"), platform.internal_secret, ttl=600)
+        async with httpx.AsyncClient(base_url=platform.url("webhooks"), headers={"x-smartcity-identity": token}) as c:
+            for port in ports:
+                body = {"url": f"http://127.0.0.1:{port}/hooks", "event_types": ["*"]}
+                response = await c.post("/api/v1/webhooks", json=body)
+                assert response.status_code == 201, response.text
+        print(f"producing {args.events} events at {args.rate:g}/s ...", flush=True)
+        produced_in = await produce(database_url, args.events, args.rate)
+        healthy_total = (ENDPOINTS - 2) * args.events
+        deadline = time.monotonic() + args.timeout
+        # the failing endpoint's first attempts and the healthy ones' deliveries: at least the healthy ones
+        while await delivered_count(database_url) < healthy_total and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+        drained_in = time.monotonic() - deadline + args.timeout
+    finally:
+        platform.stop_all()
+        receivers.terminate()
+        receivers.wait(60)
+    conn = await asyncpg.connect(database_url)
+    committed = {
+        f"evt_participants_{r['id']}": r["at"]
+        for r in await conn.fetch("SELECT id, extract(epoch FROM occurred_at)::float8 AS at FROM participants.events")
+    }
+    attempts = await conn.fetchval("SELECT count(*) FROM webhooks.attempts")
+    await conn.close()
+    seen = [json.loads(line) for line in out.read_text().splitlines()]
+    failing, slow = ports[0], ports[1]
+    healthy = [s for s in seen if s["port"] not in (failing, slow) and s["status"] == 200]
+    lags = [s["at"] - committed[s["id"]] for s in healthy]
+    first = min(committed.values())
+    last = max(s["at"] for s in healthy)
+    print(f"events: {args.events} committed in {produced_in:.1f} s ({args.events / produced_in:.0f}/s)")
+    print(
+        f"healthy deliveries: {len(healthy)} of {(ENDPOINTS - 2) * args.events} in {last - first:.1f} s"
+        f" = {len(healthy) / (last - first):.0f} deliveries/s; all recorded {drained_in:.1f} s after the last commit"
+    )
+    print(
+        f"lag, commit to delivery (healthy): p50 {statistics.median(lags) * 1000:.0f} ms,"
+        f" p99 {percentile(lags, 99) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms"
+    )
+    failing_seen = [s for s in seen if s["port"] == failing]
+    print(
+        f"failing endpoint: {len(failing_seen)} attempts, {sum(s['status'] == 200 for s in failing_seen)} delivered;"
+        f" slow endpoint: {sum(s['port'] == slow for s in seen)} delivered; attempts stored: {attempts}"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=50, help="events committed per second")
+    parser.add_argument("--feed-interval", type=float, default=0.1, help="WEBHOOKS_FEED_INTERVAL")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for the healthy deliveries")
+    args = parser.parse_args()
+    server = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    name = f"bench_webhooks_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(server)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with tempfile.TemporaryDirectory() as root:
+            await run(args, urlunsplit(urlsplit(server)._replace(path="/" + name)), Path(root))
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

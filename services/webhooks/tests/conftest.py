@@ -1,0 +1,247 @@
+"""Webhooks tests: one migrated database per session; real receivers and a stand-in feed over real HTTP.
+
+Receivers are plain HTTP servers on 127.0.0.1 (allow-listed by the test
+settings), each told how to answer; the feeds of the other services are a
+tiny FastAPI app on a free port speaking the kit's feed format, readable only
+with an identity signed as role `service`. Time is made fast by settings
+(a retry schedule of fractions of a second), never by touching the clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+import uvicorn
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from smartcity_dev.receivers import Answer, Received, Receiver, verify  # noqa: F401 (the tests import them here)
+from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_kit.identity import Caller, sign_identity, verify_identity
+from smartcity_kit.migrations import upgrade
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from webhooks.main import create_app
+from webhooks.migrate import MIGRATIONS
+from webhooks.settings import Settings
+
+SECRET = "webhooks-test-secret-of-32-chars-or-more"
+LOOPBACK = "127.0.0.0/8,::1/128"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_in_thread(app: FastAPI) -> tuple[str, uvicorn.Server, threading.Thread]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the server did not start")
+        time.sleep(0.01)
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+# ---- the other services' feeds, stood in for
+
+
+class Feeds:
+    """What the stand-in services' feeds hold; tests append events."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, list[dict[str, Any]]] = {}
+
+    def add(self, feed: str, type_: str, data: dict[str, Any], subject: str = "things/1") -> dict[str, Any]:
+        items = self.events.setdefault(feed, [])
+        event = {
+            "id": len(items) + 1,
+            "type": type_,
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "subject": subject,
+            "data": data,
+        }
+        items.append(event)
+        return event
+
+
+def feeds_app(state: Feeds) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/api/v1/events/{feed}")
+    async def feed(feed: str, request: Request, after: str | None = None, limit: int = Query(50, ge=1, le=500)):
+        try:
+            caller = verify_identity(request.headers.get("x-smartcity-identity", ""), SECRET)
+        except Exception:
+            return JSONResponse({"status": 401, "title": "Unauthorized"}, status_code=401)
+        if caller.role != "service":
+            return JSONResponse({"status": 403, "title": "Forbidden"}, status_code=403)
+        start = int(after) if after else 0
+        items = state.events.get(feed, [])[start : start + limit]
+        return {"items": items, "next_cursor": str(start + len(items)) if items else after}
+
+    return app
+
+
+@pytest.fixture(scope="session")
+def feeds_server() -> Iterator[tuple[str, Feeds]]:
+    state = Feeds()
+    url, server, thread = serve_in_thread(feeds_app(state))
+    yield url, state
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def feeds(feeds_server) -> Iterator[Feeds]:
+    yield feeds_server[1]
+    feeds_server[1].events.clear()
+
+
+@pytest.fixture(scope="session")
+def feeds_url(feeds_server) -> str:
+    return feeds_server[0]
+
+
+# ---- receivers
+
+
+@pytest.fixture
+def receiver() -> Iterator[Callable[..., Receiver]]:
+    made: list[Receiver] = []
+
+    def make(answer: Callable[[int, Received], Answer] | None = None) -> Receiver:
+        made.append(Receiver(answer))
+        return made[-1]
+
+    yield make
+    for r in made:
+        r.close()
+
+
+# ---- the service
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, feeds_url: str) -> Settings:
+    upgrade(MIGRATIONS, database_url)
+    return Settings(
+        database_url=database_url,
+        internal_secret=SECRET,
+        feeds=f"participants={feeds_url},mentoring={feeds_url}",
+        allowed_networks=LOOPBACK,
+        retry_schedule="0.2,0.4,0.8",
+        retry_jitter=0.1,
+        delivery_timeout=2.0,
+        lease_seconds=3.0,
+        dispatch_interval=0.05,
+        feed_interval=0.05,
+        rotation_overlap=3600,
+    )
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(settings.database_url, pool_size=20)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        yield conn
+        await transaction.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(
+        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, engine: AsyncEngine, session_factory):
+    app = create_app(settings)
+    app.state.engine = engine
+    app.state.sessionmaker = session_factory
+    return app
+
+
+def identity(role: str, region_code: str | None = None, subject: str | None = None) -> dict[str, str]:
+    caller = Caller(subject=subject or f"{role}@test", role=role, region_code=region_code)
+    return {"x-smartcity-identity": sign_identity(caller, SECRET)}
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://webhooks") as c:
+        yield c
+
+
+TABLES = (
+    "webhooks.endpoints, webhooks.endpoint_secrets, webhooks.deliveries, webhooks.attempts, webhooks.consumer_cursors"
+)
+
+
+@pytest.fixture
+async def committed(engine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A sessionmaker that really commits; every table is emptied after the test."""
+    yield make_sessionmaker(engine)
+    async with engine.begin() as conn:
+        await conn.execute(sa.text(f"TRUNCATE {TABLES}, webhooks.idempotency_keys CASCADE"))
+
+
+@pytest.fixture
+async def start(settings, committed) -> AsyncIterator[Callable[..., Any]]:
+    """Starts the app in this event loop, feed consumers and dispatcher included, with settings changed as asked."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def run(**changes: Any) -> httpx.AsyncClient:
+            app = create_app(settings.model_copy(update=changes))
+            await stack.enter_async_context(app.router.lifespan_context(app))
+            transport = httpx.ASGITransport(app=app)
+            return await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://webhooks"))
+
+        yield run
+
+
+@pytest.fixture
+async def live(start) -> httpx.AsyncClient:
+    """The app as configured for the tests, running: its feed consumers read and its dispatcher sends."""
+    return await start()
+
+
+async def eventually(condition: Callable[[], Any], timeout: float = 60.0, what: str = "the condition") -> Any:
+    """Poll until `condition()` (sync or async) gives something true; a generous deadline, never a fixed sleep."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = condition()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise TimeoutError(f"{what} did not hold within {timeout} s")
+        await asyncio.sleep(0.02)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,38 @@
+"""Who manages which endpoint: staff all, a region its region's, a partner (API key or user) its own."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from smartcity_kit.identity import Caller
+from smartcity_kit.problems import NotFound
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .endpoints.models import Endpoint
+
+SUBSCRIBERS = ("admin", "operator", "region", "partner")
+
+
+def scope_endpoints(stmt: sa.Select[Endpoint], caller: Caller) -> sa.Select[Endpoint]:
+    """`stmt` (selecting from endpoints) narrowed to what `caller` may see and change."""
+    if caller.is_staff:
+        return stmt
+    if caller.role == "region" and caller.region_code:
+        return stmt.where(Endpoint.owner_role == "region", Endpoint.region_code == caller.region_code)
+    if caller.role == "partner":
+        return stmt.where(Endpoint.owner_role == "partner", Endpoint.owner_subject == caller.subject)
+    return stmt.where(sa.false())
+
+
+async def endpoint_or_404(
+    session: AsyncSession, caller: Caller, endpoint_id: uuid.UUID, *, lock: bool = False
+) -> Endpoint:
+    """The endpoint if `caller` may see it; 404 otherwise, so that existence does not leak."""
+    stmt = scope_endpoints(sa.select(Endpoint).where(Endpoint.id == endpoint_id), caller)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    endpoint: Endpoint | None = (await session.execute(stmt)).scalar_one_or_none()
+    if endpoint is None:
+        raise NotFound(f"No webhook endpoint {endpoint_id} is visible to you.")
+    return endpoint

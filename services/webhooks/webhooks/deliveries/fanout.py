@@ -1,0 +1,66 @@
+"""From the feeds to deliveries: each event becomes one delivery per active endpoint that wants it.
+
+An endpoint wants an event when one of its patterns names the type (`*`,
+`participant.*`, `mou.signed`) and its scope covers it: an endpoint with a
+region gets only events whose `data.region_code` is that region; one without
+gets every event (what partners may read). Deliveries are made in the
+transaction that moves the feed's cursor (the kit's FeedConsumer), so an event
+is fanned out exactly once however often it is read; the unique
+(endpoint, message id) makes a replay do nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from smartcity_kit.outbox import Event, Handler
+from sqlalchemy.ext.asyncio import AsyncSession
+
+FAN_OUT = sa.text(
+    """
+    INSERT INTO webhooks.deliveries (endpoint_id, message_id, event_type, body, occurred_at)
+    SELECT e.id, :message_id, :type, :body, :occurred_at
+    FROM webhooks.endpoints e
+    WHERE e.status = 'active'
+      AND (e.region_code IS NULL OR e.region_code = :region_code)
+      AND EXISTS (
+        SELECT 1 FROM unnest(e.event_types) AS p
+        WHERE p = '*' OR p = :type OR (p LIKE '%.*' AND starts_with(:type, left(p, -1)))
+      )
+    ORDER BY e.id
+    ON CONFLICT (endpoint_id, message_id) DO NOTHING
+    """
+)
+
+
+def message_id(feed: str, event_id: int) -> str:
+    """`webhook-id`: the same for an event on every attempt and to every endpoint."""
+    return f"evt_{feed}_{event_id}"
+
+
+def body(type_: str, occurred_at: datetime, data: dict[str, Any]) -> str:
+    return orjson.dumps({"type": type_, "timestamp": occurred_at.isoformat(), "data": data}).decode()
+
+
+def region_of(data: dict[str, Any]) -> str | None:
+    code = data.get("region_code")
+    return code if isinstance(code, str) else None
+
+
+def handler_for(feed: str) -> Handler:
+    async def fan_out(session: AsyncSession, event: Event) -> None:
+        await session.execute(
+            FAN_OUT,
+            {
+                "message_id": message_id(feed, event.id),
+                "type": event.type,
+                "body": body(event.type, event.occurred_at, event.data),
+                "occurred_at": event.occurred_at,
+                "region_code": region_of(event.data),
+            },
+        )
+
+    return fan_out

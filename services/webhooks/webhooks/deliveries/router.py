@@ -1,0 +1,88 @@
+"""HTTP routes of an endpoint's deliveries: the log, one delivery with its attempts, redelivery, a test event."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from fastapi import APIRouter
+from smartcity_kit.db import SessionDep
+from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
+from smartcity_kit.problems import problem_responses
+
+from ..access import SUBSCRIBERS, endpoint_or_404
+from . import service
+from .models import Delivery, DeliveryStatus
+from .schemas import DeliveryDetail, DeliveryOut, Redelivered, RedeliverIn
+
+router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], dependencies=[require_roles(*SUBSCRIBERS)])
+
+
+@router.get(
+    "/{endpoint_id}/deliveries", response_model=Page[DeliveryOut], responses=problem_responses(401, 403, 404, 422)
+)
+async def list_deliveries(
+    endpoint_id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    status: DeliveryStatus | None = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[DeliveryOut]:
+    """The endpoint's deliveries in the order they were made (the feeds' order)."""
+    endpoint = await endpoint_or_404(session, caller, endpoint_id)
+    stmt = sa.select(Delivery).where(Delivery.endpoint_id == endpoint.id)
+    if status is not None:
+        stmt = stmt.where(Delivery.status == status)
+    rows, next_cursor = await keyset_page(
+        session, stmt, keys=[Delivery.id], key_of=lambda d: [d.id], limit=limit, cursor=cursor, convert=[int]
+    )
+    return Page[DeliveryOut](items=[service.delivery_out(d) for d in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{endpoint_id}/deliveries/{delivery_id}",
+    response_model=DeliveryDetail,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def read_delivery(
+    endpoint_id: uuid.UUID, delivery_id: int, session: SessionDep, caller: CallerDep
+) -> DeliveryDetail:
+    endpoint = await endpoint_or_404(session, caller, endpoint_id)
+    return await service.detail(session, await service.delivery_or_404(session, endpoint, delivery_id))
+
+
+@router.post(
+    "/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+    status_code=202,
+    response_model=DeliveryOut,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def redeliver_one(
+    endpoint_id: uuid.UUID, delivery_id: int, session: SessionDep, caller: CallerDep
+) -> DeliveryOut:
+    endpoint = await endpoint_or_404(session, caller, endpoint_id)
+    delivery = await service.delivery_or_404(session, endpoint, delivery_id)
+    return service.delivery_out(await service.redeliver(session, delivery))
+
+
+@router.post(
+    "/{endpoint_id}/redeliver",
+    status_code=202,
+    response_model=Redelivered,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def redeliver_since(
+    endpoint_id: uuid.UUID, data: RedeliverIn, session: SessionDep, caller: CallerDep
+) -> Redelivered:
+    endpoint = await endpoint_or_404(session, caller, endpoint_id)
+    return Redelivered(redelivered=await service.redeliver_since(session, endpoint, data.since))
+
+
+@router.post(
+    "/{endpoint_id}/test", status_code=202, response_model=DeliveryOut, responses=problem_responses(401, 403, 404, 422)
+)
+async def send_test_event(endpoint_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> DeliveryOut:
+    endpoint = await endpoint_or_404(session, caller, endpoint_id)
+    return service.delivery_out(await service.send_test(session, endpoint, caller))

@@ -1,0 +1,227 @@
+"""The dispatcher: each replica leases endpoints that have deliveries due and sends them, one task per endpoint.
+
+Work is shared by endpoint, on the kit's outbox pattern (a row lock taken
+with `FOR UPDATE SKIP LOCKED`, here held as a lease in the row so that no
+transaction stays open across HTTP): a replica sets `lease_owner` and
+`lease_until` on the endpoints it takes, renews them while it works, and
+gives them back when nothing is due. So
+
+- one endpoint is served by one replica at a time (two replicas never send
+  the same delivery twice while both live), and in feed order unless it asked
+  for unordered delivery (then up to `WEBHOOKS_UNORDERED_CONCURRENCY` at once);
+- a slow or dead endpoint holds only its own task: every other endpoint has
+  its own;
+- a replica killed mid-batch leaves leases that run out after
+  `WEBHOOKS_LEASE_SECONDS`; another replica (or the same one restarted) then
+  sends what was not recorded as delivered: at least once, with the same
+  `webhook-id`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from datetime import datetime
+
+import httpx
+import sqlalchemy as sa
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ..deliveries.models import Delivery, DeliveryStatus
+from ..endpoints import secrets
+from ..endpoints.models import Endpoint, EndpointSecret, EndpointStatus
+from ..settings import Settings
+from . import outcomes, signing
+from .sender import Outcome, attempt
+
+log = structlog.get_logger("webhooks.dispatch")
+
+BATCH = 50
+# a batch stops taking more after this long, so that the log and the lease keep up with a slow receiver
+BATCH_SECONDS = 1.0
+
+DUE = sa.text(
+    """
+    CASE WHEN e.ordered THEN (
+        SELECT d.next_attempt_at FROM webhooks.deliveries d
+        WHERE d.endpoint_id = e.id AND d.status = 'pending' ORDER BY d.id LIMIT 1
+    ) <= clock_timestamp()
+    ELSE EXISTS (
+        SELECT 1 FROM webhooks.deliveries d
+        WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= clock_timestamp()
+    ) END
+    """
+)
+CLAIM = sa.text(
+    f"""
+    UPDATE webhooks.endpoints SET lease_owner = :me, lease_until = clock_timestamp() + make_interval(secs => :lease)
+    WHERE id IN (
+        SELECT e.id FROM webhooks.endpoints e
+        WHERE e.status = 'active' AND (e.lease_until IS NULL OR e.lease_until < clock_timestamp())
+          AND NOT (e.id = ANY(:mine)) AND {DUE.text}
+        ORDER BY e.lease_until NULLS FIRST
+        LIMIT :n
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id
+    """
+)
+RENEW = sa.text(
+    """
+    UPDATE webhooks.endpoints SET lease_until = clock_timestamp() + make_interval(secs => :lease)
+    WHERE id = ANY(:mine) AND lease_owner = :me RETURNING id
+    """
+)
+RELEASE = sa.text(
+    "UPDATE webhooks.endpoints SET lease_owner = NULL, lease_until = NULL WHERE id = :id AND lease_owner = :me"
+)
+
+
+class Dispatcher:
+    def __init__(
+        self, *, sessionmaker: async_sessionmaker[AsyncSession], client: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        self.sessionmaker, self.client, self.settings = sessionmaker, client, settings
+        self.me = uuid.uuid4()
+        self.tasks: dict[uuid.UUID, asyncio.Task[None]] = {}
+        self.renewed_at = time.monotonic()
+
+    async def run_forever(self) -> None:
+        try:
+            while True:
+                try:
+                    await self.renew()
+                    await self.claim_and_start()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # the database is away: try again later
+                    log.warning("dispatcher loop failed", error=repr(exc))
+                await asyncio.sleep(self.settings.dispatch_interval)
+        finally:
+            for task in self.tasks.values():
+                task.cancel()
+            await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+
+    async def claim_and_start(self) -> None:
+        free = self.settings.max_endpoints - len(self.tasks)
+        if free <= 0:
+            return
+        async with self.sessionmaker() as session:
+            rows = await session.execute(
+                CLAIM, {"me": self.me, "lease": self.settings.lease_seconds, "mine": list(self.tasks), "n": free}
+            )
+            claimed = [r.id for r in rows]
+            await session.commit()
+        for endpoint_id in claimed:
+            self.tasks[endpoint_id] = asyncio.create_task(self.serve(endpoint_id), name=f"webhooks-{endpoint_id}")
+
+    async def renew(self) -> None:
+        if not self.tasks or time.monotonic() - self.renewed_at < self.settings.lease_seconds / 3:
+            return
+        mine = list(self.tasks)
+        async with self.sessionmaker() as session:
+            kept = {
+                r.id
+                for r in await session.execute(
+                    RENEW, {"me": self.me, "lease": self.settings.lease_seconds, "mine": mine}
+                )
+            }
+            await session.commit()
+        self.renewed_at = time.monotonic()
+        for endpoint_id in set(mine) - kept:  # deleted, or taken over after this replica stalled
+            if (task := self.tasks.get(endpoint_id)) is not None:  # (or finished meanwhile)
+                task.cancel()
+
+    async def serve(self, endpoint_id: uuid.UUID) -> None:
+        """Send the endpoint's due deliveries, batch after batch, until none is due; then give the lease back."""
+        try:
+            while await self.one_batch(endpoint_id):
+                pass
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("endpoint batch failed", endpoint_id=str(endpoint_id), error=repr(exc))
+        finally:
+            self.tasks.pop(endpoint_id, None)
+            with contextlib.suppress(Exception):
+                async with self.sessionmaker() as session:
+                    await session.execute(RELEASE, {"id": endpoint_id, "me": self.me})
+                    await session.commit()
+
+    async def one_batch(self, endpoint_id: uuid.UUID) -> bool:
+        """One batch; False when nothing was due (or the endpoint is gone or disabled)."""
+        async with self.sessionmaker() as session:
+            endpoint = await session.get(Endpoint, endpoint_id)
+            if endpoint is None or endpoint.status != EndpointStatus.active:
+                return False
+            keys = await self.signing_keys(session, endpoint)
+            stmt = sa.select(Delivery).where(
+                Delivery.endpoint_id == endpoint_id, Delivery.status == DeliveryStatus.pending
+            )
+            if not endpoint.ordered:
+                stmt = stmt.where(Delivery.next_attempt_at <= sa.func.clock_timestamp())
+            due = list((await session.execute(stmt.order_by(Delivery.id).limit(BATCH))).scalars())
+            # what is due is decided by the database's clock, as the claim decided it
+            db_now = (await session.execute(sa.select(sa.func.clock_timestamp()))).scalar_one()
+            url, ordered = endpoint.url, endpoint.ordered
+            await session.commit()  # no transaction stays open while the receiver is called
+        seen = {d.id: (d.failures, d.next_attempt_at) for d in due}
+        results = await (self.in_order(url, keys, due, db_now) if ordered else self.at_once(url, keys, due))
+        if not results:
+            return False
+        async with self.sessionmaker() as session:
+            endpoint = await session.get(Endpoint, endpoint_id, with_for_update=True)
+            if endpoint is None:
+                return False
+            await outcomes.record(session, endpoint, results, seen, self.me, self.settings)
+            await session.commit()
+        return all(r.delivered for r in results) or not ordered
+
+    async def signing_keys(self, session: AsyncSession, endpoint: Endpoint) -> list[bytes]:
+        rows = await session.execute(
+            sa.select(EndpointSecret.sealed)
+            .where(
+                EndpointSecret.endpoint_id == endpoint.id,
+                sa.or_(EndpointSecret.expires_at.is_(None), EndpointSecret.expires_at > sa.func.clock_timestamp()),
+            )
+            .order_by(EndpointSecret.id.desc())
+        )
+        return [secrets.unseal(self.settings.key(), endpoint.id, sealed) for (sealed,) in rows]
+
+    async def send(self, url: str, keys: list[bytes], delivery: Delivery) -> Outcome:
+        headers = signing.headers(keys, delivery.message_id, int(time.time()), delivery.body)
+        return await attempt(
+            self.client,
+            delivery_id=delivery.id,
+            url=url,
+            headers=headers,
+            body=delivery.body,
+            allowed=self.settings.networks(),
+            development=self.settings.development,
+            timeout=self.settings.delivery_timeout,
+        )
+
+    async def in_order(self, url: str, keys: list[bytes], due: list[Delivery], now: datetime) -> list[Outcome]:
+        """Oldest first, one at a time, stopping at the first not yet due or not delivered."""
+        results: list[Outcome] = []
+        started = time.monotonic()
+        for delivery in due:
+            if delivery.next_attempt_at > now or time.monotonic() - started > BATCH_SECONDS:
+                break
+            outcome = await self.send(url, keys, delivery)
+            results.append(outcome)
+            if not outcome.delivered:
+                break
+        return results
+
+    async def at_once(self, url: str, keys: list[bytes], due: list[Delivery]) -> list[Outcome]:
+        limit = asyncio.Semaphore(self.settings.unordered_concurrency)
+
+        async def one(delivery: Delivery) -> Outcome:
+            async with limit:
+                return await self.send(url, keys, delivery)
+
+        return list(await asyncio.gather(*(one(d) for d in due)))
