@@ -33,5 +33,5 @@ def test_every_container_starts_with_settings_its_process_accepts():
         output, _ = process.communicate(timeout=120)
         if process.returncode != 0:
             refused[f"{where} {workload}"] = output.strip().splitlines()[-3:]
-    assert len(running) == 3 * 2 * 6  # compose and two trees; a service and a migration; six images
+    assert len(running) == 3 * 2 * 7  # compose and two trees; a service and a migration; seven images
     assert refused == {}
