@@ -16,6 +16,7 @@ import time
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.logging import configure_logging, request_id_var
+from smartcity_kit.metrics import PoolCollector
 from smartcity_kit.problems import AppError, Unauthorized, problem_response
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware.cors import CORSMiddleware
@@ -51,6 +52,7 @@ class Gateway:
         self.openapi: MergedDocument | None = None
         self._identities: dict[Caller, tuple[str, float]] = {}
         self.metrics = GatewayMetrics()
+        self.metrics.registry.register(PoolCollector(lambda: self.engine))
         self.local = build_local_app(self)
         self.local.state.settings = settings
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import Counter, Histogram
+from smartcity_kit.metrics import new_registry
 
 
 class GatewayMetrics:
     def __init__(self) -> None:
-        self.registry = CollectorRegistry()
+        self.registry = new_registry()  # the process and GC collectors too
         self.requests = Counter(
             "gateway_requests_total", "Requests by target and status", ["target", "status"], registry=self.registry
         )

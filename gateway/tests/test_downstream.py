@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 
 async def test_a_service_that_does_not_answer_is_503_with_retry_after(
@@ -135,6 +136,11 @@ async def test_metrics_count_requests_by_target_and_status(client, bearer):
     assert 'gateway_requests_total{status="401",target="gateway"} 1.0' in text
     assert 'gateway_requests_total{status="200",target="gateway"} 1.0' in text
     assert 'gateway_request_duration_seconds_count{target="participants"} 1.0' in text
+    # the process and the interpreter, and the API keys' database pool, beside the requests
+    assert re.search(r"^process_resident_memory_bytes [1-9]", text, re.M)
+    assert 'python_gc_objects_collected_total{generation="0"}' in text
+    assert re.search(r"^db_pool_size [1-9]", text, re.M)
+    assert re.search(r"^db_pool_connections_in_use \d", text, re.M)
 
 
 async def test_a_client_that_leaves_mid_download_stops_the_stream(client, bearer, raw_asgi):

@@ -147,6 +147,11 @@ def test_the_gateway_is_the_only_way_in():
     (ingress,) = resources("production", "Ingress")
     backends = {p["backend"]["service"]["name"] for r in ingress["spec"]["rules"] for p in r["http"]["paths"]}
     assert backends == {"gateway"}
+    # the public paths only: every process's /metrics (and its probes) is reached inside the cluster, not through here
+    paths = {(p["path"], p["pathType"]) for r in ingress["spec"]["rules"] for p in r["http"]["paths"]}
+    assert paths == {("/api/", "Prefix"), ("/docs", "Prefix"), ("/openapi.json", "Exact")}
+    for inside in ("/metrics", "/healthz", "/readyz"):
+        assert not any(inside.startswith(path) for path, _ in paths), inside
     assert ingress["spec"]["tls"] == [{"hosts": ["api.smartcity.go.id"], "secretName": "gateway-tls"}]
     for service in resources("production", "Service"):
         assert service["spec"].get("type", "ClusterIP") == "ClusterIP"

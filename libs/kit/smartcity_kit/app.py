@@ -6,15 +6,19 @@ import time
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .db import database_ready, install_db_error_handlers
 from .logging import request_id_var
+from .metrics import FeedCollector, PoolCollector, new_registry
 from .openapi import document_problems
 from .problems import install_problem_handlers, problem_response
 
@@ -91,10 +95,18 @@ def add_problem_schema(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def install_common(app: FastAPI, *, service: str) -> None:
-    """Health, readiness, metrics and error handlers; call before adding middleware."""
-    registry = CollectorRegistry()
+def install_common(app: FastAPI, *, service: str, outbox: sa.Table | None = None) -> None:
+    """Health, readiness, metrics and error handlers; call before adding middleware.
+
+    `/metrics` holds the process and GC collectors, the database pool (`app.state.engine`), the feed
+    consumers in `app.state.feed_consumers` and, given the service's `outbox` table, its number of events.
+    """
+    registry = new_registry()
     app.state.metrics_registry = registry
+    app.state.feed_consumers = []
+    registry.register(PoolCollector(lambda: getattr(app.state, "engine", None)))
+    registry.register(FeedCollector(lambda: app.state.feed_consumers))
+    outbox_events = Gauge("outbox_events", "Events in the service's outbox (its feed)", registry=registry)
     install_problem_handlers(app)
     install_db_error_handlers(app)
     add_problem_schema(app)
@@ -115,5 +127,11 @@ def install_common(app: FastAPI, *, service: str) -> None:
         )
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        if outbox is not None:
+            try:
+                async with request.app.state.engine.connect() as conn:
+                    outbox_events.set((await conn.execute(sa.select(sa.func.count()).select_from(outbox))).scalar_one())
+            except (DBAPIError, OSError, PoolTimeout):  # the rest of the metrics still answer
+                pass
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import sqlalchemy as sa
 import structlog
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # httpx costs a service that consumes no feed ~4 MiB of memor
 log = structlog.get_logger("outbox")
 
 _XID = sa.text("(pg_current_xact_id()::text::bigint)")
+# each feed page says how many visible events follow it (up to BEHIND_CAP) and when the first of them occurred
+BEHIND_HEADER, OLDEST_HEADER, BEHIND_CAP = "X-Feed-Behind", "X-Feed-Oldest-Behind", 10_000
 _VISIBLE_BELOW = sa.text("(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)")
 
 
@@ -106,6 +108,7 @@ def events_router(service: str, table: sa.Table) -> APIRouter:
         # which only FastAPI reads (mypy cannot know the value)
         service: Literal[service],  # type: ignore[valid-type]
         session: SessionDep,
+        response: Response,
         after: CursorQuery = None,
         limit: int = Query(50, ge=1, le=500),
     ) -> EventPage:
@@ -123,6 +126,19 @@ def events_router(service: str, table: sa.Table) -> APIRouter:
         rows = (await session.execute(stmt.order_by(table.c.txid, table.c.id).limit(limit))).all()
         items = [Event(id=r.id, type=r.type, occurred_at=r.occurred_at, subject=r.subject, data=r.data) for r in rows]
         next_cursor = encode_cursor([rows[-1].txid, rows[-1].id]) if rows else after
+        # what is left after this page, for the consumer's lag metrics (counted up to BEHIND_CAP)
+        rest = sa.select(table.c.occurred_at).where(table.c.txid < _VISIBLE_BELOW)
+        position = (rows[-1].txid, rows[-1].id) if rows else ((txid, last_id) if after else None)
+        if position is not None:
+            rest = rest.where(
+                sa.tuple_(table.c.txid, table.c.id)
+                > sa.tuple_(sa.literal(position[0], sa.BigInteger), sa.literal(position[1], sa.BigInteger))
+            )
+        window = rest.order_by(table.c.txid, table.c.id).limit(BEHIND_CAP).subquery()
+        behind, oldest = (await session.execute(sa.select(sa.func.count(), sa.func.min(window.c.occurred_at)))).one()
+        response.headers[BEHIND_HEADER] = str(behind)
+        if oldest is not None:
+            response.headers[OLDEST_HEADER] = oldest.isoformat()
         return EventPage(items=items, next_cursor=next_cursor)
 
     return router
@@ -156,6 +172,9 @@ class FeedConsumer:
         self.feed, self.url, self.handler = feed, url, handler
         self.sessionmaker, self.cursors, self.client = sessionmaker, cursors, client
         self.secret, self.me, self.interval, self.batch = secret, me, interval, batch
+        # as the producer said at the last poll (FeedCollector exports them): None until then
+        self.behind: int | None = None
+        self.oldest_behind_at: float | None = None
 
     async def run_once(self) -> int:
         """Apply one batch; returns how many events it applied (0: nothing new or another replica holds it)."""
@@ -177,6 +196,7 @@ class FeedConsumer:
             response = await self.client.get(self.url, params=params, headers={"x-smartcity-identity": token})
             response.raise_for_status()
             page = EventPage.model_validate_json(response.content)
+            self._note_position(response.headers)
             for event in page.items:
                 await self.handler(session, event)
             if page.next_cursor != row.cursor:
@@ -185,6 +205,14 @@ class FeedConsumer:
                 )
             await session.commit()
             return len(page.items)
+
+    def _note_position(self, headers: "httpx.Headers") -> None:
+        try:
+            self.behind = int(headers[BEHIND_HEADER])
+        except (KeyError, ValueError):
+            return
+        oldest = headers.get(OLDEST_HEADER)
+        self.oldest_behind_at = datetime.fromisoformat(oldest).timestamp() if oldest else None
 
     async def run_forever(self) -> None:
         while True:

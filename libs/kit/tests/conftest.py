@@ -46,7 +46,7 @@ class NoteOut(StrictModel):
 
 def build_app() -> FastAPI:
     app = FastAPI()
-    install_common(app, service="kit")
+    install_common(app, service="kit", outbox=events)
     router = APIRouter()
 
     @router.post("/api/v1/notes", status_code=201, response_model=NoteOut, dependencies=[require_roles("operator")])

@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE)
+    install_common(app, service=SERVICE, outbox=events)
     app.include_router(documents_router)
     app.include_router(events_router(SERVICE, events))
 

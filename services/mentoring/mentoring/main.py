@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 interval=settings.feed_interval,
                 batch=settings.feed_batch,
             )
+            app.state.feed_consumers.append(consumer)
             consumer_task = asyncio.create_task(consumer.run_forever(), name="participants-feed")
         try:
             yield
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE)
+    install_common(app, service=SERVICE, outbox=events)
     for router in (
         curriculum_router,
         mentors_router,

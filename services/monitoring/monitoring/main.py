@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 interval=settings.feed_interval,
                 batch=settings.feed_batch,
             )
+            app.state.feed_consumers.append(consumer)
             tasks.append(asyncio.create_task(consumer.run_forever(), name="mentoring-feed"))
         if settings.run_reminders:
             reminders = run_reminders(app.state.sessionmaker, settings.reminder_interval)
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE)
+    install_common(app, service=SERVICE, outbox=events)
     for router in (
         portfolio_router,
         indicators_router,

@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 interval=settings.feed_interval,
                 batch=settings.feed_batch,
             )
+            app.state.feed_consumers.append(consumer)
             tasks.append(asyncio.create_task(consumer.run_forever(), name="mentoring-feed"))
         if settings.monitoring_url and feed_http is not None:
             from .official.consumer import monitoring_consumer
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 interval=settings.feed_interval,
                 batch=settings.feed_batch,
             )
+            app.state.feed_consumers.append(official)
             tasks.append(asyncio.create_task(official.run_forever(), name="monitoring-feed"))
         try:
             yield
@@ -86,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE)
+    install_common(app, service=SERVICE, outbox=events)
     for router in (regions_router, phases_router, participants_router, assessment_router, selection_router, mou_router):
         app.include_router(router)
     app.include_router(events_router(SERVICE, events))
