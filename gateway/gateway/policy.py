@@ -114,6 +114,7 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
     ("read.scoped", "GET", "/api/v1/reports/overview", ANY),
     ("read.scoped", "GET", "/api/v1/reports/mentoring", ANY),
     ("read.scoped", "GET", "/api/v1/reports/masterplans", ANY),
+    ("read.scoped", "GET", "/api/v1/reports/monitoring", ANY),
     ("read.scoped", "GET", "/api/v1/reports/charts/{file}", ANY),
     ("read.scoped", "GET", "/api/v1/reports/programme.html", ANY),
     # webhooks

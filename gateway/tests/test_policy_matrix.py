@@ -92,6 +92,7 @@ CONTRACT = [
     ("GET", "/api/v1/reports/overview", "scoped"),
     ("GET", "/api/v1/reports/mentoring", "scoped"),
     ("GET", "/api/v1/reports/masterplans", "scoped"),
+    ("GET", "/api/v1/reports/monitoring", "scoped"),
     ("GET", "/api/v1/reports/charts/funnel.svg", "scoped"),
     ("GET", "/api/v1/reports/programme.html", "scoped"),
     # webhooks: a partner registers its own system's endpoints, a region its region's; mentors none

@@ -17,6 +17,7 @@ from smartcity_kit.logging import configure_logging
 from .charts.router import router as charts_router
 from .masterplans.router import router as masterplans_router
 from .mentoring.router import router as mentoring_router
+from .monitoring.router import router as monitoring_router
 from .overview.router import router as overview_router
 from .page.router import router as page_router
 from .projections.feeds import consumers
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(overview_router)
     app.include_router(mentoring_router)
     app.include_router(masterplans_router)
+    app.include_router(monitoring_router)
     app.include_router(charts_router)
     app.include_router(page_router)
 

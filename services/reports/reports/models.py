@@ -2,6 +2,7 @@
 
 from .database import consumer_cursors  # noqa: F401
 from .projections.models import Document, Participant, Phase, RegionStatistics, Track
+from .projections.monitoring_models import MonitoringPeriod, PeriodReport, Portfolio
 from .projections.work import Deliverable, Initiative, MasterPlan, Mentor, TrackMentor, WorkshopTrack
 
 # the projections, emptied together by `reports-rebuild` (the cursors with them)
@@ -17,4 +18,7 @@ PROJECTIONS = (
     Deliverable,
     MasterPlan,
     Initiative,
+    MonitoringPeriod,
+    Portfolio,
+    PeriodReport,
 )

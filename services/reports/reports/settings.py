@@ -13,6 +13,7 @@ class Settings(ServiceSettings):
     participants_url: str = "http://127.0.0.1:8001"
     mentoring_url: str = "http://127.0.0.1:8002"
     documents_url: str = "http://127.0.0.1:8003"
+    monitoring_url: str = "http://127.0.0.1:8005"
     # read the feeds in this process (turn off to run API-only replicas)
     consume_feed: bool = True
     # seconds between polls of a feed when it has nothing new

@@ -41,7 +41,12 @@ class Feeds:
     """The events each stand-in service has recorded; tests append to them."""
 
     def __init__(self) -> None:
-        self.events: dict[str, list[dict[str, Any]]] = {"participants": [], "mentoring": [], "documents": []}
+        self.events: dict[str, list[dict[str, Any]]] = {
+            "participants": [],
+            "mentoring": [],
+            "documents": [],
+            "monitoring": [],
+        }
         self.calls = 0
         # when set, feed requests after this many hang until it is cleared (a consumer caught mid-batch)
         self.hold_after: int | None = None
@@ -169,6 +174,7 @@ def settings(database_url: str, feeds_server) -> Settings:
         participants_url=url,
         mentoring_url=url,
         documents_url=url,
+        monitoring_url=url,
         consume_feed=False,
         feed_batch=7,  # small, so that a test's events span several batches
     )

@@ -47,6 +47,7 @@ async def test_killed_mid_batch_then_restarted_counts_every_event_once(
         "REPORTS_PARTICIPANTS_URL": settings.participants_url,
         "REPORTS_MENTORING_URL": settings.mentoring_url,
         "REPORTS_DOCUMENTS_URL": "",
+        "REPORTS_MONITORING_URL": "",
         "REPORTS_FEED_BATCH": "25",
         "REPORTS_FEED_INTERVAL": "0.05",
         "REPORTS_LOG_LEVEL": "WARNING",

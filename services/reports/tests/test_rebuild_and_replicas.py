@@ -39,9 +39,10 @@ async def test_rebuild_equals_the_live_projections(feeds, catch_up, client, as_r
     live = [(await client.get(f"/api/v1/reports/overview{q}", headers=ops)).json() for q in ("", "?phase_code=2028")]
     applied = await rebuild(settings)
     assert applied == {
-        "participants": sum(1 for _ in feeds.events["participants"]),
+        "participants": len(feeds.events["participants"]),
         "mentoring": len(feeds.events["mentoring"]),
         "documents": 1,
+        "monitoring": 0,
     }
     again = [(await client.get(f"/api/v1/reports/overview{q}", headers=ops)).json() for q in ("", "?phase_code=2028")]
     assert again == live
@@ -59,6 +60,7 @@ async def test_the_rebuild_command_replays_every_feed(feeds, catch_up, client, a
         "REPORTS_PARTICIPANTS_URL": settings.participants_url,
         "REPORTS_MENTORING_URL": settings.mentoring_url,
         "REPORTS_DOCUMENTS_URL": settings.documents_url,
+        "REPORTS_MONITORING_URL": settings.monitoring_url,
     }
     done = await asyncio.to_thread(subprocess.run, [str(REBUILD)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

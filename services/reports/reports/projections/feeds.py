@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..database import consumer_cursors
 from ..settings import Settings
-from . import documents, mentoring, mentoring_work, participants
+from . import documents, mentoring, mentoring_work, monitoring, participants
 
 log = structlog.get_logger("reports.feed")
 
@@ -50,6 +50,7 @@ FEEDS = (
     Feed("participants", participants.HANDLERS),
     Feed("mentoring", {**mentoring.HANDLERS, **mentoring_work.HANDLERS}),
     Feed("documents", documents.HANDLERS),
+    Feed("monitoring", monitoring.HANDLERS),
 )
 
 

@@ -1,0 +1,103 @@
+"""What the monitoring feed tells: periods opened and locked, portfolios, reports submitted, decided, overdue
+(payloads: the monitoring service's `events.py`). A report's figures are not in the feed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, Field
+from smartcity_kit.outbox import Event
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..provinces import province_of
+from .monitoring_models import MonitoringPeriod, PeriodReport, Portfolio
+from .participants import REGION_CODE, known_phase
+
+
+class PeriodEvent(BaseModel):
+    period_code: str = Field(min_length=1)
+    year: int
+    due_on: date
+    locks_on: date
+
+
+class PortfolioCreated(BaseModel):
+    track_id: uuid.UUID
+    region_code: str = Field(pattern=REGION_CODE)
+    phase_code: str = Field(min_length=1)
+    initiative_ids: list[uuid.UUID]
+
+
+class ReportEvent(BaseModel):
+    period_code: str = Field(min_length=1)
+    region_code: str = Field(pattern=REGION_CODE)
+    to: str | None = None
+    late: bool | None = None
+    resubmission: bool | None = None
+
+
+def _period(locked: bool) -> Any:
+    async def apply(session: AsyncSession, event: Event) -> None:
+        data = PeriodEvent.model_validate(event.data)
+        values = {"year": data.year, "due_on": data.due_on, "locks_on": data.locks_on}
+        stmt = insert(MonitoringPeriod).values(period_code=data.period_code, locked=locked, **values)
+        update = {**values, "locked": True} if locked else values
+        await session.execute(stmt.on_conflict_do_update(index_elements=[MonitoringPeriod.period_code], set_=update))
+
+    return apply
+
+
+async def portfolio_created(session: AsyncSession, event: Event) -> None:
+    data = PortfolioCreated.model_validate(event.data)
+    await known_phase(session, data.phase_code)
+    await session.execute(
+        insert(Portfolio)
+        .values(
+            track_id=data.track_id,
+            region_code=data.region_code,
+            province_code=province_of(data.region_code),
+            phase_code=data.phase_code,
+            initiatives=len(data.initiative_ids),
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+def _report(kind: str) -> Any:
+    async def apply(session: AsyncSession, event: Event) -> None:
+        data = ReportEvent.model_validate(event.data)
+        key = {"period_code": data.period_code, "region_code": data.region_code}
+        table = PeriodReport.__table__
+        if kind == "overdue":
+            values: dict[str, Any] = {"overdue": True}
+        elif kind == "submitted":
+            # lateness is the first submission's: a resubmission after a return keeps it
+            values = {"status": "submitted"}
+            if not data.resubmission:
+                values["late"] = bool(data.late)
+        else:
+            values = {"status": kind}
+        stmt = insert(PeriodReport).values(**key, **values)
+        set_ = dict(values)
+        if kind == "submitted" and "late" in values:
+            set_["late"] = sa.func.coalesce(table.c.late, stmt.excluded.late)
+        await session.execute(
+            stmt.on_conflict_do_update(index_elements=[PeriodReport.period_code, PeriodReport.region_code], set_=set_)
+        )
+
+    return apply
+
+
+HANDLERS = {
+    "period.opened": _period(locked=False),
+    "period.locked": _period(locked=True),
+    "portfolio.created": portfolio_created,
+    "report.submitted": _report("submitted"),
+    "report.accepted": _report("accepted"),
+    "report.returned": _report("returned"),
+    "report.overdue": _report("overdue"),
+}

@@ -1,0 +1,46 @@
+"""Projection tables of monitoring: reporting periods, the regions that must report (their portfolios), and
+each region's report per period (submitted, late, accepted, returned, overdue)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import Base
+
+
+class MonitoringPeriod(Base):
+    __tablename__ = "monitoring_periods"
+
+    period_code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    year: Mapped[int] = mapped_column(sa.Integer)
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    locks_on: Mapped[date] = mapped_column(sa.Date)
+    locked: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+
+
+class Portfolio(Base):
+    """An approved plan followed by monitoring: its region reports every period."""
+
+    __tablename__ = "portfolios"
+
+    track_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    region_code: Mapped[str] = mapped_column(sa.Text, index=True)
+    province_code: Mapped[str] = mapped_column(sa.Text)
+    phase_code: Mapped[str] = mapped_column(sa.Text, index=True)
+    initiatives: Mapped[int] = mapped_column(sa.Integer)
+
+
+class PeriodReport(Base):
+    """A region's report for a period, as far as the feed told it (null status: never submitted)."""
+
+    __tablename__ = "period_reports"
+
+    period_code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    region_code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    status: Mapped[str | None] = mapped_column(sa.Text)
+    late: Mapped[bool | None] = mapped_column(sa.Boolean)
+    overdue: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
