@@ -165,9 +165,20 @@ async def test_the_feed_never_skips_an_event_that_commits_late(kit_client, who, 
     assert (await kit_client.get("/api/v1/events/other", headers=who("partner"))).status_code == 422
 
 
+async def all_visible(kit_client, who, n: int) -> None:
+    """Until the feed shows `n` events: a transaction of another database of the cluster may hide them a moment."""
+    for _ in range(600):
+        page = (await kit_client.get("/api/v1/events/kit", params={"limit": 500}, headers=who("partner"))).json()
+        if len(page["items"]) >= n:
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"the feed never showed {n} events")
+
+
 async def test_feed_consumer_applies_each_event_once_across_replicas_and_crashes(kit_app, kit_client, who, kit_cursors):
     for i in range(7):
         await kit_client.post("/api/v1/notes", json={"text": f"n{i}"}, headers=who("operator"))
+    await all_visible(kit_client, who, 7)
     applied: list[int] = []
     budget = {"events": 3}
 
