@@ -25,7 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import policy
 from .accesslog import write_access_line
 from .apikeys.store import ApiKeyStore
-from .auth import Authenticator
+from .auth import Authenticator, NoCredentials
+from .clientaddress import ClientAddress
 from .local import build_local_app
 from .metrics import GatewayMetrics
 from .openapi import MergedDocument
@@ -47,6 +48,7 @@ class Gateway:
         self.limiter = RateLimiter(settings.role_limits(), settings.redis_url)
         self.failures = MemoryBuckets()
         self.failure_bucket = settings.failed_auth_bucket()
+        self.client_address = ClientAddress(settings.trusted_networks(), settings.forwarded_header)
         self.api_keys: ApiKeyStore | None = None
         self.engine: AsyncEngine | None = None
         self.openapi: MergedDocument | None = None
@@ -128,6 +130,10 @@ class Gateway:
             await send(message)
 
         try:
+            client = scope.get("client")
+            if client and self.client_address.trusted:
+                # from here on (limits, logs, the services' X-Forwarded-For) the client is who the proxy says
+                scope["client"] = (self.client_address.of(client[0], scope["headers"]), client[1])
             path = scope["path"]
             if not path.startswith("/api/v1/"):
                 await self.local(scope, receive, send_with_id)
@@ -176,19 +182,24 @@ class Gateway:
             request_id_var.reset(token)
 
     async def _authenticate(self, scope: Scope) -> Caller:
-        """The caller; an address that keeps failing is told to wait (429) before its next guess costs a lookup."""
-        address = scope["client"][0] if scope.get("client") else ""
-        wait = self.failures.wait(address, *self.failure_bucket)
-        if wait:
-            raise AppError(
-                "Too many failed authentications from this address; wait before trying again.",
-                status_code=429,
-                headers={"Retry-After": str(max(1, math.ceil(wait)))},
-            )
+        """The caller. Credentials that verify always pass; an address whose credentials keep failing gets 429.
+
+        Only failed credential checks count: a request without credentials is a plain 401 (browsers and
+        monitors send those), and one caller's guesses never lock out the good callers sharing its address.
+        """
         try:
             return await self.auth.authenticate(scope["headers"])
+        except NoCredentials:
+            raise
         except Unauthorized:
-            self.failures.take(address, *self.failure_bucket)
+            address = scope["client"][0] if scope.get("client") else ""
+            wait = self.failures.take(address, *self.failure_bucket)
+            if wait:
+                raise AppError(
+                    "Too many failed authentications from this address; wait before trying again.",
+                    status_code=429,
+                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                ) from None
             raise
 
     async def _admit(self, caller: Caller, method: str, path: str) -> None:

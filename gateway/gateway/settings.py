@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from smartcity_kit.identity import ROLES
 from smartcity_kit.settings import DEV_INTERNAL_SECRET
+
+from .clientaddress import Network, parse_networks
 
 # requests per second and burst, per caller, by role
 DEFAULT_RATE_LIMITS = "admin=50:100,operator=50:100,mentor=20:40,region=20:40,partner=10:20"
@@ -60,8 +63,13 @@ class Settings(BaseSettings):
     # rate limits per caller: role=rate_per_second:burst, comma separated; shared through Redis when set
     rate_limits: str = DEFAULT_RATE_LIMITS
     redis_url: str = ""
-    # failed authentications tolerated per client address (per second:burst), then 429 before any key lookup
+    # failed credential checks tolerated per client address (per second:burst), then 429 for the next failures;
+    # requests without credentials are not counted and credentials that verify always pass
     failed_auth_limit: str = "5:50"
+    # the proxies in front (the Ingress): addresses or networks, comma separated; only a request from one of them
+    # has its client address taken from `forwarded_header` (X-Forwarded-For, or RFC 7239 Forwarded)
+    trusted_proxies: str = ""
+    forwarded_header: Literal["x-forwarded-for", "forwarded"] = "x-forwarded-for"
     # origins allowed to call from a browser (comma separated, or *)
     cors_origins: str = ""
     # seconds between refreshes of the merged OpenAPI document (missing services are retried on each read)
@@ -86,6 +94,7 @@ class Settings(BaseSettings):
         if self.oidc_issuer and not self.oidc_audience:
             raise ValueError("GATEWAY_OIDC_AUDIENCE must be set with GATEWAY_OIDC_ISSUER.")
         self.role_limits()  # refuse a malformed value at start-up
+        self.trusted_networks()
         try:
             rate, burst = self.failed_auth_bucket()
         except ValueError:
@@ -122,6 +131,9 @@ class Settings(BaseSettings):
     def failed_auth_bucket(self) -> tuple[float, float]:
         rate, _, burst = self.failed_auth_limit.partition(":")
         return float(rate), float(burst or rate)
+
+    def trusted_networks(self) -> list[Network]:
+        return parse_networks(self.trusted_proxies)
 
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
