@@ -13,6 +13,7 @@ import math
 import os
 import time
 
+from smartcity_kit.bodylimit import BodyTooLarge, declared_length, limited_receive
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.logging import configure_logging, request_id_var
@@ -34,6 +35,7 @@ from .proxy import Upstream, forward
 from .ratelimit import MemoryBuckets, RateLimiter
 from .routing import owner_of
 from .settings import Settings
+from .uploads import is_upload
 
 IDENTITY_TTL = 60
 
@@ -111,6 +113,9 @@ class Gateway:
         if scope["type"] == "lifespan":
             await self.local(scope, receive, send)
             return
+        if scope["type"] == "websocket":  # uvicorn is run without WebSocket support; in process, refuse it
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if scope["type"] != "http":
             return
         rid = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), None)
@@ -134,6 +139,11 @@ class Gateway:
             if client and self.client_address.trusted:
                 # from here on (limits, logs, the services' X-Forwarded-For) the client is who the proxy says
                 scope["client"] = (self.client_address.of(client[0], scope["headers"]), client[1])
+            if wants_websocket(scope["headers"]):
+                await problem_response(
+                    400, "This API speaks plain HTTP; it offers no WebSocket.", headers={"Connection": "close"}
+                )(scope, receive, send_with_id)
+                return
             path = scope["path"]
             if not path.startswith("/api/v1/"):
                 await self.local(scope, receive, send_with_id)
@@ -147,6 +157,15 @@ class Gateway:
             except AppError as exc:
                 await exc.to_response()(scope, receive, send_with_id)
                 return
+            if not is_upload(scope["method"], path):
+                limit = self.settings.max_body_bytes
+                length = declared_length(scope)
+                if length is not None and length > limit:  # refused before a byte of it is read
+                    await problem_response(413, BodyTooLarge(limit).detail, headers={"Connection": "close"})(
+                        scope, receive, send_with_id
+                    )
+                    return
+                receive = limited_receive(receive, limit)  # a body without a length is counted as it comes
             service = owner_of(path)
             target = service or "gateway"
             if service is None:
@@ -216,6 +235,10 @@ class Gateway:
                 status_code=403,
                 extra={"route_class": route.name},
             )
+
+
+def wants_websocket(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(name == b"upgrade" and b"websocket" in value.lower() for name, value in headers)
 
 
 def plain_path(path: str, raw_path: bytes | None) -> bool:

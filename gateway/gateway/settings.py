@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     # seconds /readyz waits for each service before calling it unavailable
     readiness_timeout: float = 3.0
     pool_size: int = 200
+    # bounds on what a client sends (README, Security): total header bytes (431), a body that is not an upload
+    # (413), seconds to send the headers, seconds a body may stall, least average bytes a second of a body
+    max_header_bytes: int = 16 * 1024
+    max_body_bytes: int = 1024 * 1024
+    header_timeout: float = 10.0
+    body_idle_timeout: float = 30.0
+    min_body_rate: float = 1024.0
     # the embedded issuer: tokens signed by the gateway's own key (see `gateway-token`); off: only OIDC and API keys
     embedded_issuer: bool = True
     signing_key_path: str = ".data/gateway-signing-key.pem"

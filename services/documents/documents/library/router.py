@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
+from smartcity_kit.bodylimit import STREAMED_BODY
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, set_etag
 from smartcity_kit.identity import CallerDep, require_roles
@@ -39,7 +40,8 @@ CONTENT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def _upload_body(model: type[BaseModel]) -> dict[str, Any]:
     schema = model.model_json_schema()
-    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
+    # streamed to storage and bounded by DOCUMENTS_MAX_UPLOAD_BYTES, not by the JSON body limit
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}, **STREAMED_BODY}
 
 
 def _summary_fields(document: Document, current: Version) -> dict[str, Any]:

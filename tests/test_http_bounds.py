@@ -1,0 +1,61 @@
+"""The real processes bound what one client sends: header size, body size, WebSocket, no server banner."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+from smartcity_dev.platform import Platform
+
+MiB = 1024 * 1024
+
+
+def raw_exchange(port: int, request: bytes) -> bytes:
+    """Sends `request` as is and reads the answer until the server closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(request)
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_headers_past_16_kib_are_431_at_the_gateway(gateway: httpx.Client, bearer):
+    response = gateway.get("/api/v1/regions", headers={"X-Pad": "a" * (17 * 1024), **bearer("operator")})
+    assert response.status_code == 431
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "The request's headers are larger than 16384 bytes."
+    assert gateway.get("/api/v1/regions", headers={"X-Pad": "a" * (15 * 1024), **bearer("operator")}).status_code == 200
+
+
+def test_a_service_bounds_its_headers_too(platform: Platform):
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * (40 * 1024) + b"\r\n\r\n"
+    answer = raw_exchange(platform.ports["participants"], request)
+    assert answer.startswith(b"HTTP/1.1 431 ")
+    assert b"The request's headers are larger than 32768 bytes." in answer
+
+
+def test_a_json_body_past_1_mib_is_413(gateway: httpx.Client, bearer):
+    response = gateway.post(
+        "/api/v1/phases", content=b" " * (MiB + 1), headers={"Content-Type": "application/json", **bearer("operator")}
+    )
+    assert response.status_code == 413
+    assert response.json()["detail"] == "The request body is larger than this endpoint accepts (1048576 bytes)."
+
+
+def test_no_answer_names_the_server_software(platform: Platform, gateway: httpx.Client, bearer):
+    assert "server" not in gateway.get("/api/v1/regions", headers=bearer("operator")).headers
+    assert "server" not in gateway.get("/healthz").headers
+    for name in platform.services:
+        assert "server" not in httpx.get(platform.url(name) + "/healthz").headers
+
+
+def test_a_websocket_upgrade_is_a_400_problem_not_a_500(platform: Platform):
+    answer = raw_exchange(
+        platform.ports["gateway"],
+        b"GET /api/v1/regions HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+    )
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert b"application/problem+json" in answer
+    assert b"This API speaks plain HTTP; it offers no WebSocket." in answer
