@@ -1,4 +1,5 @@
-"""The real processes bound what one client sends: header size, body size, WebSocket, no server banner."""
+"""The real processes as a hostile client meets them: header and body size, WebSocket, no server banner, no
+redirect to an internal address."""
 
 from __future__ import annotations
 
@@ -59,3 +60,10 @@ def test_a_websocket_upgrade_is_a_400_problem_not_a_500(platform: Platform):
     assert answer.startswith(b"HTTP/1.1 400 ")
     assert b"application/problem+json" in answer
     assert b"This API speaks plain HTTP; it offers no WebSocket." in answer
+
+
+def test_a_trailing_slash_is_a_404_not_a_redirect_to_an_internal_address(gateway: httpx.Client, bearer):
+    for path in ("/api/v1/documents/", "/api/v1/regions/", "/api/v1/tracks/", "/api/v1/api-keys/"):
+        response = gateway.get(path, headers={"Host": "evil.example", **bearer("operator")})
+        assert response.status_code == 404, path
+        assert "location" not in response.headers

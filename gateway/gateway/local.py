@@ -51,6 +51,7 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        redirect_slashes=False,
     )
     install_problem_handlers(app)
     install_db_error_handlers(app)

@@ -50,6 +50,8 @@ class Gateway:
         self.limiter = RateLimiter(settings.role_limits(), settings.redis_url)
         self.failures = MemoryBuckets()
         self.failure_bucket = settings.failed_auth_bucket()
+        self.document_reads = MemoryBuckets()
+        self.document_bucket = settings.openapi_bucket()
         self.client_address = ClientAddress(settings.trusted_networks(), settings.forwarded_header)
         self.api_keys: ApiKeyStore | None = None
         self.engine: AsyncEngine | None = None
@@ -146,6 +148,13 @@ class Gateway:
                 return
             path = scope["path"]
             if not path.startswith("/api/v1/"):
+                if path == "/openapi.json" and (wait := self._document_wait(scope)):
+                    await problem_response(
+                        429,
+                        "Too many reads of the API document from this address; it changes rarely, keep a copy.",
+                        headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                    )(scope, receive, send_with_id)
+                    return
                 await self.local(scope, receive, send_with_id)
                 return
             if not plain_path(path, scope.get("raw_path")):
@@ -199,6 +208,11 @@ class Gateway:
                     caller=f"{caller.role}:{caller.subject}" if caller else None,
                 )
             request_id_var.reset(token)
+
+    def _document_wait(self, scope: Scope) -> float:
+        """The merged document is anonymous and large: reads are limited per client address."""
+        address = scope["client"][0] if scope.get("client") else ""
+        return self.document_reads.take(address, *self.document_bucket)
 
     async def _authenticate(self, scope: Scope) -> Caller:
         """The caller. Credentials that verify always pass; an address whose credentials keep failing gets 429.

@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     # failed credential checks tolerated per client address (per second:burst), then 429 for the next failures;
     # requests without credentials are not counted and credentials that verify always pass
     failed_auth_limit: str = "5:50"
+    # reads of the merged OpenAPI document per client address (per second:burst); it is anonymous and large
+    openapi_rate_limit: str = "5:30"
     # the proxies in front (the Ingress): addresses or networks, comma separated; only a request from one of them
     # has its client address taken from `forwarded_header` (X-Forwarded-For, or RFC 7239 Forwarded)
     trusted_proxies: str = ""
@@ -108,6 +110,12 @@ class Settings(BaseSettings):
             rate = burst = 0
         if rate <= 0 or burst < 1:
             raise ValueError("GATEWAY_FAILED_AUTH_LIMIT must be rate:burst with a rate > 0 and a burst >= 1.")
+        try:
+            rate, burst = self.openapi_bucket()
+        except ValueError:
+            rate = burst = 0
+        if rate <= 0 or burst < 1:
+            raise ValueError("GATEWAY_OPENAPI_RATE_LIMIT must be rate:burst with a rate > 0 and a burst >= 1.")
         return self
 
     def upstreams(self) -> dict[str, str]:
@@ -137,6 +145,10 @@ class Settings(BaseSettings):
 
     def failed_auth_bucket(self) -> tuple[float, float]:
         rate, _, burst = self.failed_auth_limit.partition(":")
+        return float(rate), float(burst or rate)
+
+    def openapi_bucket(self) -> tuple[float, float]:
+        rate, _, burst = self.openapi_rate_limit.partition(":")
         return float(rate), float(burst or rate)
 
     def trusted_networks(self) -> list[Network]:

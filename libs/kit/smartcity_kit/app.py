@@ -113,6 +113,9 @@ def install_common(app: FastAPI, *, service: str, outbox: sa.Table | None = None
     install_problem_handlers(app)
     install_db_error_handlers(app)
     add_problem_schema(app)
+    # a trailing slash is not redirected: Starlette's redirect names the service's own address (and echoes the
+    # Host header), which through the gateway points a client at an internal host
+    app.router.redirect_slashes = False
     settings = getattr(app.state, "settings", None)
     max_body_bytes = getattr(settings, "max_body_bytes", DEFAULT_MAX_BODY_BYTES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes, openapi=app.openapi)
