@@ -14,6 +14,7 @@ UPLOAD_ROUTES = [
     ("POST", "/api/v1/documents"),  # multipart, DOCUMENTS_MAX_UPLOAD_BYTES
     ("POST", "/api/v1/documents/{id}/versions"),
     ("POST", "/api/v1/regions/import"),  # text/csv, PARTICIPANTS_IMPORT_MAX_BYTES
+    ("POST", "/api/v1/monitoring/periods/{code}/reports/{region_code}/upload"),  # MONITORING_UPLOAD_MAX_BYTES
 ]
 _PATTERNS = [(method, template_pattern(template)) for method, template in UPLOAD_ROUTES]
 
