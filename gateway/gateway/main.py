@@ -9,6 +9,7 @@ app behind it.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import policy
 from .accesslog import write_access_line
+from .admission import Gates, UploadSlots
 from .apikeys.store import ApiKeyStore
 from .auth import Authenticator, NoCredentials
 from .clientaddress import ClientAddress
@@ -50,6 +52,12 @@ class Gateway:
         self.limiter = RateLimiter(settings.role_limits(), settings.redis_url)
         self.failures = MemoryBuckets()
         self.failure_bucket = settings.failed_auth_bucket()
+        self.gates = Gates(
+            route_concurrency=settings.route_concurrency,
+            service_concurrency=settings.service_concurrency,
+            queue_timeout=settings.queue_timeout,
+        )
+        self.uploads = UploadSlots(settings.max_uploads_per_caller)
         self.document_reads = MemoryBuckets()
         self.document_bucket = settings.openapi_bucket()
         self.client_address = ClientAddress(settings.trusted_networks(), settings.forwarded_header)
@@ -162,7 +170,7 @@ class Gateway:
                 return
             try:
                 caller = await self._authenticate(scope)
-                await self._admit(caller, scope["method"], path)
+                route = await self._admit(caller, scope["method"], path)
             except AppError as exc:
                 await exc.to_response()(scope, receive, send_with_id)
                 return
@@ -194,7 +202,13 @@ class Gateway:
                     503, f"The {service} service is not part of this deployment.", headers={"Retry-After": "60"}
                 )(scope, receive, send_with_id)
                 return
-            await forward(scope, receive, send_with_id, upstream, self.identity_for(caller), rid)
+            async with contextlib.AsyncExitStack() as held:
+                try:
+                    await held.enter_async_context(self._place(caller, scope["method"], path, service, route))
+                except AppError as exc:
+                    await exc.to_response()(scope, receive, send_with_id)
+                    return
+                await forward(scope, receive, send_with_id, upstream, self.identity_for(caller), rid)
         finally:
             elapsed = time.perf_counter() - started
             self.metrics.observe(target, status, elapsed)
@@ -235,7 +249,18 @@ class Gateway:
                 ) from None
             raise
 
-    async def _admit(self, caller: Caller, method: str, path: str) -> None:
+    def _place(
+        self, caller: Caller, method: str, path: str, service: str, route: policy.RouteClass
+    ) -> contextlib.AbstractAsyncContextManager[None]:
+        """What the request holds while it runs: an upload place of its caller's, nothing for a download of
+        content, else a place in its route's and its service's bounded concurrency."""
+        if is_upload(method, path):
+            return self.uploads.slot(caller.owner)
+        if method in ("GET", "HEAD") and path.endswith("/content"):
+            return contextlib.nullcontext()
+        return self.gates.slot(service, f"{method} {route.template or route.name}")
+
+    async def _admit(self, caller: Caller, method: str, path: str) -> policy.RouteClass:
         """Rate limit, then the route class: a role that may never do this is refused here (403)."""
         wait = await self.limiter.retry_after(caller.role, f"{caller.auth}:{caller.subject}")
         if wait:
@@ -249,6 +274,7 @@ class Gateway:
                 status_code=403,
                 extra={"route_class": route.name},
             )
+        return route
 
 
 def wants_websocket(headers: list[tuple[bytes, bytes]]) -> bool:

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     pool_size: int = 200
     # bounds on what a client sends (README, Security): total header bytes (431), a body that is not an upload
     # (413), seconds to send the headers, seconds a body may stall, least average bytes a second of a body
+    # requests of one route (method and path template), and of one service, in flight at once from this replica;
+    # past either a request waits in line up to queue_timeout seconds, then 503 (uploads and content downloads
+    # are not counted: a caller holds at most max_uploads_per_caller uploads at once, then 429)
+    route_concurrency: int = 8
+    service_concurrency: int = 64
+    queue_timeout: float = 1.0
+    max_uploads_per_caller: int = 4
     max_header_bytes: int = 16 * 1024
     max_body_bytes: int = 1024 * 1024
     header_timeout: float = 10.0
