@@ -53,7 +53,7 @@ async def test_if_none_match_gives_304_without_a_body(client, as_role, stored):
 )
 async def test_a_single_range_is_206(client, as_role, stored, header, start, end):
     doc, data = stored
-    response = await client.get(f"/api/v1/documents/{doc}/content", headers={**as_role("mentor"), "range": header})
+    response = await client.get(f"/api/v1/documents/{doc}/content", headers={**as_role("partner"), "range": header})
     assert response.status_code == 206
     expected = data[start:end]
     assert response.content == expected

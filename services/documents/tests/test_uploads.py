@@ -229,7 +229,7 @@ async def test_versions_count_up_and_identical_bytes_are_stored_once(
     assert await count(session, Version) == 3
     stored = await leftovers()
     assert stored == {"objects": sorted(hashlib.sha256(d).hexdigest() for d in (first, second)), "temp": []}
-    old = await client.get(f"/api/v1/documents/{created['id']}/versions/2/content", headers=as_role("mentor"))
+    old = await client.get(f"/api/v1/documents/{created['id']}/versions/2/content", headers=as_role("partner"))
     assert old.content == second
     assert old.headers["content-disposition"] == "attachment; filename=\"v2.pdf\"; filename*=UTF-8''v2.pdf"
 
