@@ -67,3 +67,31 @@ def test_a_trailing_slash_is_a_404_not_a_redirect_to_an_internal_address(gateway
         response = gateway.get(path, headers={"Host": "evil.example", **bearer("operator")})
         assert response.status_code == 404, path
         assert "location" not in response.headers
+
+
+def test_a_slow_upload_is_cut_and_its_connection_to_documents_given_back(platform: Platform, bearer):
+    """A byte every half second never stalls, but is far below 1 KiB/s: cut once the 10 s of grace are over."""
+    body = b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7 ' + b"x" * 100_000
+    head = (
+        b"POST /api/v1/documents HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+        + f"Content-Length: {len(body)}\r\nAuthorization: {bearer('operator')['Authorization']}\r\n\r\n".encode()
+    )
+    with socket.create_connection(("127.0.0.1", platform.ports["gateway"]), timeout=60) as s:
+        s.sendall(head)
+        answer = b""
+        s.settimeout(0.5)
+        for sent in range(len(body)):
+            try:
+                s.sendall(body[sent : sent + 1])
+            except OSError:
+                break
+            try:
+                chunk = s.recv(65536)
+            except TimeoutError:
+                continue
+            answer += chunk
+            if not chunk or b"\r\n\r\n" in answer:
+                break
+        assert sent < 60  # cut within about 30 s at this pace, not after the 100 kB
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert b"The request body arrives slower than 1024 bytes a second." in answer
