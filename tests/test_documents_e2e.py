@@ -43,7 +43,7 @@ def test_upload_and_download_through_the_gateway(gateway_client, bearer, uploade
     document, data = uploaded
     assert (document["size"], document["sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
     url = f"/api/v1/documents/{document['id']}/content"
-    with gateway_client.stream("GET", url, headers=bearer("mentor")) as response:
+    with gateway_client.stream("GET", url, headers=bearer("partner")) as response:
         assert response.status_code == 200
         assert response.headers["etag"] == f'"{document["sha256"]}"'
         assert (

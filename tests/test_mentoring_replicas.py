@@ -1,8 +1,9 @@
 """Two mentoring processes against one database while 50 MoUs reach the participants feed: exactly 50 tracks.
 
-Both replicas read the same feed; each batch is taken under `FOR UPDATE SKIP LOCKED` together
-with the cursor, so no event is applied twice and none is lost, even when one replica is stopped
-(SIGTERM) in the middle: what it had not committed stays in the outbox for the other.
+Both replicas read the same feed; they take turns on each batch under an advisory lock and
+apply it together with the cursor in one transaction, so no event is applied twice and none is
+lost, even when one replica is stopped (SIGTERM) in the middle: what it had not committed stays
+in the outbox for the other.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import jwt
+import structlog
 from smartcity_kit.identity import ROLES, Caller, Role
-from smartcity_kit.problems import ServiceUnavailable, Unauthorized
+from smartcity_kit.problems import AppError, ServiceUnavailable, Unauthorized
 
 from .jwks import ALGORITHMS, JwksCache, JwksError
 from .keys import load_or_create_signing_key
@@ -21,6 +22,42 @@ if TYPE_CHECKING:
     from .apikeys.store import ApiKeyStore
 
 _CACHE_MAX = 10_000
+log = structlog.get_logger("auth")
+INVALID_TOKEN = "The token is not valid."
+
+
+class NoCredentials(Unauthorized):
+    """The request carries no credentials at all: a plain 401, not a failed guess."""
+
+
+def credentials_of(headers: list[tuple[bytes, bytes]]) -> tuple[str, str] | None:
+    """("bearer", token) or ("api_key", key) from the headers, None when there are none.
+
+    Two Authorization (or X-API-Key) headers are refused (400): servers and
+    proxies disagree on which of them counts, and the gateway must not pick one
+    that a service or a log reads differently.
+    """
+    authorization = [value for name, value in headers if name == b"authorization"]
+    api_keys = [value for name, value in headers if name == b"x-api-key"]
+    if len(authorization) > 1 or len(api_keys) > 1:
+        raise AppError("Send one Authorization header (or one X-API-Key), not several.", status_code=400)
+    if authorization:
+        scheme, _, token = authorization[0].decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Use 'Authorization: Bearer <token>'.")
+        return "bearer", token.strip()
+    if api_keys:
+        return "api_key", api_keys[0].decode("latin-1").strip()
+    return None
+
+
+def invalid_token(exc: Exception) -> Unauthorized:
+    """A fixed detail for the caller (a parser's message tells an attacker how far a forgery got); the reason is
+    logged."""
+    if isinstance(exc, jwt.ExpiredSignatureError):
+        return Unauthorized("The token has expired.")
+    log.info("token refused", reason=str(exc)[:200])
+    return Unauthorized(INVALID_TOKEN)
 
 
 class Authenticator:
@@ -47,22 +84,15 @@ class Authenticator:
             await self.jwks.close()
 
     async def authenticate(self, headers: list[tuple[bytes, bytes]]) -> Caller:
-        authorization = api_key = None
-        for name, value in headers:
-            if name == b"authorization":
-                authorization = value
-            elif name == b"x-api-key":
-                api_key = value
-        if authorization is not None:
-            scheme, _, token = authorization.decode("latin-1").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise Unauthorized("Use 'Authorization: Bearer <token>'.")
-            return await self.verify_bearer(token.strip())
-        if api_key is not None:
-            if self.api_keys is None:
-                raise Unauthorized("API keys are not enabled on this gateway.")
-            return await self.api_keys.caller_for(api_key.decode("latin-1").strip())
-        raise Unauthorized()
+        found = credentials_of(headers)
+        if found is None:
+            raise NoCredentials()
+        kind, value = found
+        if kind == "bearer":
+            return await self.verify_bearer(value)
+        if self.api_keys is None:
+            raise Unauthorized("API keys are not enabled on this gateway.")
+        return await self.api_keys.caller_for(value)
 
     async def verify_bearer(self, token: str) -> Caller:
         hit = self._cache.get(token)
@@ -80,26 +110,26 @@ class Authenticator:
             header = jwt.get_unverified_header(token)
             issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
         except jwt.PyJWTError as exc:
-            raise Unauthorized(f"The token is not valid: {exc}.") from exc
+            raise invalid_token(exc) from exc
         algorithm = header.get("alg")
         if algorithm not in ALGORITHMS:
-            raise Unauthorized(f"The token is not valid: algorithm '{algorithm}' is not accepted.")
+            raise Unauthorized(f"{INVALID_TOKEN} Accepted algorithms: {', '.join(ALGORITHMS)}.")
         if self.embedded_key is not None and issuer == s.issuer:
             key, audience, embedded = self.embedded_key, s.audience, True
             if algorithm != "ES256":
-                raise Unauthorized("The token is not valid: the embedded issuer signs with ES256.")
+                raise Unauthorized(f"{INVALID_TOKEN} The embedded issuer signs with ES256.")
         elif self.jwks is not None and issuer == s.oidc_issuer:
             try:
                 key_algorithm, key = await self.jwks.key_for(header.get("kid"))
             except JwksError as exc:
                 raise ServiceUnavailable(str(exc), retry_after=10) from exc
             except jwt.PyJWTError as exc:
-                raise Unauthorized(f"The token is not valid: {exc}.") from exc
+                raise invalid_token(exc) from exc
             if key_algorithm != algorithm:
-                raise Unauthorized("The token is not valid: the algorithm does not match the key.")
+                raise Unauthorized(f"{INVALID_TOKEN} The algorithm does not match the key.")
             audience, embedded = s.oidc_audience, False
         else:
-            raise Unauthorized("The token is not valid: it comes from an issuer this gateway does not trust.")
+            raise Unauthorized(f"{INVALID_TOKEN} It comes from an issuer this gateway does not trust.")
         try:
             claims = jwt.decode(
                 token,
@@ -111,7 +141,7 @@ class Authenticator:
                 options={"require": ["exp", "iss", "aud"]},
             )
         except jwt.PyJWTError as exc:
-            raise Unauthorized(f"The token is not valid: {exc}.") from exc
+            raise invalid_token(exc) from exc
         if embedded:
             caller = caller_from_claims(claims, subject="sub", role="role", region="region_code")
         else:

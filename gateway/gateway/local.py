@@ -51,6 +51,7 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        redirect_slashes=False,
     )
     install_problem_handlers(app)
     install_db_error_handlers(app)
@@ -61,8 +62,19 @@ def build_local_app(gateway: Gateway) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/readyz/gateway", include_in_schema=False)
+    async def gateway_ready() -> dict[str, str]:
+        """The gateway's own readiness, for the Kubernetes probe: it has started and routes requests.
+
+        It asks neither the services nor any database: with one service down the
+        gateway still serves the others (and 503 problem+json for the missing
+        one), so no replica should leave the Ingress for it.
+        """
+        return {"status": "ready"}
+
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> Response:
+        """Every service and the gateway's database, for people and monitors (not the gateway's probe)."""
         timeout = gateway.settings.readiness_timeout
         names = list(gateway.upstreams)
         checks = [_service_state(u, timeout) for u in gateway.upstreams.values()]

@@ -9,10 +9,12 @@ app behind it.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
 
+from smartcity_kit.bodylimit import BodyTooLarge, declared_length, limited_receive
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.logging import configure_logging, request_id_var
@@ -24,8 +26,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import policy
 from .accesslog import write_access_line
+from .admission import Gates, UploadSlots
 from .apikeys.store import ApiKeyStore
-from .auth import Authenticator
+from .auth import Authenticator, NoCredentials
+from .clientaddress import ClientAddress
 from .local import build_local_app
 from .metrics import GatewayMetrics
 from .openapi import MergedDocument
@@ -33,6 +37,7 @@ from .proxy import Upstream, forward
 from .ratelimit import MemoryBuckets, RateLimiter
 from .routing import owner_of
 from .settings import Settings
+from .uploads import is_upload
 
 IDENTITY_TTL = 60
 
@@ -47,6 +52,15 @@ class Gateway:
         self.limiter = RateLimiter(settings.role_limits(), settings.redis_url)
         self.failures = MemoryBuckets()
         self.failure_bucket = settings.failed_auth_bucket()
+        self.gates = Gates(
+            route_concurrency=settings.route_concurrency,
+            service_concurrency=settings.service_concurrency,
+            queue_timeout=settings.queue_timeout,
+        )
+        self.uploads = UploadSlots(settings.max_uploads_per_caller)
+        self.document_reads = MemoryBuckets()
+        self.document_bucket = settings.openapi_bucket()
+        self.client_address = ClientAddress(settings.trusted_networks(), settings.forwarded_header)
         self.api_keys: ApiKeyStore | None = None
         self.engine: AsyncEngine | None = None
         self.openapi: MergedDocument | None = None
@@ -109,6 +123,9 @@ class Gateway:
         if scope["type"] == "lifespan":
             await self.local(scope, receive, send)
             return
+        if scope["type"] == "websocket":  # uvicorn is run without WebSocket support; in process, refuse it
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if scope["type"] != "http":
             return
         rid = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), None)
@@ -128,8 +145,24 @@ class Gateway:
             await send(message)
 
         try:
+            client = scope.get("client")
+            if client and self.client_address.trusted:
+                # from here on (limits, logs, the services' X-Forwarded-For) the client is who the proxy says
+                scope["client"] = (self.client_address.of(client[0], scope["headers"]), client[1])
+            if wants_websocket(scope["headers"]):
+                await problem_response(
+                    400, "This API speaks plain HTTP; it offers no WebSocket.", headers={"Connection": "close"}
+                )(scope, receive, send_with_id)
+                return
             path = scope["path"]
             if not path.startswith("/api/v1/"):
+                if path == "/openapi.json" and (wait := self._document_wait(scope)):
+                    await problem_response(
+                        429,
+                        "Too many reads of the API document from this address; it changes rarely, keep a copy.",
+                        headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                    )(scope, receive, send_with_id)
+                    return
                 await self.local(scope, receive, send_with_id)
                 return
             if not plain_path(path, scope.get("raw_path")):
@@ -137,10 +170,19 @@ class Gateway:
                 return
             try:
                 caller = await self._authenticate(scope)
-                await self._admit(caller, scope["method"], path)
+                route = await self._admit(caller, scope["method"], path)
             except AppError as exc:
                 await exc.to_response()(scope, receive, send_with_id)
                 return
+            if not is_upload(scope["method"], path):
+                limit = self.settings.max_body_bytes
+                length = declared_length(scope)
+                if length is not None and length > limit:  # refused before a byte of it is read
+                    await problem_response(413, BodyTooLarge(limit).detail, headers={"Connection": "close"})(
+                        scope, receive, send_with_id
+                    )
+                    return
+                receive = limited_receive(receive, limit)  # a body without a length is counted as it comes
             service = owner_of(path)
             target = service or "gateway"
             if service is None:
@@ -160,7 +202,13 @@ class Gateway:
                     503, f"The {service} service is not part of this deployment.", headers={"Retry-After": "60"}
                 )(scope, receive, send_with_id)
                 return
-            await forward(scope, receive, send_with_id, upstream, self.identity_for(caller), rid)
+            async with contextlib.AsyncExitStack() as held:
+                try:
+                    await held.enter_async_context(self._place(caller, scope["method"], path, service, route))
+                except AppError as exc:
+                    await exc.to_response()(scope, receive, send_with_id)
+                    return
+                await forward(scope, receive, send_with_id, upstream, self.identity_for(caller), rid)
         finally:
             elapsed = time.perf_counter() - started
             self.metrics.observe(target, status, elapsed)
@@ -175,23 +223,44 @@ class Gateway:
                 )
             request_id_var.reset(token)
 
-    async def _authenticate(self, scope: Scope) -> Caller:
-        """The caller; an address that keeps failing is told to wait (429) before its next guess costs a lookup."""
+    def _document_wait(self, scope: Scope) -> float:
+        """The merged document is anonymous and large: reads are limited per client address."""
         address = scope["client"][0] if scope.get("client") else ""
-        wait = self.failures.wait(address, *self.failure_bucket)
-        if wait:
-            raise AppError(
-                "Too many failed authentications from this address; wait before trying again.",
-                status_code=429,
-                headers={"Retry-After": str(max(1, math.ceil(wait)))},
-            )
+        return self.document_reads.take(address, *self.document_bucket)
+
+    async def _authenticate(self, scope: Scope) -> Caller:
+        """The caller. Credentials that verify always pass; an address whose credentials keep failing gets 429.
+
+        Only failed credential checks count: a request without credentials is a plain 401 (browsers and
+        monitors send those), and one caller's guesses never lock out the good callers sharing its address.
+        """
         try:
             return await self.auth.authenticate(scope["headers"])
+        except NoCredentials:
+            raise
         except Unauthorized:
-            self.failures.take(address, *self.failure_bucket)
+            address = scope["client"][0] if scope.get("client") else ""
+            wait = self.failures.take(address, *self.failure_bucket)
+            if wait:
+                raise AppError(
+                    "Too many failed authentications from this address; wait before trying again.",
+                    status_code=429,
+                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                ) from None
             raise
 
-    async def _admit(self, caller: Caller, method: str, path: str) -> None:
+    def _place(
+        self, caller: Caller, method: str, path: str, service: str, route: policy.RouteClass
+    ) -> contextlib.AbstractAsyncContextManager[None]:
+        """What the request holds while it runs: an upload place of its caller's, nothing for a download of
+        content, else a place in its route's and its service's bounded concurrency."""
+        if is_upload(method, path):
+            return self.uploads.slot(caller.owner)
+        if method in ("GET", "HEAD") and path.endswith("/content"):
+            return contextlib.nullcontext()
+        return self.gates.slot(service, f"{method} {route.template or route.name}")
+
+    async def _admit(self, caller: Caller, method: str, path: str) -> policy.RouteClass:
         """Rate limit, then the route class: a role that may never do this is refused here (403)."""
         wait = await self.limiter.retry_after(caller.role, f"{caller.auth}:{caller.subject}")
         if wait:
@@ -205,6 +274,11 @@ class Gateway:
                 status_code=403,
                 extra={"route_class": route.name},
             )
+        return route
+
+
+def wants_websocket(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(name == b"upgrade" and b"websocket" in value.lower() for name, value in headers)
 
 
 def plain_path(path: str, raw_path: bytes | None) -> bool:

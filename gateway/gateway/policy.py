@@ -142,6 +142,7 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class RouteClass:
     name: str
     roles: frozenset[str]
+    template: str = ""  # the route it was found by ("" for a route the table does not name)
 
 
 UNNAMED_READ = RouteClass("unnamed.read", ANY)
@@ -155,9 +156,9 @@ def template_pattern(template: str) -> re.Pattern[str]:
 
 _TABLE: dict[str, list[tuple[re.Pattern[str], RouteClass]]] = {}
 for _name, _method, _template, _roles in ROUTE_CLASSES:
-    _TABLE.setdefault(_method, []).append((template_pattern(_template), RouteClass(_name, _roles)))
+    _TABLE.setdefault(_method, []).append((template_pattern(_template), RouteClass(_name, _roles, _template)))
     if _method == "GET":
-        _TABLE.setdefault("HEAD", []).append((template_pattern(_template), RouteClass(_name, _roles)))
+        _TABLE.setdefault("HEAD", []).append((template_pattern(_template), RouteClass(_name, _roles, _template)))
 
 
 def route_class(method: str, path: str) -> RouteClass:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import TypeVar
 
 import aiohttp
 import structlog
+from smartcity_kit.bodylimit import BodyTooLarge
 from smartcity_kit.identity import IDENTITY_HEADER
 from smartcity_kit.problems import problem_response
 from starlette.types import Receive, Scope, Send
 from yarl import URL
 
 log = structlog.get_logger("proxy")
+E = TypeVar("E", bound=BaseException)
 
 HOP_BY_HOP = {
     b"connection",
@@ -103,6 +106,9 @@ async def forward(
             break
         except ClientGone:
             return
+        except BodyTooLarge as exc:
+            await _too_large(exc, scope, receive, send)
+            return
         except aiohttp.ServerDisconnectedError:
             if attempt + 1 < attempts:  # a pooled connection the service closed: once more on a fresh one
                 continue
@@ -117,7 +123,10 @@ async def forward(
             )(scope, receive, send)
             return
         except aiohttp.ClientConnectionError as exc:
-            if _client_gone(exc):  # aiohttp wraps what our body iterator raised: nobody is left to answer
+            if _caused_by(exc, ClientGone):  # aiohttp wraps what our body iterator raised: nobody is left to answer
+                return
+            if too_large := _caused_by(exc, BodyTooLarge):  # the body passed the limit while streaming
+                await _too_large(too_large, scope, receive, send)
                 return
             await _unavailable(scope, receive, send, upstream)
             return
@@ -157,14 +166,22 @@ async def _disconnected(receive: Receive) -> None:
         pass
 
 
-def _client_gone(exc: BaseException | None) -> bool:
+def _caused_by(exc: BaseException | None, cls: type[E]) -> E | None:
+    """The `cls` exception in `exc`'s chain (or its args, where aiohttp puts it), if any."""
     seen = 0
     while exc is not None and seen < 10:
-        if isinstance(exc, ClientGone) or any(isinstance(arg, ClientGone) for arg in exc.args):
-            return True
+        if isinstance(exc, cls):
+            return exc
+        found = next((arg for arg in exc.args if isinstance(arg, cls)), None)
+        if found is not None:
+            return found
         exc = exc.__cause__ or exc.__context__
         seen += 1
-    return False
+    return None
+
+
+async def _too_large(exc: BodyTooLarge, scope: Scope, receive: Receive, send: Send) -> None:
+    await problem_response(413, exc.detail, headers={"Connection": "close"})(scope, receive, send)
 
 
 async def _unavailable(scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from smartcity_kit.identity import ROLES
 from smartcity_kit.settings import DEV_INTERNAL_SECRET
+
+from .clientaddress import Network, parse_networks
 
 # requests per second and burst, per caller, by role
 DEFAULT_RATE_LIMITS = "admin=50:100,operator=50:100,mentor=20:40,region=20:40,partner=10:20"
@@ -33,6 +36,20 @@ class Settings(BaseSettings):
     # seconds /readyz waits for each service before calling it unavailable
     readiness_timeout: float = 3.0
     pool_size: int = 200
+    # bounds on what a client sends (README, Security): total header bytes (431), a body that is not an upload
+    # (413), seconds to send the headers, seconds a body may stall, least average bytes a second of a body
+    # requests of one route (method and path template), and of one service, in flight at once from this replica;
+    # past either a request waits in line up to queue_timeout seconds, then 503 (uploads and content downloads
+    # are not counted: a caller holds at most max_uploads_per_caller uploads at once, then 429)
+    route_concurrency: int = 8
+    service_concurrency: int = 64
+    queue_timeout: float = 1.0
+    max_uploads_per_caller: int = 4
+    max_header_bytes: int = 16 * 1024
+    max_body_bytes: int = 1024 * 1024
+    header_timeout: float = 10.0
+    body_idle_timeout: float = 30.0
+    min_body_rate: float = 1024.0
     # the embedded issuer: tokens signed by the gateway's own key (see `gateway-token`); off: only OIDC and API keys
     embedded_issuer: bool = True
     signing_key_path: str = ".data/gateway-signing-key.pem"
@@ -60,8 +77,15 @@ class Settings(BaseSettings):
     # rate limits per caller: role=rate_per_second:burst, comma separated; shared through Redis when set
     rate_limits: str = DEFAULT_RATE_LIMITS
     redis_url: str = ""
-    # failed authentications tolerated per client address (per second:burst), then 429 before any key lookup
+    # failed credential checks tolerated per client address (per second:burst), then 429 for the next failures;
+    # requests without credentials are not counted and credentials that verify always pass
     failed_auth_limit: str = "5:50"
+    # reads of the merged OpenAPI document per client address (per second:burst); it is anonymous and large
+    openapi_rate_limit: str = "5:30"
+    # the proxies in front (the Ingress): addresses or networks, comma separated; only a request from one of them
+    # has its client address taken from `forwarded_header` (X-Forwarded-For, or RFC 7239 Forwarded)
+    trusted_proxies: str = ""
+    forwarded_header: Literal["x-forwarded-for", "forwarded"] = "x-forwarded-for"
     # origins allowed to call from a browser (comma separated, or *)
     cors_origins: str = ""
     # seconds between refreshes of the merged OpenAPI document (missing services are retried on each read)
@@ -86,12 +110,19 @@ class Settings(BaseSettings):
         if self.oidc_issuer and not self.oidc_audience:
             raise ValueError("GATEWAY_OIDC_AUDIENCE must be set with GATEWAY_OIDC_ISSUER.")
         self.role_limits()  # refuse a malformed value at start-up
+        self.trusted_networks()
         try:
             rate, burst = self.failed_auth_bucket()
         except ValueError:
             rate = burst = 0
         if rate <= 0 or burst < 1:
             raise ValueError("GATEWAY_FAILED_AUTH_LIMIT must be rate:burst with a rate > 0 and a burst >= 1.")
+        try:
+            rate, burst = self.openapi_bucket()
+        except ValueError:
+            rate = burst = 0
+        if rate <= 0 or burst < 1:
+            raise ValueError("GATEWAY_OPENAPI_RATE_LIMIT must be rate:burst with a rate > 0 and a burst >= 1.")
         return self
 
     def upstreams(self) -> dict[str, str]:
@@ -122,6 +153,13 @@ class Settings(BaseSettings):
     def failed_auth_bucket(self) -> tuple[float, float]:
         rate, _, burst = self.failed_auth_limit.partition(":")
         return float(rate), float(burst or rate)
+
+    def openapi_bucket(self) -> tuple[float, float]:
+        rate, _, burst = self.openapi_rate_limit.partition(":")
+        return float(rate), float(burst or rate)
+
+    def trusted_networks(self) -> list[Network]:
+        return parse_networks(self.trusted_proxies)
 
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]

@@ -76,7 +76,7 @@ async def start_upstream() -> tuple[Upstream, web.AppRunner]:
             return response
         body = await request.read()
         state.seen.append(request)
-        if request.path.endswith("/echo-digest"):
+        if request.path.endswith("/echo-digest") or "x-echo-digest" in request.headers:
             return web.json_response({"size": len(body), "sha256": hashlib.sha256(body).hexdigest()})
         if state.delay:
             await asyncio.sleep(state.delay)

@@ -118,6 +118,10 @@ async def test_an_expired_key_is_refused(start_gateway, make_settings, bearer, d
     response = await client.get("/api/v1/me", headers=headers)
     assert response.status_code == 401
     assert response.json()["detail"] == "The API key has expired."
+    # nor is it listed among the keys in force, nor can it be revoked as one
+    listed = await client.get("/api/v1/api-keys?limit=200", headers=bearer("operator"))
+    assert created["id"] not in [key["id"] for key in listed.json()["items"]]
+    assert (await client.delete(f"/api/v1/api-keys/{created['id']}", headers=bearer("operator"))).status_code == 404
 
 
 async def test_unknown_and_malformed_keys_are_401(client, upstream):
@@ -188,7 +192,7 @@ async def test_the_same_idempotency_key_and_body_gets_the_first_answer_again(cli
     assert again.json() == first.json()
     assert await db.fetchval("SELECT count(*) FROM gateway.api_keys WHERE name = 'Kemenkeu retry'") == 1
     # what is kept to replay it does not show the key, nor the Idempotency-Key
-    kept = await db.fetchrow("SELECT * FROM gateway.api_key_requests WHERE caller = 'jwt:operator:ops@retry'")
+    kept = await db.fetchrow("SELECT * FROM gateway.api_key_requests WHERE caller = 'jwt:operator:-:ops@retry'")
     assert first.json()["key"].encode() not in bytes(kept["sealed"])
     assert b"create-kemenkeu-1" not in bytes(kept["idempotency_hash"])
 

@@ -57,6 +57,17 @@ async def test_readiness_names_each_service_and_the_gateway_database(start_gatew
     assert response.json()["services"]["participants"] == "ready"
 
 
+async def test_the_gateways_own_readiness_ignores_a_service_down(start_gateway, make_settings, unused_port, bearer):
+    """The Kubernetes probe: with documents down the gateway still serves the others, so it stays ready."""
+    half = await start_gateway(make_settings(documents_url=f"http://127.0.0.1:{unused_port()}"))
+    assert (await half.get("/readyz")).status_code == 503
+    own = await half.get("/readyz/gateway")
+    assert (own.status_code, own.json()) == (200, {"status": "ready"})
+    assert (await half.get("/api/v1/regions", headers=bearer("partner"))).status_code == 200
+    missing = await half.get("/api/v1/documents", headers=bearer("partner"))
+    assert (missing.status_code, missing.headers["content-type"]) == (503, "application/problem+json")
+
+
 async def test_an_unknown_api_path_is_404_after_authentication(client, bearer):
     assert (await client.get("/api/v1/nothing-here")).status_code == 401
     response = await client.get("/api/v1/nothing-here", headers=bearer("operator"))
@@ -108,11 +119,11 @@ async def test_large_bodies_stream_through_both_ways(client, bearer):
     assert download.status_code == 200
     assert download.content == b"".join(bytes([n]) * 65536 for n in range(48))
 
-    upload = bytes(range(256)) * 20_000  # about 5 MB
+    upload = bytes(range(256)) * 20_000  # about 5 MB: an upload (a JSON body would be refused past 1 MiB)
     response = await client.post(
-        "/api/v1/documents/d-1/echo-digest",
+        "/api/v1/documents/d-1/versions",
         content=upload,
-        headers={**bearer("operator"), "content-type": "application/octet-stream"},
+        headers={**bearer("operator"), "content-type": "application/octet-stream", "x-echo-digest": "1"},
     )
     assert response.status_code == 200, response.text
     assert response.json() == {"size": len(upload), "sha256": hashlib.sha256(upload).hexdigest()}

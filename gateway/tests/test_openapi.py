@@ -243,3 +243,13 @@ async def test_every_operation_declares_what_the_gateway_itself_answers(start_ga
             # and the service's own problems, no longer FastAPI's application/json validation error
             assert "application/json" not in responses["422"]["content"], (method, path)
     assert not [name for name in merged["components"]["schemas"] if name.endswith("HTTPValidationError")]
+
+
+async def test_reads_of_the_document_are_limited_per_address(start_gateway, make_settings):
+    client = await start_gateway(make_settings(openapi_rate_limit="0.1:3"))
+    statuses = [(await client.get("/openapi.json")).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    refused = await client.get("/openapi.json")
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert 1 <= int(refused.headers["retry-after"]) <= 10
+    assert (await client.get("/healthz")).status_code == 200  # nothing else is counted

@@ -161,3 +161,36 @@ async def test_a_forged_identity_alone_is_not_a_credential(client, internal_secr
     response = await client.get("/api/v1/regions", headers={"X-Smartcity-Identity": forged})
     assert response.status_code == 401
     assert upstream.seen == []
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        _b64(b"\xff\xfe\xfd") + "." + _b64({"sub": "x"}) + ".c2ln",  # a header that is not UTF-8
+        _b64({"alg": "ES256"}) + ".%%%." + "c2ln",  # a payload that is not base64
+        "only-one-part",
+    ],
+)
+async def test_a_malformed_token_gets_a_fixed_detail_not_the_parsers_message(client, upstream, token):
+    response = await client.get("/api/v1/regions", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert response.json()["detail"] == "The token is not valid."
+    assert upstream.seen == []
+
+
+async def test_an_expired_token_says_so(client, sign):
+    response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {sign(exp=int(time.time()) - 120)}"})
+    assert response.status_code == 401
+    assert response.json()["detail"] == "The token has expired."
+
+
+async def test_two_authorization_headers_are_refused(client, sign, upstream):
+    good = f"Bearer {sign()}"
+    for pair in ([good, "Bearer forged"], ["Bearer forged", good], [good, good]):
+        response = await client.get("/api/v1/regions", headers=[("Authorization", value) for value in pair])
+        assert response.status_code == 400
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["detail"] == "Send one Authorization header (or one X-API-Key), not several."
+    response = await client.get("/api/v1/regions", headers=[("X-API-Key", "sck_a"), ("X-API-Key", "sck_b")])
+    assert response.status_code == 400
+    assert upstream.seen == []

@@ -30,6 +30,16 @@ def test_each_service_starts_after_its_migration_which_waits_for_postgres():
     assert services["gateway"]["depends_on"]["redis"] == {"condition": "service_healthy"}
 
 
+def test_the_gateway_is_healthy_on_its_own_readiness_not_every_services():
+    gateway = compose()["services"]["gateway"]
+    assert gateway["healthcheck"]["test"] == [
+        "CMD",
+        "smartcity-healthcheck",
+        "http://127.0.0.1:8000/readyz/gateway",
+    ]
+    assert gateway["environment"].get("GATEWAY_PORT", "8000") == "8000"
+
+
 def test_only_the_gateway_publishes_a_port():
     published = {name for name, service in compose()["services"].items() if service.get("ports")}
     assert published == {"gateway"}

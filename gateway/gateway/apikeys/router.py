@@ -50,7 +50,7 @@ async def create_api_key(
     idempotency_key: Annotated[str | None, Header(description="Repeat a POST safely: the same answer again.")] = None,
 ) -> Response:
     secret = request.app.state.settings.internal_secret
-    who = f"{caller.auth}:{caller.role}:{caller.subject}"
+    who = caller.owner
     if idempotency_key is not None:
         replay.check_header(idempotency_key)
         request_hash = hashlib.sha256(orjson.dumps(body.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)).digest()

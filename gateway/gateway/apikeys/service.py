@@ -55,7 +55,10 @@ async def create_key(session: AsyncSession, body: ApiKeyIn, caller: Caller) -> t
 
 
 def active_keys() -> sa.Select[ApiKey]:
-    return sa.select(ApiKey).where(ApiKey.revoked_at.is_(None))
+    """Keys in force: not revoked and not expired (an expired key is refused at once; it is not listed either)."""
+    return sa.select(ApiKey).where(
+        ApiKey.revoked_at.is_(None), sa.or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > sa.func.now())
+    )
 
 
 async def revoke_key(session: AsyncSession, key_id: uuid.UUID, caller: Caller) -> bytes:

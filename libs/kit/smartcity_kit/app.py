@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .bodylimit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from .db import database_ready, install_db_error_handlers
 from .logging import request_id_var
 from .metrics import FeedCollector, PoolCollector, new_registry
@@ -96,10 +97,12 @@ def add_problem_schema(app: FastAPI) -> None:
 
 
 def install_common(app: FastAPI, *, service: str, outbox: sa.Table | None = None) -> None:
-    """Health, readiness, metrics and error handlers; call before adding middleware.
+    """Health, readiness, metrics, error handlers and the body limit; call before adding middleware.
 
     `/metrics` holds the process and GC collectors, the database pool (`app.state.engine`), the feed
     consumers in `app.state.feed_consumers` and, given the service's `outbox` table, its number of events.
+    The body limit is `app.state.settings.max_body_bytes` (1 MiB without settings) for every route but those
+    marked `openapi_extra=STREAMED_BODY`, which bound their own body.
     """
     registry = new_registry()
     app.state.metrics_registry = registry
@@ -110,6 +113,12 @@ def install_common(app: FastAPI, *, service: str, outbox: sa.Table | None = None
     install_problem_handlers(app)
     install_db_error_handlers(app)
     add_problem_schema(app)
+    # a trailing slash is not redirected: Starlette's redirect names the service's own address (and echoes the
+    # Host header), which through the gateway points a client at an internal host
+    app.router.redirect_slashes = False
+    settings = getattr(app.state, "settings", None)
+    max_body_bytes = getattr(settings, "max_body_bytes", DEFAULT_MAX_BODY_BYTES)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes, openapi=app.openapi)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -28,5 +28,5 @@ def require_if_match(request: Request, current: str) -> None:
     candidates = [c.strip() for c in header.split(",")]
     if "*" in candidates:
         return
-    if current not in [c.removeprefix("W/") for c in candidates]:
+    if current not in candidates:  # strong comparison (RFC 9110 13.1.1): a weak `W/"..."` never matches
         raise PreconditionFailed("The resource has changed since it was read; GET it again and retry.")

@@ -2,7 +2,7 @@
 
 The same key with the same body within 24 h gets the first response again and
 does nothing again; with another body 422; while the first is still running
-409. Keys are per caller, stored in the service's own schema, and a request
+409. Keys are per caller (the whole identity: `Caller.owner`), stored in the service's own schema, and a request
 that failed with a 5xx (or crashed) releases its key so that it can be retried.
 """
 
@@ -112,7 +112,7 @@ class IdempotencyMiddleware:
                 errors=[{"field": "Idempotency-Key", "message": "1-255 characters"}],
             )(scope, receive, send)
             return
-        who = f"{caller.role}:{caller.subject}"
+        who = caller.owner
         sessionmaker = self.state_app.state.sessionmaker
         t = self.table
         async with sessionmaker() as session:

@@ -55,6 +55,13 @@ class Caller:
             object.__setattr__(self, "role", Role(str(given)))
 
     @property
+    def owner(self) -> str:
+        """The whole identity as one key, for what belongs to a caller (its Idempotency-Keys): how it signed in,
+        its role, its region and its subject (an API key's subject is the key's id). Two callers that share a
+        subject but not a region or a way in own nothing in common."""
+        return f"{self.auth}:{self.role}:{self.region_code or '-'}:{self.subject}"
+
+    @property
     def is_staff(self) -> bool:
         """Operators and admins act on every region."""
         return self.role in (Role.ADMIN, Role.OPERATOR)

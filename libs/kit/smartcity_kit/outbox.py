@@ -150,9 +150,22 @@ Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 class FeedConsumer:
     """Reads another service's feed from a stored cursor and applies each event.
 
-    Each batch runs in one transaction that also moves the cursor, under a
-    `FOR UPDATE SKIP LOCKED` row lock: several replicas never apply the same
-    batch twice, and a crash mid-batch leaves the cursor where it was.
+    No transaction is open while the other service is asked: a feed shows only
+    events older than every running transaction of the cluster, so one held
+    across a slow upstream would hide every service's new events. A batch goes
+    in three steps:
+
+    1. take this feed's turn with a session-level advisory lock on a connection
+       outside any transaction (no transaction id, no snapshot), and read the
+       cursor there;
+    2. fetch the page over HTTP;
+    3. in one short transaction, lock the cursor row, check it still holds the
+       cursor the page was fetched from, apply every event and move the cursor.
+
+    Replicas take turns on the lock; the check in step 3 keeps a batch from
+    being applied twice even if a lock was lost with its connection. A crash
+    anywhere leaves the cursor where it was, and the lock goes with the
+    connection.
     """
 
     def __init__(
@@ -175,31 +188,63 @@ class FeedConsumer:
         # as the producer said at the last poll (FeedCollector exports them): None until then
         self.behind: int | None = None
         self.oldest_behind_at: float | None = None
+        self._row_made = False
+
+    @property
+    def lock_name(self) -> str:
+        """Unique in the database: the cursor table (schema-qualified) and the feed."""
+        return f"{self.cursors.fullname}:{self.feed}"
 
     async def run_once(self) -> int:
         """Apply one batch; returns how many events it applied (0: nothing new or another replica holds it)."""
+        if not self._row_made:
+            async with self.sessionmaker() as session:
+                await session.execute(insert(self.cursors).values(feed=self.feed).on_conflict_do_nothing())
+                await session.commit()
+            self._row_made = True
+        async with self.sessionmaker() as outside:
+            conn = await outside.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            key = sa.func.hashtextextended(self.lock_name, 0)
+            if not (await conn.execute(sa.select(sa.func.pg_try_advisory_lock(key)))).scalar():
+                return 0
+            try:
+                cursor = (
+                    await conn.execute(sa.select(self.cursors.c.cursor).where(self.cursors.c.feed == self.feed))
+                ).scalar()
+                page = await self._fetch(cursor)
+                return await self._apply(cursor, page)
+            finally:
+                try:
+                    await conn.execute(sa.select(sa.func.pg_advisory_unlock(key)))
+                except BaseException:
+                    # a connection that may still hold the lock never goes back to the pool
+                    await conn.invalidate()
+                    raise
+
+    async def _fetch(self, cursor: str | None) -> EventPage:
+        params: dict[str, Any] = {"limit": self.batch}
+        if cursor:
+            params["after"] = cursor
+        token = sign_identity(Caller(subject=self.me, role="service"), self.secret)
+        response = await self.client.get(self.url, params=params, headers={"x-smartcity-identity": token})
+        response.raise_for_status()
+        page = EventPage.model_validate_json(response.content)
+        self._note_position(response.headers)
+        return page
+
+    async def _apply(self, cursor: str | None, page: EventPage) -> int:
+        """Apply the page and move the cursor in one transaction, if the cursor is still where it was read."""
+        if not page.items and page.next_cursor == cursor:
+            return 0  # nothing new: no transaction at all
         t = self.cursors
         async with self.sessionmaker() as session:
-            await session.execute(insert(t).values(feed=self.feed).on_conflict_do_nothing())
-            await session.commit()
-            row = (
-                await session.execute(
-                    sa.select(t.c.cursor).where(t.c.feed == self.feed).with_for_update(skip_locked=True)
-                )
-            ).first()
-            if row is None:
+            now = (await session.execute(sa.select(t.c.cursor).where(t.c.feed == self.feed).with_for_update())).scalar()
+            if now != cursor:
+                log.warning("feed cursor moved under the consumer; batch left", feed=self.feed)
                 return 0
-            params: dict[str, Any] = {"limit": self.batch}
-            if row.cursor:
-                params["after"] = row.cursor
-            token = sign_identity(Caller(subject=self.me, role="service"), self.secret)
-            response = await self.client.get(self.url, params=params, headers={"x-smartcity-identity": token})
-            response.raise_for_status()
-            page = EventPage.model_validate_json(response.content)
-            self._note_position(response.headers)
             for event in page.items:
                 await self.handler(session, event)
-            if page.next_cursor != row.cursor:
+            if page.next_cursor != cursor:
                 await session.execute(
                     sa.update(t).where(t.c.feed == self.feed).values(cursor=page.next_cursor, updated_at=sa.func.now())
                 )

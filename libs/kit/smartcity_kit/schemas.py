@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, field_validator
 
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
@@ -36,40 +36,80 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 # exactly what pydantic strips (Unicode White_Space), spelt out: `\s` means other sets in Python's re and in the
 # ECMA regexes a client's JSON Schema validator uses (U+0085, U+001C..U+001F, U+FEFF)
-SPACE = r"[\t-\r\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-NOT_SPACE = "[^" + SPACE[1:]
+SPACE_CHARS = r"\t-\r\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# what no text field takes: control characters (C0 and C1, but the whitespace above), bidirectional embeddings,
+# overrides, isolates and marks (`report\u202efdp.exe` shows as `reportexe.pdf`), zero-width characters, BOM
+INVISIBLE_CHARS = (
+    r"\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+)
+SPACE = f"[{SPACE_CHARS}]"
+NOT_SPACE = f"[^{SPACE_CHARS}]"
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+_ALLOWED = f"[^{INVISIBLE_CHARS}]"
+_VISIBLE = f"[^{SPACE_CHARS}{INVISIBLE_CHARS}]"
 
 
 def not_blank_pattern(min_length: int) -> str:
-    """A pattern for text at least `min_length` long once leading and trailing whitespace is stripped."""
-    if min_length <= 1:
-        return NOT_SPACE
-    return rf"^{SPACE}*{NOT_SPACE}[\s\S]{{{min_length - 2},}}{NOT_SPACE}{SPACE}*$"
+    """A pattern for text without invisible characters, at least `min_length` long once leading and trailing
+    whitespace is stripped (0: any such text)."""
+    if min_length <= 0:
+        return f"^{_ALLOWED}*$"
+    if min_length == 1:
+        return f"^{_ALLOWED}*{_VISIBLE}{_ALLOWED}*$"
+    return rf"^{SPACE}*{_VISIBLE}{_ALLOWED}{{{min_length - 2},}}{_VISIBLE}{SPACE}*$"
 
 
-def _say_strings_are_stripped(node: Any) -> None:
-    """Give every bounded string without a pattern one that says blanks do not count toward `minLength`."""
+def _say_what_text_is_taken(node: Any) -> None:
+    """Give every free string (no pattern, format or enum of its own) the pattern of what is taken: no invisible
+    characters, and blanks do not count toward `minLength`."""
     if isinstance(node, dict):
-        if node.get("type") == "string" and node.get("minLength", 0) >= 1 and "pattern" not in node:
-            node["pattern"] = not_blank_pattern(node["minLength"])
+        free = not any(key in node for key in ("pattern", "format", "enum", "const"))
+        if node.get("type") == "string" and free:
+            node["pattern"] = not_blank_pattern(node.get("minLength", 0))
         for key in ("anyOf", "oneOf", "allOf"):
             for branch in node.get(key, []):
-                _say_strings_are_stripped(branch)
+                _say_what_text_is_taken(branch)
         if isinstance(node.get("items"), dict):
-            _say_strings_are_stripped(node["items"])
+            _say_what_text_is_taken(node["items"])
         for value in node.get("properties", {}).values():
-            _say_strings_are_stripped(value)
+            _say_what_text_is_taken(value)
+
+
+def refuse_invisible(value: Any) -> None:
+    """Raise ValueError when `value` (text, or text in lists and mappings) holds an invisible character."""
+    if isinstance(value, str):
+        found = INVISIBLE.search(value)
+        if found is not None:
+            raise ValueError(
+                f"Holds an invisible or control character (U+{ord(found.group()):04X}); only visible text is taken."
+            )
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            refuse_invisible(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_invisible(key)
+            refuse_invisible(item)
 
 
 class StrictModel(BaseModel):
     """A request body: unknown fields are refused (422), never silently dropped.
 
-    Whitespace around text is stripped before its length is checked, so the
-    schema gives such fields a pattern: a blank "   " is not valid data for a
-    client (or a fuzzer) reading the document either.
+    Whitespace around text is stripped before its length is checked, and text
+    holding a control, bidirectional or zero-width character is refused (422):
+    such characters make a name show as something else (`report\u202efdp.exe`)
+    or two names that look alike differ. The schema gives each free string the
+    pattern that says both, so a client (or a fuzzer) reading the document
+    knows what is taken.
     """
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_say_strings_are_stripped)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_say_what_text_is_taken)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _visible_text(cls, value: Any) -> Any:
+        refuse_invisible(value)
+        return value
 
 
 class Problem(BaseModel):

@@ -5,6 +5,10 @@ requests in flight finish for up to `shutdown_grace_seconds`, cancels what is
 left, then runs the app's lifespan shutdown (feed consumers stop, pools close).
 A consumer cancelled mid-batch rolls its transaction back: the events stay
 unconsumed for the next replica.
+
+Every process speaks HTTP/1.1 through the bounded protocol of `httpserver`
+(header size and time, body pace), says nothing of its server software and
+offers no WebSocket: an upgrade request is an ordinary HTTP request.
 """
 
 from __future__ import annotations
@@ -13,11 +17,26 @@ from typing import Any, Protocol
 
 import uvicorn
 
+from .httpserver import HttpLimits, bounded_protocol
+
 
 class Listens(Protocol):
     host: str
     port: int
     shutdown_grace_seconds: int
+    max_header_bytes: int
+    header_timeout: float
+    body_idle_timeout: float
+    min_body_rate: float
+
+
+def http_limits(settings: Listens) -> HttpLimits:
+    return HttpLimits(
+        max_header_bytes=settings.max_header_bytes,
+        header_timeout=settings.header_timeout,
+        body_idle_timeout=settings.body_idle_timeout,
+        min_body_rate=settings.min_body_rate,
+    )
 
 
 def serve(factory: str, settings: Listens, **options: Any) -> None:
@@ -29,5 +48,8 @@ def serve(factory: str, settings: Listens, **options: Any) -> None:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        http=bounded_protocol(http_limits(settings)),
+        ws="none",
+        server_header=False,
         **options,
     )

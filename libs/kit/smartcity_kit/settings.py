@@ -21,6 +21,13 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = 10
     # seconds a SIGTERM leaves the requests in flight to finish before they are cancelled
     shutdown_grace_seconds: int = 20
+    # the HTTP server's bounds (smartcity_kit.httpserver): headers a little above the gateway's 16 KiB, which
+    # adds the signed identity; every body that is not an upload; header time; a body's idle time and pace
+    max_header_bytes: int = 32 * 1024
+    max_body_bytes: int = 1024 * 1024
+    header_timeout: float = 10.0
+    body_idle_timeout: float = 30.0
+    min_body_rate: float = 1024.0
 
     @model_validator(mode="after")
     def _fill_shared(self) -> ServiceSettings:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import EmailStr
 from smartcity_kit.app import RequestContextMiddleware, install_common
+from smartcity_kit.bodylimit import STREAMED_BODY
 from smartcity_kit.db import SessionDep, create_engine, make_metadata
 from smartcity_kit.etag import etag_of, require_if_match, set_etag
 from smartcity_kit.idempotency import IdempotencyMiddleware, idempotency_table
@@ -73,6 +74,13 @@ def build_app() -> FastAPI:
     @router.post("/api/v1/notes/import", status_code=204, dependencies=[require_roles("operator")])
     async def import_notes() -> None:  # a literal path beside /notes/{note_id}: GET on it is a 405, not a 422
         return None
+
+    @router.post("/api/v1/notes/attachments", openapi_extra=STREAMED_BODY, dependencies=[require_roles("operator")])
+    async def attach(request: Request) -> dict[str, int]:  # streams its body and bounds it itself (here: never)
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+        return {"size": size}
 
     @router.get("/api/v1/notes/{note_id}", response_model=NoteOut)
     async def get(note_id: int, session: SessionDep, response: Response, _: CallerDep) -> NoteOut:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 from smartcity_kit.app import RequestContextMiddleware, install_common
 from smartcity_kit.db import create_engine, make_sessionmaker
@@ -15,6 +16,7 @@ from smartcity_kit.outbox import events_router
 
 from .database import events, idempotency_keys
 from .library.blobs import startup_sweep
+from .library.mentored import MentoredRegions
 from .library.router import router as documents_router
 from .settings import Settings
 from .storage import make_storage
@@ -34,10 +36,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.storage = storage
+        mentoring_http = httpx.AsyncClient(timeout=httpx.Timeout(settings.mentoring_timeout, connect=2.0))
+        app.state.mentored = MentoredRegions(
+            base_url=settings.mentoring_url,
+            client=mentoring_http,
+            secret=settings.internal_secret,
+            ttl=settings.mentor_scope_ttl,
+        )
         try:
             await startup_sweep(app.state.sessionmaker, storage)
             yield
         finally:
+            await mentoring_http.aclose()
             await storage.close()
             await engine.dispose()
 

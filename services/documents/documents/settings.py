@@ -19,6 +19,10 @@ class Settings(ServiceSettings):
     port: int = 8003
     # the largest file accepted by an upload, in bytes
     max_upload_bytes: int = 100 * MiB
+    # where a mentor's regions are asked (the tracks it is assigned to), and for how long an answer is kept
+    mentoring_url: str = "http://127.0.0.1:8002"
+    mentoring_timeout: float = 5.0
+    mentor_scope_ttl: float = 30.0
 
     storage_backend: Literal["local", "s3"] = "local"
     # local backend: where the bytes live

@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from documents.library.mentored import MentoredRegions
 from documents.main import create_app
 from documents.migrate import MIGRATIONS
 from documents.settings import Settings
@@ -137,13 +138,24 @@ async def storage(settings: Settings):
     await storage.close()
 
 
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture
-def app(settings: Settings, engine: AsyncEngine, session_factory, storage):
+async def app(settings: Settings, engine: AsyncEngine, session_factory, storage):
     app = create_app(settings)
     app.state.engine = engine
     app.state.sessionmaker = session_factory
     app.state.storage = storage
-    return app
+    # no mentoring service runs beside these tests: a mentor's reads find it absent (tests/ run the real one)
+    async with httpx.AsyncClient() as http:
+        app.state.mentored = MentoredRegions(
+            base_url=f"http://127.0.0.1:{closed_port()}", client=http, secret=SECRET, ttl=30
+        )
+        yield app
 
 
 def identity(role: str, region_code: str | None = None, subject: str | None = None) -> dict[str, str]:

@@ -32,7 +32,18 @@ async def test_a_region_team_sees_only_its_own_region(client, as_role, bandung, 
     assert (await client.get(f"/api/v1/documents/{bandung}", headers=mine)).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["mentor", "partner", "operator", "admin", "service"])
+async def test_a_mentor_reads_nothing_while_the_mentoring_service_cannot_say_what_it_mentors(
+    client, as_role, bandung, denpasar
+):
+    mentor = as_role("mentor", subject="ahli@its.ac.id")
+    for path in ("/api/v1/documents", f"/api/v1/documents/{bandung}", f"/api/v1/documents/{denpasar}/content"):
+        response = await client.get(path, headers=mentor)
+        assert response.status_code == 503, path
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["detail"] == "The mentoring service does not answer; a mentor's reads wait."
+
+
+@pytest.mark.parametrize("role", ["partner", "operator", "admin", "service"])
 async def test_readers_of_all_see_every_region(client, as_role, bandung, denpasar, role):
     listed = (await client.get("/api/v1/documents", headers=as_role(role))).json()
     assert sorted(d["id"] for d in listed["items"]) == sorted([bandung, denpasar])

@@ -74,11 +74,14 @@ async def test_bad_mentors_are_refused_naming_each_field(client, as_role):
 
 def test_the_document_says_each_dimension_once_and_names_are_not_blank(app):
     """Found by fuzzing: `["economy", "economy"]` and a blank name were valid by the document, refused by the API."""
-    from smartcity_kit.schemas import NOT_SPACE
+    from smartcity_kit.schemas import not_blank_pattern
 
     mentor_in = app.openapi()["components"]["schemas"]["MentorIn"]["properties"]
     assert mentor_in["expertise"]["uniqueItems"] is True
-    assert (mentor_in["name"]["pattern"], mentor_in["organization"]["pattern"]) == (NOT_SPACE, NOT_SPACE)
+    assert (mentor_in["name"]["pattern"], mentor_in["organization"]["pattern"]) == (
+        not_blank_pattern(1),
+        not_blank_pattern(1),
+    )
 
 
 async def test_mentors_filter_by_dimension_and_page(client, as_role, make_mentor):

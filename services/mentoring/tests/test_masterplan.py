@@ -339,7 +339,11 @@ async def test_a_track_goes_through_all_four_stages_and_completes(client, as_rol
 
     blocked = await client.post(advance, headers=operator)
     assert blocked.status_code == 409
-    assert blocked.json()["missing_deliverables"] == [] and blocked.json()["masterplan_approved"] is False
+    assert {k: blocked.json()[k] for k in ("stage", "missing_deliverables", "masterplan_approved")} == {
+        "stage": "bimtek_4",
+        "missing_deliverables": [],
+        "masterplan_approved": False,
+    }
     assert "an approved master plan" in blocked.json()["detail"]
     await put(client, track, good_plan(), region)
     await client.post(f"/api/v1/tracks/{track.id}/masterplan/approve", headers=operator)

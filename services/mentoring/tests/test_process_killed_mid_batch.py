@@ -55,7 +55,7 @@ async def test_killed_mid_batch_then_restarted_ends_with_exactly_fifty(
 
         return check
 
-    upstream.hold_feed_after = 2  # two batches (10 MoUs each) commit; the third hangs with its transaction open
+    upstream.hold_feed_after = 2  # two batches (10 MoUs each) commit; the third hangs in its fetch, the feed lock held
     first = subprocess.Popen([str(SERVE)], env={**env, "MENTORING_PORT": str(free_port())})
     try:
         await wait_for(await feed_calls_reach(3))

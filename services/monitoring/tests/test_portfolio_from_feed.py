@@ -81,8 +81,14 @@ async def test_an_approved_plan_becomes_one_portfolio_even_when_replayed(
 ):
     track_id = await approve_in_mentoring(committed, mentoring_url, "32.73")
     consumer = mentoring_consumer(mentoring_url=mentoring_url, sessionmaker=committed, client=http, secret=SECRET)
+
     # the feed shows a transaction's events once every older transaction has ended: poll, do not assume
-    await eventually(lambda: drain(consumer), what="the approved plan in the feed")
+    async def portfolio_here() -> bool:
+        await drain(consumer)  # track.opened may show before the approval's transaction does: until the portfolio
+        async with engine.connect() as conn:
+            return bool((await conn.execute(sa.text("SELECT count(*) FROM monitoring.portfolios"))).scalar())
+
+    await eventually(portfolio_here, what="the approved plan in the feed")
     async with engine.connect() as conn:
         portfolio = (await conn.execute(sa.text("SELECT * FROM monitoring.portfolios"))).one()
         initiatives = (

@@ -20,6 +20,33 @@ async def rows(session, table) -> int:
     return (await session.execute(sa.select(sa.func.count()).select_from(table))).scalar()
 
 
+async def test_the_answer_says_the_places_before_and_left_after_the_run(
+    client, as_role, regions, make_phase, apply, assess
+):
+    await make_phase("2018", quota=50)
+    operator, select = as_role("operator"), "/api/v1/phases/2018/selection"
+    first = (await apply("32.73")).json()
+    await assess(first)
+    preview = (await client.post(select, json={"dry_run": True}, headers=operator)).json()
+    assert (preview["places_before"], preview["places_left"], preview["selected"]) == (50, 49, 1)
+    run = (await client.post(select, json={"dry_run": False}, headers=operator)).json()
+    assert (run["places_before"], run["places_left"], run["selected"], run["waitlisted"]) == (50, 49, 1, 0)
+    assert "quota_left" not in run
+    second = (await apply("32.04")).json()
+    await assess(second)
+    run = (await client.post(select, json={"dry_run": False}, headers=operator)).json()
+    assert (run["places_before"], run["places_left"], run["selected"]) == (49, 48, 1)
+
+
+async def test_the_schema_describes_the_places(client):
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]["SelectionOut"]
+    assert "quota_left" not in schema["properties"]
+    for field in ("places_before", "places_left"):
+        assert field in schema["required"]
+        assert schema["properties"][field]["type"] == "integer"
+        assert schema["properties"][field]["description"].startswith("Places ")
+
+
 async def test_the_2018_cohort(client, session, as_role, cohort, make_phase, apply, assess):
     codes = await cohort(60)
     await make_phase("2018", quota=50)
@@ -35,7 +62,13 @@ async def test_the_2018_cohort(client, session, as_role, cohort, make_phase, app
     preview = await client.post(select, json={"dry_run": True}, headers=operator)
     assert preview.status_code == 200, preview.text
     body = preview.json()
-    assert (body["quota"], body["quota_left"], body["selected"], body["waitlisted"]) == (50, 50, 50, 10)
+    assert (body["quota"], body["places_before"], body["places_left"], body["selected"], body["waitlisted"]) == (
+        50,
+        50,
+        0,
+        50,
+        10,
+    )
     assert [e["participant_id"] for e in body["ranking"]] == ids[::-1]
     assert body["ranking"][0] == {
         "rank": 1,
@@ -54,7 +87,7 @@ async def test_the_2018_cohort(client, session, as_role, cohort, make_phase, app
     assert (run["selected"], run["waitlisted"], run["dry_run"]) == (50, 10, False)
     assert await counts(client, as_role) == {"selected": 50, "waitlisted": 10}
     again = (await client.post(select, json={"dry_run": False}, headers=operator)).json()
-    assert (again["quota_left"], again["selected"], again["waitlisted"]) == (0, 0, 0)
+    assert (again["places_before"], again["places_left"], again["selected"], again["waitlisted"]) == (0, 0, 0, 0)
     assert [(e["outcome"], e["changed"]) for e in again["ranking"]] == [("selected", False)] * 50 + [
         ("waitlisted", False)
     ] * 10

@@ -61,6 +61,9 @@ def content_response(request: Request, storage: Storage, version: Version) -> Re
         "Cache-Control": "private, no-cache",
         "Content-Disposition": content_disposition(version.filename),
         "X-Content-Type-Options": "nosniff",
+        # a browser that renders the bytes anyway (an HTML file judged a PDF, a PDF with scripts) runs them in a
+        # sandbox without origin, scripts or requests
+        "Content-Security-Policy": "default-src 'none'; sandbox",
     }
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None and _etag_matches(if_none_match, etag):

@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
+from smartcity_kit.bodylimit import STREAMED_BODY
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, set_etag
 from smartcity_kit.identity import CallerDep, require_roles
@@ -19,6 +20,7 @@ from ..uploads.form import receive_form
 from ..uploads.sniff import ACCEPTED
 from . import service
 from .content import content_response
+from .mentored import MentoredRegions
 from .models import Document, Version
 from .schemas import REGION_CODE, DocumentOut, DocumentSummary, Kind, UploadForm, VersionForm, VersionOut
 
@@ -33,13 +35,14 @@ CONTENT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The bytes.", "content": {media_type: {} for media_type in ACCEPTED}},
     206: {"description": "The requested range of the bytes.", "content": {media_type: {} for media_type in ACCEPTED}},
     304: {"description": "Not modified since the `If-None-Match` ETag."},
-    **problem_responses(401, 404, 416, 422),
+    **problem_responses(401, 404, 416, 422, 503),
 }
 
 
 def _upload_body(model: type[BaseModel]) -> dict[str, Any]:
     schema = model.model_json_schema()
-    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
+    # streamed to storage and bounded by DOCUMENTS_MAX_UPLOAD_BYTES, not by the JSON body limit
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}, **STREAMED_BODY}
 
 
 def _summary_fields(document: Document, current: Version) -> dict[str, Any]:
@@ -81,6 +84,17 @@ def _created(response: Response, out: DocumentOut) -> DocumentOut:
     response.headers["Location"] = f"/api/v1/documents/{out.id}"
     set_etag(response, etag_of(out.model_dump(mode="json")))
     return out
+
+
+async def mentored_regions(request: Request, caller: CallerDep) -> frozenset[str]:
+    """For a mentor, the regions it mentors (asked of the mentoring service); nothing for anyone else."""
+    if caller.role != "mentor":
+        return frozenset()
+    mentored: MentoredRegions = request.app.state.mentored
+    return await mentored.of(caller)
+
+
+MentoredDep = Annotated[frozenset[str], Depends(mentored_regions)]
 
 
 def _storage(request: Request) -> Storage:
@@ -154,19 +168,20 @@ async def add_version(
 @router.get(
     "",
     response_model=Page[DocumentSummary],
-    summary="List documents (region teams: their own region's)",
-    responses=problem_responses(401, 422),
+    summary="List documents (region teams: their own region's; mentors: the regions they mentor)",
+    responses=problem_responses(401, 422, 503),
 )
 async def list_documents(
     session: SessionDep,
     caller: CallerDep,
+    mentored: MentoredDep,
     region_code: Annotated[str | None, Query(pattern=REGION_CODE)] = None,
     kind: Kind | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Part of the title, any case.")] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[DocumentSummary]:
-    stmt = service.document_query(caller, region_code=region_code, kind=kind, q=q)
+    stmt = service.document_query(caller, region_code=region_code, kind=kind, q=q, mentored=mentored)
     rows, next_cursor = await keyset_page(
         session,
         stmt,
@@ -184,12 +199,12 @@ async def list_documents(
     "/{document_id}",
     response_model=DocumentOut,
     summary="One document with its versions",
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(401, 404, 422, 503),
 )
 async def get_document(
-    document_id: DocumentId, response: Response, session: SessionDep, caller: CallerDep
+    document_id: DocumentId, response: Response, session: SessionDep, caller: CallerDep, mentored: MentoredDep
 ) -> DocumentOut:
-    document = await service.get_visible(session, caller, document_id)
+    document = await service.get_visible(session, caller, document_id, mentored=mentored)
     out = document_out(document, list(document.versions))
     set_etag(response, etag_of(out.model_dump(mode="json")))
     return out
@@ -210,9 +225,9 @@ async def get_document(
     operation_id="head_document_content",
 )
 async def current_content(
-    document_id: DocumentId, request: Request, session: SessionDep, caller: CallerDep
+    document_id: DocumentId, request: Request, session: SessionDep, caller: CallerDep, mentored: MentoredDep
 ) -> Response:
-    document = await service.get_visible(session, caller, document_id)
+    document = await service.get_visible(session, caller, document_id, mentored=mentored)
     version = next(v for v in document.versions if v.number == document.current_version)
     return content_response(request, _storage(request), version)
 
@@ -237,8 +252,9 @@ async def version_content(
     request: Request,
     session: SessionDep,
     caller: CallerDep,
+    mentored: MentoredDep,
 ) -> Response:
-    document = await service.get_visible(session, caller, document_id)
+    document = await service.get_visible(session, caller, document_id, mentored=mentored)
     version = next((v for v in document.versions if v.number == number), None)
     if version is None:
         raise NotFound(f"The document has no version {number}.")

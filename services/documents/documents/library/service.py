@@ -19,7 +19,7 @@ from .blobs import hold_blob
 from .models import Document, Version
 from .schemas import DocumentFields
 
-READ_ALL = ("admin", "operator", "mentor", "partner", "service")
+READ_ALL = ("admin", "operator", "partner", "service")
 
 
 def can_read_all(caller: Caller) -> bool:
@@ -44,19 +44,27 @@ def parse_fields(fields: dict[str, str]) -> DocumentFields:
         raise Unprocessable("The form is not valid.", errors=validation_errors(list(exc.errors()))) from None
 
 
-def visible(caller: Caller) -> sa.ColumnElement[bool]:
-    """Live documents in the caller's scope: every region for readers of all, else the caller's own."""
+def visible(caller: Caller, mentored: frozenset[str] = frozenset()) -> sa.ColumnElement[bool]:
+    """Live documents in the caller's scope: every region for readers of all, a mentor's the regions it mentors
+    (`mentored`), a region team's its own."""
     condition: sa.ColumnElement[bool] = Document.deleted_at.is_(None)
-    if not can_read_all(caller):
+    if caller.role == "mentor":
+        condition = sa.and_(condition, Document.region_code.in_(sorted(mentored)))
+    elif not can_read_all(caller):
         condition = sa.and_(condition, Document.region_code == (caller.region_code or ""))
     return condition
 
 
 async def get_visible(
-    session: AsyncSession, caller: Caller, document_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession,
+    caller: Caller,
+    document_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+    mentored: frozenset[str] = frozenset(),
 ) -> Document:
     """The live document in the caller's scope, with its versions; else 404 (existence does not leak)."""
-    stmt = sa.select(Document).where(Document.id == document_id, visible(caller))
+    stmt = sa.select(Document).where(Document.id == document_id, visible(caller, mentored))
     if for_update:
         stmt = stmt.with_for_update()
     document = (await session.execute(stmt.options(selectinload(Document.versions)))).scalar_one_or_none()
@@ -65,8 +73,10 @@ async def get_visible(
     return document
 
 
-def document_query(caller: Caller, *, region_code: str | None, kind: str | None, q: str | None) -> sa.Select[Document]:
-    stmt = sa.select(Document).where(visible(caller)).options(joinedload(Document.current))
+def document_query(
+    caller: Caller, *, region_code: str | None, kind: str | None, q: str | None, mentored: frozenset[str] = frozenset()
+) -> sa.Select[Document]:
+    stmt = sa.select(Document).where(visible(caller, mentored)).options(joinedload(Document.current))
     if region_code:
         stmt = stmt.where(Document.region_code == region_code)
     if kind:

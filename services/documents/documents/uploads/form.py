@@ -24,7 +24,7 @@ from starlette.requests import Request
 
 from ..storage import Storage, TempObject
 from .names import safe_filename
-from .sniff import ACCEPTED, EXTENSIONS, NotAccepted, Sniffer
+from .sniff import ACCEPTED, EXTENSIONS, NotAccepted, Sniffer, TooExpanded
 
 FILE_FIELD = "file"
 MAX_TEXT_FIELD = 4096
@@ -88,8 +88,9 @@ class _FilePart:
         if self.size > self.limit:
             raise too_large(self.limit)
         try:
-            if self.sniffer.content_type is None:
-                self.sniffer.feed(data)
+            self.sniffer.feed(data)
+        except TooExpanded as exc:
+            raise _invalid(FILE_FIELD, str(exc)) from None
         except NotAccepted:
             raise _unsupported() from None
         self.batch.append(data)
@@ -125,6 +126,8 @@ class _FilePart:
             raise _invalid(FILE_FIELD, "The file is empty.")
         try:
             content_type = self.sniffer.finish()
+        except TooExpanded as exc:
+            raise _invalid(FILE_FIELD, str(exc)) from None
         except NotAccepted:
             raise _unsupported() from None
         return ReceivedFile(

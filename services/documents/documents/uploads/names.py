@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from urllib.parse import quote
 
 MAX_NAME_BYTES = 255
 
 
-def safe_filename(raw: str | None, extension: str) -> str:
-    """The base name only: no directories, no `..`, no control characters, at most 255 UTF-8 bytes.
+FOREIGN_EXTENSION = re.compile(r"[A-Za-z][A-Za-z0-9]{0,7}")
 
-    A name with nothing left becomes `document.<extension>` (the extension of the sniffed type).
+
+def safe_filename(raw: str | None, extensions: tuple[str, ...]) -> str:
+    """The base name only: no directories, no `..`, no control characters, at most 255 UTF-8 bytes, and an
+    extension that is one of the sniffed type's (`extensions`, the usual one first).
+
+    The name is what a browser or a desktop opens the file by: `poly.html` judged a PDF becomes `poly.pdf`,
+    `evil.pdf\0.html` becomes `evil.pdf`, `Laporan v1.2` becomes `Laporan v1.2.pdf`. A name with nothing left
+    becomes `document.<extension>`.
     """
     name = unicodedata.normalize("NFC", raw or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -20,12 +27,18 @@ def safe_filename(raw: str | None, extension: str) -> str:
         name = name.replace("..", ".")
     name = name.strip().strip(".").strip()
     if not name:
-        return f"document.{extension}"
-    if len(name.encode()) > MAX_NAME_BYTES:
+        return f"document.{extensions[0]}"
+    stem, dot, ext = name.rpartition(".")
+    if not (dot and stem and ext.lower() in extensions):
+        if dot and stem.strip() and FOREIGN_EXTENSION.fullmatch(ext):
+            name = stem.strip()  # one foreign extension goes; what is left may already end right
         stem, dot, ext = name.rpartition(".")
-        suffix = f".{ext}" if dot and len(ext.encode()) <= 16 else ""
-        budget = MAX_NAME_BYTES - len(suffix.encode())
-        stem = (stem if suffix else name).encode()[:budget].decode("utf-8", "ignore")
+        if not (dot and stem and ext.lower() in extensions):
+            name = f"{name}.{extensions[0]}"
+    if len(name.encode()) > MAX_NAME_BYTES:
+        stem, _, ext = name.rpartition(".")
+        suffix = f".{ext}"
+        stem = stem.encode()[: MAX_NAME_BYTES - len(suffix.encode())].decode("utf-8", "ignore")
         name = stem + suffix
     return name
 

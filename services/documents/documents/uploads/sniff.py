@@ -5,6 +5,12 @@ are all zip files: they are told apart by walking the zip's entries as the
 bytes stream past (the ODF `mimetype` entry comes first and says what it is;
 an Office file has its main part, such as `word/document.xml`). Anything
 else is refused.
+
+A zip is walked to its last entry even once its type is known, so that a
+zip bomb is refused (`TooExpanded`): an entry that expands more than
+`MAX_RATIO` times (past `RATIO_FLOOR`), or entries that together expand past
+`MAX_EXPANDED`, judged on the sizes the local headers declare and, for an
+entry whose sizes come after its data, on what inflating it actually gives.
 """
 
 from __future__ import annotations
@@ -21,7 +27,16 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 ODT = "application/vnd.oasis.opendocument.text"
 
 ACCEPTED = (PDF, DOCX, XLSX, PPTX, ODT, PNG, JPEG)
-EXTENSIONS = {PDF: "pdf", DOCX: "docx", XLSX: "xlsx", PPTX: "pptx", ODT: "odt", PNG: "png", JPEG: "jpg"}
+# the file name extensions of each type, the usual one first (a stored name always ends in one of them)
+EXTENSIONS = {
+    PDF: ("pdf",),
+    DOCX: ("docx",),
+    XLSX: ("xlsx",),
+    PPTX: ("pptx",),
+    ODT: ("odt",),
+    PNG: ("png",),
+    JPEG: ("jpg", "jpeg"),
+}
 
 MAGIC = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
 ZIP = b"PK\x03\x04"
@@ -32,10 +47,19 @@ LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 NEXT_SIGNATURES = (b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"PK\x06\x06")
 MAX_ENTRIES = 10_000
 MAX_INFLATED = 64 * 1024 * 1024  # work spent walking deflated entries of unknown size
+MAX_RATIO = 100  # an Office file's XML deflates 5-20 times; 2 GiB of zeros, a thousand
+RATIO_FLOOR = 1024 * 1024  # a small entry may deflate as well as it likes
+MAX_EXPANDED = 1024 * 1024 * 1024
+ZIP64_EXTRA = 0x0001
+CENTRAL = (b"PK\x01\x02", b"PK\x05\x06", b"PK\x06\x06")
 
 
 class NotAccepted(Exception):
     """The bytes are none of the accepted types."""
+
+
+class TooExpanded(NotAccepted):
+    """A zip whose entries expand past the bounds: a zip bomb, or near enough."""
 
 
 class Sniffer:
@@ -48,10 +72,11 @@ class Sniffer:
 
     def feed(self, data: bytes | memoryview) -> None:
         """Raises NotAccepted as soon as the bytes cannot be an accepted type."""
-        if self.content_type is not None or not data:
+        if self._zip is not None:  # walked to the end, even once the type is known
+            found = self._zip.feed(data)
+            self.content_type = self.content_type or found
             return
-        if self._zip is not None:
-            self.content_type = self._zip.feed(data)
+        if self.content_type is not None or not data:
             return
         self._start += data
         if len(self._start) >= 8:
@@ -74,11 +99,13 @@ class Sniffer:
             self._judge(self._start)  # a file of fewer than 8 bytes
         if self.content_type is None:
             raise NotAccepted()
+        if self._zip is not None:
+            self._zip.finish()
         return self.content_type
 
 
 class _ZipWalker:
-    """Walks a zip's local entries as bytes arrive, until the entry names or the mimetype say what it is."""
+    """Walks a zip's local entries as bytes arrive: what type it is, and what it would expand to."""
 
     def __init__(self) -> None:
         self.buffer = bytearray()
@@ -87,9 +114,13 @@ class _ZipWalker:
         self.entries = 0
         self.inflated = 0
         self.inflater: zlib._Decompress | None = None
+        self.entry_inflated = 0  # what the entry being inflated gave so far, from how many compressed bytes
+        self.entry_consumed = 0
+        self.expanded = 0  # all entries together, as declared or inflated
         self.capture: int = 0  # bytes of the ODF `mimetype` entry still to read
         self.folders: set[str] = set()
         self.has_content_types = False
+        self.found: str | None = None
 
     def feed(self, data: bytes | memoryview) -> str | None:
         self.buffer += data
@@ -99,64 +130,91 @@ class _ZipWalker:
                 del self.buffer[:taken]
                 self.skip -= taken
                 if self.skip:
-                    return None
+                    return self.found
                 self.state = "header"
             elif self.state == "inflate":
                 if not self._inflate():
-                    return None
+                    return self.found
             elif self.state == "descriptor":
                 if not self._descriptor():
-                    return None
+                    return self.found
             elif self.state == "mimetype":
                 if len(self.buffer) < self.capture:
-                    return None
-                if bytes(self.buffer[: self.capture]) == ODT.encode():
-                    return ODT
-                raise NotAccepted()  # another OpenDocument type, or not one at all
-            elif self.state == "stuck":
-                self.buffer.clear()  # an entry whose end cannot be found without its central directory
-                return None
+                    return self.found
+                if bytes(self.buffer[: self.capture]) != ODT.encode():
+                    raise NotAccepted()  # another OpenDocument type, or not one at all
+                self.found = ODT
+                self.state, self.skip = "skip", self.capture
+            elif self.state in ("stuck", "done"):
+                # stuck: an entry whose end cannot be found without its central directory; done: past the entries
+                self.buffer.clear()
+                return self.found
             else:
-                found = self._header()
-                if found or self.state == "header":
-                    return found
+                self._header()
+                if self.state == "header":
+                    return self.found
 
-    def _header(self) -> str | None:
+    def finish(self) -> None:
+        """Every byte was fed: an entry still being inflated counts with what it gave."""
+        if self.state == "inflate":
+            self._check_entry(self.entry_inflated, self.entry_consumed)
+
+    def _header(self) -> None:
+        """One local header, when all of it is there; leaves `state` at "header" when more bytes are needed."""
         if len(self.buffer) < 4:
-            return None
+            return
         signature = bytes(self.buffer[:4])
         if signature != ZIP:
+            if signature in CENTRAL and self.found is not None:
+                self.state = "done"  # the central directory: every entry was seen
+                return
             raise NotAccepted()  # past the last entry (or not a zip): no decision was reached
         if len(self.buffer) < LOCAL_HEADER.size:
-            return None
-        (_, _, flags, method, _, _, _, compressed, _, name_length, extra_length) = LOCAL_HEADER.unpack_from(self.buffer)
+            return
+        (_, _, flags, method, _, _, _, compressed, size, name_length, extra_length) = LOCAL_HEADER.unpack_from(
+            self.buffer
+        )
         end = LOCAL_HEADER.size + name_length + extra_length
         if len(self.buffer) < end:
-            return None
+            return
         name = bytes(self.buffer[LOCAL_HEADER.size : LOCAL_HEADER.size + name_length]).decode("utf-8", "replace")
+        if 0xFFFFFFFF in (compressed, size):
+            compressed, size = _zip64_sizes(bytes(self.buffer[end - extra_length : end]), compressed, size)
         del self.buffer[:end]
         self.entries += 1
         if self.entries > MAX_ENTRIES:
             raise NotAccepted()
+        if not flags & 8:
+            self._check_entry(size, compressed)
         if self.entries == 1 and name == "mimetype" and method == 0 and not flags & 8 and compressed < 100:
             self.state, self.capture = "mimetype", compressed
-            return None
+            return
         if name == "[Content_Types].xml":
             self.has_content_types = True
-        if name in OFFICE_MAIN_PARTS:
-            return OFFICE_MAIN_PARTS[name]
-        for folder, content_type in OFFICE_FOLDERS.items():
-            if name.startswith(folder):
-                self.folders.add(content_type)
-        if self.has_content_types and len(self.folders) == 1:
-            return next(iter(self.folders))
+        if self.found is None:
+            if name in OFFICE_MAIN_PARTS:
+                self.found = OFFICE_MAIN_PARTS[name]
+            for folder, content_type in OFFICE_FOLDERS.items():
+                if name.startswith(folder):
+                    self.folders.add(content_type)
+            if self.found is None and self.has_content_types and len(self.folders) == 1:
+                self.found = next(iter(self.folders))
         if not flags & 8 and compressed != 0xFFFFFFFF:
             self.state, self.skip = "skip", compressed
         elif method == 8:
             self.state, self.inflater = "inflate", zlib.decompressobj(-15)
+            self.entry_inflated = self.entry_consumed = 0
         else:
             self.state = "stuck"
-        return None
+
+    def _check_entry(self, size: int, compressed: int, *, done: bool = True) -> None:
+        """Refuse an entry that expands past the ratio, or the zip once all its entries pass MAX_EXPANDED."""
+        if size > RATIO_FLOOR and size > MAX_RATIO * max(compressed, 1):
+            raise TooExpanded(f"An entry of the file expands {size // max(compressed, 1)} times when unpacked.")
+        if self.expanded + size > MAX_EXPANDED:
+            raise TooExpanded(f"The file expands to more than {MAX_EXPANDED} bytes when unpacked.")
+        if done:
+            self.expanded += size
 
     def _inflate(self) -> bool:
         """Run the deflate stream to its end to find where the entry stops; False when more bytes are needed."""
@@ -165,8 +223,13 @@ class _ZipWalker:
         self.buffer.clear()
         try:
             while data and not self.inflater.eof:
-                self.inflated += len(self.inflater.decompress(data, 1 << 16))
+                before = len(data)
+                out = len(self.inflater.decompress(data, 1 << 16))
                 data = self.inflater.unconsumed_tail
+                self.entry_consumed += before - len(data)
+                self.entry_inflated += out
+                self.inflated += out
+                self._check_entry(self.entry_inflated, self.entry_consumed, done=False)
                 if self.inflated > MAX_INFLATED:
                     self.state = "stuck"
                     return True
@@ -174,6 +237,8 @@ class _ZipWalker:
             raise NotAccepted() from exc
         if not self.inflater.eof:
             return False
+        self.entry_consumed -= len(self.inflater.unused_data)
+        self._check_entry(self.entry_inflated, self.entry_consumed)
         self.buffer += self.inflater.unused_data
         self.inflater = None
         self.state = "descriptor"
@@ -190,3 +255,20 @@ class _ZipWalker:
                 self.state = "header"
                 return True
         raise NotAccepted()
+
+
+def _zip64_sizes(extra: bytes, compressed: int, size: int) -> tuple[int, int]:
+    """The real sizes from the zip64 extra field (uncompressed first, then compressed, each only if masked)."""
+    at = 0
+    while at + 4 <= len(extra):
+        tag, length = struct.unpack_from("<HH", extra, at)
+        body = extra[at + 4 : at + 4 + length]
+        if tag == ZIP64_EXTRA:
+            values = list(struct.unpack_from(f"<{len(body) // 8}Q", body))
+            if size == 0xFFFFFFFF and values:
+                size = values.pop(0)
+            if compressed == 0xFFFFFFFF and values:
+                compressed = values.pop(0)
+            return compressed, size
+        at += 4 + length
+    return compressed, size

@@ -158,22 +158,20 @@ async def advance(session: AsyncSession, track: Track) -> None:
     approved = await approved_kinds(session, track.id)
     missing = [kind for kind in stage.required_deliverables if kind not in approved]
     following = await curriculum.stage_after(session, stage)
-    plan_approved = True
+    # what this stage needs, and only that: the master plan is the last stage's concern
+    needed: dict[str, object] = {"stage": stage.code, "missing_deliverables": missing}
     if following is None:
         plan_status = (
             await session.execute(sa.select(MasterPlan.status).where(MasterPlan.track_id == track.id))
         ).scalar()
-        plan_approved = plan_status == "approved"
-    if missing or not plan_approved:
+        needed["masterplan_approved"] = plan_status == "approved"
+    if missing or needed.get("masterplan_approved") is False:
         needs = []
         if missing:
             needs.append("approved deliverables of kind " + ", ".join(missing))
-        if not plan_approved:
+        if needed.get("masterplan_approved") is False:
             needs.append("an approved master plan")
-        raise Conflict(
-            f"The track cannot leave {stage.code} yet: it needs " + " and ".join(needs) + ".",
-            extra={"missing_deliverables": missing, "masterplan_approved": plan_approved},
-        )
+        raise Conflict(f"The track cannot leave {stage.code} yet: it needs " + " and ".join(needs) + ".", extra=needed)
     if following is not None:
         previous, track.stage = track.stage, following.code
         track.updated_at = sa.func.now()

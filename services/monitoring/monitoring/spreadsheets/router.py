@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from smartcity_kit.bodylimit import STREAMED_BODY
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import set_etag
 from smartcity_kit.identity import CallerDep, require_roles
@@ -63,7 +64,8 @@ async def read_body(request: Request, limit: int) -> bytes:
                 XLSX: {"schema": {"type": "string", "format": "binary"}},
                 "text/csv": {"schema": {"type": "string"}},
             },
-        }
+        },
+        **STREAMED_BODY,  # bounded by MONITORING_UPLOAD_MAX_BYTES as it is read
     },
     dependencies=[WRITERS],
 )

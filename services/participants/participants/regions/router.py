@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from smartcity_kit.bodylimit import STREAMED_BODY
 from smartcity_kit.db import SessionDep
 from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
@@ -43,7 +44,10 @@ def region_out(region: Region) -> RegionOut:
     summary="Import regions from a CSV file (upsert, all or nothing)",
     responses=problem_responses(401, 403, 413, 415, 422),
     dependencies=[require_roles("admin", "operator")],
-    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}},
+        **STREAMED_BODY,  # bounded below by PARTICIPANTS_IMPORT_MAX_BYTES
+    },
 )
 async def import_regions(request: Request, session: SessionDep) -> ImportResult:
     return await service.import_regions(session, await csv_body(request))

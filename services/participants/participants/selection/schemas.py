@@ -29,8 +29,15 @@ class RankingEntry(BaseModel):
 class SelectionOut(BaseModel):
     phase_code: str
     dry_run: bool
-    quota: int
-    quota_left: int = Field(description="Places not yet taken before this run.")
-    selected: int = Field(description="Participants this run selects.")
+    quota: int = Field(description="The phase's places.")
+    places_before: int = Field(
+        description="Places free before this run: `quota` minus the participants holding one (`selected`, "
+        "`mou_signed`, `mentoring`, `completed`)."
+    )
+    places_left: int = Field(
+        description="Places still free after this run (on a dry run: that would be), i.e. `places_before` minus "
+        "`selected`; more than 0 only when too few were ranked to fill them."
+    )
+    selected: int = Field(description="Participants this run selects (from `assessed` or the waitlist).")
     waitlisted: int = Field(description="Participants this run waitlists.")
     ranking: list[RankingEntry]

@@ -53,8 +53,8 @@ async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool
     ranked = list((await session.execute(stmt)).scalars())
     if not ranked:
         raise Conflict(f"Phase '{phase_code}' has no assessed participant to select from.")
-    quota_left = max(phase.quota - sum(p.status in HOLDING_A_PLACE for p in ranked), 0)
-    places = quota_left
+    places_before = max(phase.quota - sum(p.status in HOLDING_A_PLACE for p in ranked), 0)
+    places = places_before
     outcomes: dict[uuid.UUID, str] = {}
     changes: list[Change] = []
     for p in ranked:
@@ -89,7 +89,8 @@ async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool
         phase_code=phase_code,
         dry_run=dry_run,
         quota=phase.quota,
-        quota_left=quota_left,
+        places_before=places_before,
+        places_left=places,
         selected=sum(c.to == "selected" for c in changes),
         waitlisted=sum(c.to == "waitlisted" for c in changes),
         ranking=ranking,
