@@ -40,7 +40,9 @@ def own_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def transactions_holding_xids(database_url: str) -> list[tuple[str, str]]:
-    """(state, query) of every other backend of the platform's database that holds a transaction id."""
+    """(state, query) of every other backend of the platform's database idle in a transaction with an id: one
+    waiting on something else (a network call) for seconds while it holds back every feed; the short ones that
+    apply a batch (another consumer writing its projection) idle only between their statements."""
 
     async def ask() -> list[tuple[str, str]]:
         conn = await asyncpg.connect(database_url)
@@ -48,6 +50,7 @@ def transactions_holding_xids(database_url: str) -> list[tuple[str, str]]:
             rows = await conn.fetch(
                 "SELECT state, query FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+                " AND state LIKE 'idle in transaction%' AND clock_timestamp() - xact_start > interval '3 seconds'"
             )
         finally:
             await conn.close()
