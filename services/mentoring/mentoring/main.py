@@ -11,6 +11,7 @@ import httpx
 from fastapi import FastAPI
 from smartcity_kit.app import RequestContextMiddleware, install_common
 from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.idempotency import IdempotencyMiddleware
 from smartcity_kit.identity import IdentityMiddleware
 from smartcity_kit.logging import configure_logging
@@ -18,7 +19,6 @@ from smartcity_kit.outbox import events_router
 
 from .curriculum.router import router as curriculum_router
 from .database import events, idempotency_keys
-from .deliverables.documents import DocumentsClient
 from .deliverables.router import router as deliverables_router
 from .masterplan.router import router as masterplan_router
 from .mentors.router import router as mentors_router
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         documents_http = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_connections=50))
         feed_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=2.0))
         app.state.documents = DocumentsClient(
-            base_url=settings.documents_url, client=documents_http, secret=settings.internal_secret
+            base_url=settings.documents_url, client=documents_http, secret=settings.internal_secret, me="mentoring"
         )
         consumer_task = None
         if settings.consume_feed:

@@ -24,13 +24,13 @@ import sqlalchemy as sa
 import uvicorn
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
-from mentoring.deliverables.documents import DocumentsClient
 from mentoring.main import create_app
 from mentoring.migrate import MIGRATIONS
 from mentoring.settings import Settings
 from mentoring.tracks.service import open_track
 from mentoring.vocabulary import time_zone_of_region
 from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.identity import Caller, sign_identity, verify_identity
 from smartcity_kit.migrations import upgrade
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -232,7 +232,7 @@ def app(settings: Settings, engine: AsyncEngine, session_factory, http, upstream
     app = create_app(settings)
     app.state.engine = engine
     app.state.sessionmaker = session_factory
-    app.state.documents = DocumentsClient(base_url=settings.documents_url, client=http, secret=SECRET)
+    app.state.documents = DocumentsClient(base_url=settings.documents_url, client=http, secret=SECRET, me="mentoring")
     return app
 
 

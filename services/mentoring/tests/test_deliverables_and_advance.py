@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
-from mentoring.deliverables.documents import DocumentsClient
 from mentoring.deliverables.models import Deliverable
+from smartcity_kit.documents_client import DocumentsClient
 
 
 async def submit(client, as_role, track, kind, document_id, region=None):
@@ -88,7 +88,9 @@ async def test_documents_service_down_is_503_with_nothing_recorded(
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed_port = s.getsockname()[1]
-    app.state.documents = DocumentsClient(base_url=f"http://127.0.0.1:{closed_port}", client=http, secret="x" * 32)
+    app.state.documents = DocumentsClient(
+        base_url=f"http://127.0.0.1:{closed_port}", client=http, secret="x" * 32, me="mentoring"
+    )
     unreachable = await submit(client, as_role, track, "readiness_report", doc)
     assert unreachable.status_code == 503
     assert unreachable.headers["content-type"] == "application/problem+json"

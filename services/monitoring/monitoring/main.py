@@ -11,6 +11,7 @@ import httpx
 from fastapi import FastAPI
 from smartcity_kit.app import RequestContextMiddleware, install_common
 from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.idempotency import IdempotencyMiddleware
 from smartcity_kit.identity import IdentityMiddleware
 from smartcity_kit.logging import configure_logging
@@ -23,7 +24,6 @@ from .periods.router import router as periods_router
 from .portfolio.consumer import mentoring_consumer
 from .portfolio.router import router as portfolio_router
 from .reminders.job import run_forever as run_reminders
-from .reports.documents import DocumentsClient
 from .reports.router import router as reports_router
 from .results.router import router as results_router
 from .settings import Settings
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         documents_http = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_connections=50))
         feed_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=2.0))
         app.state.documents = DocumentsClient(
-            base_url=settings.documents_url, client=documents_http, secret=settings.internal_secret
+            base_url=settings.documents_url, client=documents_http, secret=settings.internal_secret, me="monitoring"
         )
         tasks: list[asyncio.Task[None]] = []
         if settings.consume_feed:

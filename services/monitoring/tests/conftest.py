@@ -31,9 +31,9 @@ from mentoring.settings import Settings as MentoringSettings
 from monitoring.main import create_app
 from monitoring.migrate import MIGRATIONS
 from monitoring.portfolio.service import ApprovedPlan, create_portfolio
-from monitoring.reports.documents import DocumentsClient
 from monitoring.settings import Settings
 from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.migrations import upgrade
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -167,7 +167,7 @@ def app(settings: Settings, engine: AsyncEngine, session_factory, http):
     app = create_app(settings)
     app.state.engine = engine
     app.state.sessionmaker = session_factory
-    app.state.documents = DocumentsClient(base_url=settings.documents_url, client=http, secret=SECRET)
+    app.state.documents = DocumentsClient(base_url=settings.documents_url, client=http, secret=SECRET, me="monitoring")
     return app
 
 

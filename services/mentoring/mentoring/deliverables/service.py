@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
+from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..access import mentor_of, scope_tracks
 from ..tracks.models import Track, TrackMentor
 from ..tracks.service import require_active
-from .documents import DocumentsClient
 from .models import Deliverable
 from .schemas import DeliverableIn, DeliverableOut
 

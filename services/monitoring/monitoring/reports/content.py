@@ -11,13 +11,13 @@ import uuid
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.problems import Unprocessable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..indicators.models import TrackedIndicator
 from ..indicators.validation import value_problems
 from ..portfolio.models import Initiative
-from .documents import DocumentsClient
 from .schemas import ReportIn
 
 Where = dict[str, str]

@@ -16,6 +16,7 @@ import uuid
 
 import sqlalchemy as sa
 from fastapi import Request
+from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.etag import etag_of, require_if_match
 from smartcity_kit.identity import Caller
 from smartcity_kit.outbox import EventData
@@ -30,7 +31,6 @@ from ..periods.service import local_today
 from ..portfolio.models import RegionMentor
 from ..results.service import drop_result, refresh_result
 from .content import Content, check_content
-from .documents import DocumentsClient
 from .models import Report, ReportChange, ReportInitiative, ReportValue
 from .schemas import InitiativeStatusOut, ReportOut, ValueOut
 

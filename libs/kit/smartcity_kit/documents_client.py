@@ -1,4 +1,8 @@
-"""Asking the documents service about a document, as role `service` (see the helpers' conventions)."""
+"""Asking the documents service about a document, as role `service`.
+
+Used by every service that accepts a document id (mentoring's deliverables,
+monitoring's evidence); only they depend on httpx, so only they import this module.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from dataclasses import dataclass
 
 import httpx
 import structlog
-from smartcity_kit.identity import Caller, sign_identity
-from smartcity_kit.logging import request_id_var
-from smartcity_kit.problems import ServiceUnavailable
 
-log = structlog.get_logger("monitoring.documents")
+from .identity import Caller, sign_identity
+from .logging import request_id_var
+from .problems import ServiceUnavailable
+
+log = structlog.get_logger("documents_client")
 
 
 @dataclass(frozen=True)
@@ -22,14 +27,15 @@ class DocumentInfo:
 
 
 class DocumentsClient:
-    def __init__(self, *, base_url: str, client: httpx.AsyncClient, secret: str) -> None:
+    def __init__(self, *, base_url: str, client: httpx.AsyncClient, secret: str, me: str) -> None:
         self.base_url = base_url.rstrip("/")
         self.client = client
         self.secret = secret
+        self.me = me
 
     async def find(self, document_id: uuid.UUID) -> DocumentInfo | None:
         """The document's metadata; None when it is unknown or deleted; 503 when the service does not answer."""
-        headers = {"x-smartcity-identity": sign_identity(Caller(subject="monitoring", role="service"), self.secret)}
+        headers = {"x-smartcity-identity": sign_identity(Caller(subject=self.me, role="service"), self.secret)}
         if (rid := request_id_var.get()) is not None:
             headers["x-request-id"] = rid
         try:
