@@ -18,6 +18,8 @@ from .schemas import Problem
 EVERY_OPERATION = (400, 401, 403, 404, 422)
 # what any POST can answer too: the same Idempotency-Key while the first request still runs (409)
 EVERY_POST = (409,)
+# what any operation with a body can answer: a body past the bound of bodylimit.py, or of its own upload (413)
+WITH_BODY = (413,)
 FASTAPI_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 
@@ -30,7 +32,11 @@ def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
             if method not in HTTP_METHODS or not isinstance(operation, dict):
                 continue
             responses = operation.setdefault("responses", {})
-            statuses = [*EVERY_OPERATION, *(EVERY_POST if method == "post" else ())]
+            statuses = [
+                *EVERY_OPERATION,
+                *(EVERY_POST if method == "post" else ()),
+                *(WITH_BODY if "requestBody" in operation else ()),
+            ]
             for status, response in problem_responses(*statuses).items():
                 current = responses.get(str(status))
                 if current is None or PROBLEM_JSON not in current.get("content", {}):

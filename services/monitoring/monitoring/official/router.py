@@ -18,7 +18,7 @@ from . import service
 from .models import OfficialValue
 from .schemas import OfficialValueOut, OfficialValuesIn, PublishedOut
 
-router = APIRouter(prefix="/api/v1/monitoring/official-indices", tags=["official indices"])
+router = APIRouter(prefix="/api/v1/monitoring/official-indices", tags=["official-indices"])
 Year = Annotated[int, Path(ge=2000, le=2100)]
 # OfficialValuesIn written out: the body is read by hand (JSON or CSV), so FastAPI does not document it
 VALUES_SCHEMA = {
