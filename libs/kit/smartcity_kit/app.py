@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .bodylimit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
+from .catalogue import Catalogue, add_webhooks
 from .db import database_ready, install_db_error_handlers
 from .logging import request_id_var
 from .metrics import FeedCollector, PoolCollector, new_registry
@@ -82,25 +83,32 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-def add_problem_schema(app: FastAPI) -> None:
-    """Declare the Problem schema (so `responses=` can reference it) and every operation's problem responses."""
+def add_problem_schema(app: FastAPI, *, service: str = "", catalogue: Catalogue | None = None) -> None:
+    """Declare the Problem schema (so `responses=` can reference it) and every operation's problem responses;
+    given the service's event `catalogue`, its event types under `webhooks`."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, routes=app.routes, description=app.description)
-        app.openapi_schema = document_problems(schema)
+        schema = document_problems(schema)
+        if catalogue is not None:
+            schema = add_webhooks(schema, catalogue, service)
+        app.openapi_schema = schema
         return schema
 
     # FastAPI's documented way to extend the schema is to replace this method; mypy forbids assigning to one
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def install_common(app: FastAPI, *, service: str, outbox: sa.Table | None = None) -> None:
+def install_common(
+    app: FastAPI, *, service: str, outbox: sa.Table | None = None, catalogue: Catalogue | None = None
+) -> None:
     """Health, readiness, metrics, error handlers and the body limit; call before adding middleware.
 
     `/metrics` holds the process and GC collectors, the database pool (`app.state.engine`), the feed
     consumers in `app.state.feed_consumers` and, given the service's `outbox` table, its number of events.
+    The service's event `catalogue` (the types its outbox records) is published in its OpenAPI document.
     The body limit is `app.state.settings.max_body_bytes` (1 MiB without settings) for every route but those
     marked `openapi_extra=STREAMED_BODY`, which bound their own body.
     """
@@ -112,7 +120,7 @@ def install_common(app: FastAPI, *, service: str, outbox: sa.Table | None = None
     outbox_events = Gauge("outbox_events", "Events in the service's outbox (its feed)", registry=registry)
     install_problem_handlers(app)
     install_db_error_handlers(app)
-    add_problem_schema(app)
+    add_problem_schema(app, service=service, catalogue=catalogue)
     # a trailing slash is not redirected: Starlette's redirect names the service's own address (and echoes the
     # Host header), which through the gateway points a client at an internal host
     app.router.redirect_slashes = False

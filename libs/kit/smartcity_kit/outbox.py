@@ -7,17 +7,18 @@ commits late: it may see one twice (after a crash), never miss one.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
 import structlog
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from .catalogue import EventData
 from .db import SessionDep
 from .identity import Caller, require_roles, sign_identity
 from .pagination import CursorQuery, decode_cursor, encode_cursor
@@ -59,25 +60,21 @@ def consumer_cursor_table(metadata: sa.MetaData) -> sa.Table:
 
 
 async def record_event(session: AsyncSession, table: sa.Table, type_: str, subject: str, data: dict[str, Any]) -> None:
-    """Write one event in the caller's transaction; it leaves only if that commits."""
+    """Write one event in the caller's transaction; it leaves only if that commits. Services record through
+    `record`, from the type's model; this raw form is for the kit's own tests."""
     await session.execute(sa.insert(table).values(type=type_, subject=subject, data=data))
-
-
-class EventData(BaseModel):
-    """The `data` of one event type: a subclass names the type and is its JSON Schema.
-
-    Unknown fields are refused, so the schema (`additionalProperties: false`)
-    says everything an event of the type may carry.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    event_type: ClassVar[str]
 
 
 async def record(session: AsyncSession, table: sa.Table, subject: str, data: EventData) -> None:
     """Write one event of `data`'s type in the caller's transaction."""
-    await record_event(session, table, data.event_type, subject, data.model_dump(mode="json"))
+    await record_event(session, table, data.event_type, subject, data.payload())
+
+
+async def record_many(session: AsyncSession, table: sa.Table, events: Sequence[tuple[str, EventData]]) -> None:
+    """Write (subject, data) events in one statement, in the caller's transaction (a bulk change's events)."""
+    if events:
+        rows = [{"type": data.event_type, "subject": subject, "data": data.payload()} for subject, data in events]
+        await session.execute(sa.insert(table).values(rows))
 
 
 class Event(BaseModel):

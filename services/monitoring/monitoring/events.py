@@ -6,11 +6,13 @@ Every event names its `region_code`, but for a period's opening and locking, whi
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from smartcity_kit.outbox import EventData, record_event
+from smartcity_kit.catalogue import Catalogue, EventData
+from smartcity_kit.outbox import record, record_many
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .database import events
@@ -112,8 +114,6 @@ class PeriodLocked(PeriodOpened):
 
 class ReportChanged(EventData):
     """What every transition of a report names."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     report_id: uuid.UUID
     period_code: str
@@ -221,29 +221,27 @@ class OfficialIndexPublished(EventData):
     published_by: str
 
 
-EVENT_TYPES: list[type[EventData]] = [
-    PortfolioCreated,
-    IndicatorAttached,
-    PeriodOpened,
-    PeriodLocked,
-    ReportSubmitted,
-    ReportAccepted,
-    ReportReturned,
-    ReportDueSoon,
-    ReportOverdue,
-    OfficialIndexPublished,
-]
-
-
-def as_row(subject: str, data: EventData) -> dict[str, Any]:
-    return {
-        "type": data.event_type,
-        "subject": subject,
-        "data": data.model_dump(mode="json", by_alias=True, exclude_unset=True),
-    }
+CATALOGUE = Catalogue(
+    [
+        PortfolioCreated,
+        IndicatorAttached,
+        PeriodOpened,
+        PeriodLocked,
+        ReportSubmitted,
+        ReportAccepted,
+        ReportReturned,
+        ReportDueSoon,
+        ReportOverdue,
+        OfficialIndexPublished,
+    ]
+)
 
 
 async def emit(session: AsyncSession, subject: str, data: EventData) -> None:
     """Write one event in the caller's transaction; it leaves only if that commits."""
-    row = as_row(subject, data)
-    await record_event(session, events, row["type"], subject, row["data"])
+    await record(session, events, subject, data)
+
+
+async def emit_many(session: AsyncSession, items: Sequence[tuple[str, EventData]]) -> None:
+    """Write (subject, data) events in one statement, in the caller's transaction."""
+    await record_many(session, events, items)

@@ -18,6 +18,7 @@ from smartcity_kit.logging import configure_logging
 from smartcity_kit.outbox import events_router
 
 from .database import events, idempotency_keys
+from .events import CATALOGUE
 from .indicators.router import router as indicators_router
 from .official.router import router as official_router
 from .periods.router import router as periods_router
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE, outbox=events)
+    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)
     for router in (
         portfolio_router,
         indicators_router,

@@ -18,6 +18,7 @@ from smartcity_kit.outbox import events_router
 from .applications.router import router as participants_router
 from .assessment.router import router as assessment_router
 from .database import events, idempotency_keys
+from .events import CATALOGUE
 from .mou.router import router as mou_router
 from .phases.router import router as phases_router
 from .regions.router import router as regions_router
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE, outbox=events)
+    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)
     for router in (regions_router, phases_router, participants_router, assessment_router, selection_router, mou_router):
         app.include_router(router)
     app.include_router(events_router(SERVICE, events))

@@ -35,9 +35,16 @@ async def test_apply_records_history_and_an_event(client, session, regions, make
     assert [(h["from"], h["to"], h["actor"], h["reason"]) for h in history["items"]] == [
         (None, "applied", "region:tim@bandung.go.id", None)
     ]
-    rows = (await session.execute(sa.select(events.c.type, events.c.subject, events.c.data))).all()
-    assert [(r.type, r.subject) for r in rows] == [("participant.status_changed", f"participants/{body['id']}")]
-    assert rows[0].data == {
+    rows = (
+        await session.execute(sa.select(events.c.type, events.c.subject, events.c.data).order_by(events.c.id))
+    ).all()
+    subject = f"participants/{body['id']}"
+    assert [(r.type, r.subject) for r in rows] == [
+        ("phase.created", "phases/2018"),
+        ("participant.status_changed", subject),
+        ("participant.applied", subject),
+    ]
+    assert rows[1].data == {
         "participant_id": body["id"],
         "region_code": "32.73",
         "phase_code": "2018",
@@ -46,6 +53,19 @@ async def test_apply_records_history_and_an_event(client, session, regions, make
         "to": "applied",
         "actor": "region:tim@bandung.go.id",
         "reason": None,
+        "promoted_in_place_of": None,
+        "track_id": None,
+    }
+    assert rows[2].data == {
+        "participant_id": body["id"],
+        "region_code": "32.73",
+        "region_name": "Kota Bandung",
+        "kind": "kota",
+        "province_code": "32",
+        "time_zone": "Asia/Jakarta",
+        "phase_code": "2018",
+        "applied_at": body["applied_at"].replace("+00:00", "Z"),
+        "actor": "region:tim@bandung.go.id",
     }
 
 
@@ -83,7 +103,7 @@ async def test_bad_applications_are_refused_and_leave_nothing(client, session, r
         assert [e["field"] for e in response.json()["errors"]] == [field], change
     assert await count(session, Participant) == 0
     assert await count(session, StatusChange) == 0
-    assert await count(session, events) == 0
+    assert await count(session, events) == 1  # the phase's
 
 
 async def test_the_registration_window_must_be_open(client, session, regions, make_phase, apply):

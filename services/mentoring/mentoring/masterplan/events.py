@@ -6,7 +6,8 @@ import uuid
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-from smartcity_kit.outbox import EventData, record
+from smartcity_kit.catalogue import EventData
+from smartcity_kit.outbox import record
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..database import events

@@ -20,8 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import actor
-from ..database import events
-from ..events import OfficialIndexPublished, as_row
+from ..events import OfficialIndexPublished, emit_many
 from ..vocabulary import OFFICIAL_INDICES, REGION_CODE
 from .models import OfficialValue
 from .schemas import OfficialValuesIn
@@ -116,10 +115,10 @@ async def publish(
             set_={c: stmt.excluded[c] for c in ("value", "organization", "published_at", "published_by")},
         )
     )
-    await session.execute(
-        sa.insert(events),
+    await emit_many(
+        session,
         [
-            as_row(f"official-indices/{index}/{year}/{row['region_code']}", OfficialIndexPublished.model_validate(row))
+            (f"official-indices/{index}/{year}/{row['region_code']}", OfficialIndexPublished.model_validate(row))
             for row in rows
         ],
     )

@@ -18,12 +18,11 @@ from typing import Literal
 
 import sqlalchemy as sa
 import structlog
-from smartcity_kit.outbox import EventData
+from smartcity_kit.catalogue import EventData
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ..database import events
-from ..events import ReportDueSoon, ReportOverdue, as_row
+from ..events import ReportDueSoon, ReportOverdue, emit_many
 from ..periods.models import Period
 from ..periods.service import local_today, lock_period
 from ..portfolio.models import Portfolio
@@ -81,21 +80,20 @@ async def remind(session: AsyncSession, period: Period, now: datetime | None) ->
             insert(Reminder).values(owed).on_conflict_do_nothing().returning(Reminder.region_code, Reminder.kind)
         )
     ).all()
-    rows = []
+    rows: list[tuple[str, EventData]] = []
     for region_code, kind in inserted:
         subject = f"periods/{period.code}/reports/{region_code}"
         data: EventData
         if kind == "overdue":
             data = ReportOverdue(period_code=period.code, region_code=region_code, due_on=period.due_on)
-            rows.append(as_row(subject, data))
+            rows.append((subject, data))
         else:
             days: Literal[7, 1] = 7 if kind == "due_in_7_days" else 1
             data = ReportDueSoon(
                 period_code=period.code, region_code=region_code, due_on=period.due_on, days_before=days
             )
-            rows.append(as_row(subject, data))
-    if rows:
-        await session.execute(sa.insert(events), rows)
+            rows.append((subject, data))
+    await emit_many(session, rows)
     return len(rows)
 
 

@@ -16,10 +16,10 @@ import uuid
 
 import sqlalchemy as sa
 from fastapi import Request
+from smartcity_kit.catalogue import EventData
 from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.etag import etag_of, require_if_match
 from smartcity_kit.identity import Caller
-from smartcity_kit.outbox import EventData
 from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession

@@ -19,7 +19,7 @@ from smartcity_kit.problems import Conflict
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..database import events
+from .events import statuses_changed
 from .models import Participant, StatusChange
 
 STATUSES = (
@@ -49,8 +49,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "withdrawn": frozenset(),
 }
 
-EVENT = "participant.status_changed"
-
 
 def actor_of(caller: Caller) -> str:
     return f"{caller.role}:{caller.subject}"
@@ -78,19 +76,6 @@ class Change:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def event_data(participant: Participant, frm: str | None, to: str, actor: str, reason: str | None) -> dict[str, Any]:
-    return {
-        "participant_id": str(participant.id),
-        "region_code": participant.region_code,
-        "phase_code": participant.phase_code,
-        "time_zone": participant.time_zone,
-        "from": frm,
-        "to": to,
-        "actor": actor,
-        "reason": reason,
-    }
-
-
 async def record(
     session: AsyncSession,
     changes: Sequence[tuple[Participant, str | None, str, str | None, dict[str, Any]]],
@@ -106,18 +91,7 @@ async def record(
             for p, f, t, r, _ in changes
         ],
     )
-    await session.execute(
-        sa.insert(events).values(
-            [
-                {
-                    "type": EVENT,
-                    "subject": f"participants/{p.id}",
-                    "data": {**event_data(p, f, t, actor, r), **extra},
-                }
-                for p, f, t, r, extra in changes
-            ]
-        )
-    )
+    await statuses_changed(session, changes, actor)
 
 
 async def change_statuses(session: AsyncSession, changes: list[Change], actor: str) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..phases.models import Phase
 from ..phases.service import lock_phase
 from ..regions.models import Region
+from . import events
 from .flow import Change, actor_of, change_statuses, record, require_transition
 from .models import CLOSED, LIVE, Participant
 from .schemas import ApplicationIn, Assessment, Contact, ParticipantOut
@@ -83,6 +84,7 @@ async def apply(session: AsyncSession, data: ApplicationIn, caller: Caller) -> P
     participant = await session.get(Participant, new_id)
     assert participant is not None
     await record(session, [(participant, None, "applied", None, {})], actor_of(caller))
+    await events.applied(session, participant, actor_of(caller))
     return participant
 
 

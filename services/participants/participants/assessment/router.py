@@ -17,6 +17,7 @@ from ..applications.schemas import ParticipantOut
 from ..applications.service import participant_out
 from ..official.fill import fill_official
 from ..official.models import INDICES as OFFICIAL
+from .events import assessed
 from .schemas import AssessmentIn
 from .scoring import readiness_score
 
@@ -69,9 +70,11 @@ async def assess(
     participant.readiness_score = readiness_score(scores, request.app.state.settings.readiness_weights())
     participant.updated_at = sa.func.clock_timestamp()
     await session.flush()
-    if participant.status == "applied":
+    rescored = participant.status == "assessed"
+    if not rescored:
         await change_status(session, participant, "assessed", actor_of(caller))
     await session.refresh(participant)
+    await assessed(session, participant, rescored, actor_of(caller))
     out = participant_out(participant)
     set_etag(response, etag_of(out.model_dump(mode="json")))
     return out

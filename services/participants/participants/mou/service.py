@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..applications.flow import Change, actor_of, change_statuses
 from ..applications.models import Participant
 from ..phases.service import lock_phase
+from .events import MouSigned, Signatory, mou_signed
 from .models import MouSignature, MouSigning
 from .schemas import SignatureOut, SigningIn, SigningOut
 
@@ -77,22 +78,33 @@ async def sign(session: AsyncSession, phase_code: str, data: SigningIn, caller: 
     reason = f"MoU signed on {data.signed_on} at {data.venue}."
     await change_statuses(session, [Change(found[i], "mou_signed", reason) for i in ids], actor_of(caller))
     await session.refresh(signing)
+    signatories = [
+        Signatory(
+            participant_id=s.participant_id,
+            region_code=found[s.participant_id].region_code,
+            region_name=found[s.participant_id].region_name,
+            signatory_name=s.signatory_name,
+            signatory_title=s.signatory_title,
+            document_id=s.document_id,
+        )
+        for s in data.signatures
+    ]
+    await mou_signed(
+        session,
+        MouSigned(
+            signing_id=signing.id,
+            phase_code=phase_code,
+            signed_on=signing.signed_on,
+            venue=signing.venue,
+            participants=signatories,
+            actor=actor_of(caller),
+        ),
+    )
     return SigningOut(
         id=signing.id,
         phase_code=phase_code,
         signed_on=signing.signed_on,
         venue=signing.venue,
         recorded_at=signing.recorded_at,
-        signatures=[
-            SignatureOut(
-                participant_id=s.participant_id,
-                region_code=found[s.participant_id].region_code,
-                region_name=found[s.participant_id].region_name,
-                signatory_name=s.signatory_name,
-                signatory_title=s.signatory_title,
-                document_id=s.document_id,
-                status="mou_signed",
-            )
-            for s in data.signatures
-        ],
+        signatures=[SignatureOut(**s.model_dump(), status="mou_signed") for s in signatories],
     )

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..applications.flow import STATUSES
 from ..applications.models import Participant
+from .events import phase_created
 from .models import Phase
 from .schemas import PhaseDetail, PhaseIn, PhaseOut
 
@@ -19,6 +20,7 @@ async def create_phase(session: AsyncSession, data: PhaseIn) -> Phase:
     session.add(phase)
     await session.flush()
     await session.refresh(phase)
+    await phase_created(session, phase)
     return phase
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pydantic import Field
-from smartcity_kit.outbox import EventData, record
+from smartcity_kit.catalogue import EventData
+from smartcity_kit.outbox import record
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..database import events
@@ -31,9 +32,6 @@ class RegionStatisticsUpdated(EventData):
     population_female: int
     population: int
     area_km2: float = Field(description="Square kilometres, at most three decimals.")
-
-
-EVENT_TYPES: list[type[EventData]] = [RegionStatisticsUpdated]
 
 
 async def statistics_updated(session: AsyncSession, region: Region) -> None:
