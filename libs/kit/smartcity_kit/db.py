@@ -73,20 +73,37 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]
 
 
+# SQLSTATE classes of a server that cannot take the work now: connection exception (08), insufficient resources
+# (53: too many clients, out of memory or disk), operator intervention (57P01-57P03: shutting down, starting up)
+UNAVAILABLE_SQLSTATES = ("08", "53", "57P01", "57P02", "57P03")
+
+
 def is_connection_error(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated:
             return True
         orig = exc.orig
-        name = type(orig).__name__ if orig is not None else ""
-        return isinstance(orig, OSError) or name in {
-            "CannotConnectNowError",
-            "ConnectionDoesNotExistError",
-            "InterfaceError",
-            "AdminShutdownError",
-            "ConnectionFailureError",
-            "TooManyConnectionsError",
-        }
+        # the asyncpg dialect wraps asyncpg's error: its own class name says little, its sqlstate and cause say it all
+        sqlstate = getattr(orig, "sqlstate", None) or ""
+        if sqlstate.startswith(UNAVAILABLE_SQLSTATES):
+            return True
+        cause = orig.__cause__ if orig is not None else None
+        names = {type(orig).__name__, type(cause).__name__} if orig is not None else set()
+        return (
+            isinstance(orig, OSError)
+            or isinstance(cause, OSError)
+            or bool(
+                names
+                & {
+                    "CannotConnectNowError",
+                    "ConnectionDoesNotExistError",
+                    "InterfaceError",
+                    "AdminShutdownError",
+                    "ConnectionFailureError",
+                    "TooManyConnectionsError",
+                }
+            )
+        )
     return isinstance(exc, (OSError, TimeoutError, ConnectionError))
 
 

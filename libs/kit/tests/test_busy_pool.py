@@ -39,3 +39,31 @@ async def test_a_request_that_finds_no_free_connection_is_503_in_a_route_and_in_
             assert freed.status_code == 404
     finally:
         await engine.dispose()
+
+
+async def test_a_database_refusing_new_connections_is_503_not_500(kit_engine: AsyncEngine, database_url: str, who):
+    """PostgreSQL's "too many clients" (SQLSTATE 53300) reaches the handler wrapped by the asyncpg dialect: the
+    wrapper's class name is no asyncpg name, so it was a 500 until the check read the SQLSTATE."""
+    role = "kit_no_connections"
+    async with kit_engine.begin() as conn:
+        await conn.execute(sa.text(f"DROP ROLE IF EXISTS {role}"))
+        await conn.execute(sa.text(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0"))
+    url = sa.make_url(database_url).set(username=role, password=None)
+    engine = create_engine(url.render_as_string(hide_password=False))
+    app = build_app()
+    app.state.engine = engine
+    app.state.sessionmaker = async_sessionmaker(engine, expire_on_commit=False, class_=AsyncSession)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
+            answer = await client.get("/api/v1/notes/1", headers=who("operator"))
+        assert (answer.status_code, answer.headers["content-type"], answer.headers["retry-after"]) == (
+            503,
+            "application/problem+json",
+            "5",
+        )
+        assert answer.json()["detail"] == "The database is not reachable; retry shortly."
+    finally:
+        await engine.dispose()
+        async with kit_engine.begin() as conn:
+            await conn.execute(sa.text(f"DROP ROLE {role}"))
