@@ -17,6 +17,7 @@ import os
 import statistics
 import time
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -50,15 +51,32 @@ def regions_csv(rounds: int, size: int) -> tuple[str, list[list[str]]]:
     return "\n".join(lines) + "\n", sets
 
 
-async def main(rounds: int, size: int) -> None:
+async def disable_audit(url: str) -> None:
+    """The same run without the audit triggers (bench/audit_overhead.py compares the two)."""
+    conn = await asyncpg.connect(url)
+    try:
+        tables = await conn.fetch(
+            "SELECT DISTINCT event_object_table FROM information_schema.triggers "
+            "WHERE trigger_schema = 'participants' AND trigger_name LIKE 'audit_%'"
+        )
+        for (table,) in tables:
+            await conn.execute(f'ALTER TABLE participants."{table}" DISABLE TRIGGER USER')
+    finally:
+        await conn.close()
+
+
+async def main(rounds: int, size: int, audit: bool = True) -> list[float]:
     server_url = os.environ["DATABASE_URL"]
     name = f"bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(server_url)
     await admin.execute(f'CREATE DATABASE "{name}"')
-    url = server_url.rsplit("/", 1)[0] + "/" + name
+    url = urlunsplit(urlsplit(server_url)._replace(path="/" + name))
     try:
         await asyncio.to_thread(upgrade, MIGRATIONS, url)
-        app = create_app(Settings(database_url=url, internal_secret=SECRET, log_level="WARNING"))
+        if not audit:
+            await disable_audit(url)
+        settings = Settings(database_url=url, internal_secret=SECRET, log_level="WARNING", audit_sealer=False)
+        app = create_app(settings)
         engine = create_engine(url)
         app.state.engine, app.state.sessionmaker = engine, make_sessionmaker(engine)
         operator = {"x-smartcity-identity": sign_identity(Caller("bench@kominfo.go.id", "operator"), SECRET, 3600)}
@@ -114,8 +132,9 @@ async def main(rounds: int, size: int) -> None:
         await engine.dispose()
         print(
             f"median {statistics.median(timings):.1f} ms, min {min(timings):.1f} ms, max {max(timings):.1f} ms"
-            f" for {size} MoUs ({rounds} rounds)"
+            f" for {size} MoUs ({rounds} rounds{'' if audit else ', without audit'})"
         )
+        return timings
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
@@ -125,5 +144,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--size", type=int, default=50)
+    parser.add_argument("--without-audit", action="store_true", help="the audit triggers disabled")
     args = parser.parse_args()
-    asyncio.run(main(args.rounds, args.size))
+    asyncio.run(main(args.rounds, args.size, audit=not args.without_audit))

@@ -13,6 +13,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from starlette.responses import Response
 
+from .audit.context import stamp_session
+from .logging import request_id_var
 from .problems import problem_response
 
 log = structlog.get_logger("db")
@@ -62,12 +64,23 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
     """The one place that commits: code below only flushes."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
+        if request.method not in _READS:
+            _stamp_actor(session, request)
         try:
             yield session
             await session.commit()
         except BaseException:
             await session.rollback()
             raise
+
+
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _stamp_actor(session: AsyncSession, request: Request) -> None:
+    """A write's transaction names its caller and request id to the audit triggers (smartcity_kit.audit)."""
+    caller = request.scope.get("state", {}).get("caller")
+    stamp_session(session, caller.actor if caller is not None else "anonymous", request_id_var.get())
 
 
 SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]

@@ -62,6 +62,11 @@ class Caller:
         return f"{self.auth}:{self.role}:{self.region_code or '-'}:{self.subject}"
 
     @property
+    def actor(self) -> str:
+        """`role:subject` as histories and the audit trail name who acted (an API key's subject is its id)."""
+        return f"{self.role}:{self.subject}"
+
+    @property
     def is_staff(self) -> bool:
         """Operators and admins act on every region."""
         return self.role in (Role.ADMIN, Role.OPERATOR)

@@ -28,6 +28,9 @@ class ServiceSettings(BaseSettings):
     header_timeout: float = 10.0
     body_idle_timeout: float = 30.0
     min_body_rate: float = 1024.0
+    # the audit sealer (smartcity_kit.audit.chain): chains new audit entries this often; false for no sealer here
+    audit_sealer: bool = True
+    audit_seal_interval: float = 1.0
 
     @model_validator(mode="after")
     def _fill_shared(self) -> ServiceSettings:

@@ -10,6 +10,9 @@ import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import EmailStr
 from smartcity_kit.app import RequestContextMiddleware, install_common
+from smartcity_kit.audit.router import audit_router
+from smartcity_kit.audit.tables import audit_tables
+from smartcity_kit.audit.triggers import Audited, install_on
 from smartcity_kit.bodylimit import STREAMED_BODY
 from smartcity_kit.db import SessionDep, create_engine, make_metadata
 from smartcity_kit.etag import etag_of, require_if_match, set_etag
@@ -26,6 +29,7 @@ metadata = make_metadata("kit_test")
 events = outbox_table(metadata)
 keys = idempotency_table(metadata)
 cursors = consumer_cursor_table(metadata)
+audit_entries, audit_seals = audit_tables(metadata)
 notes = sa.Table(
     "notes",
     metadata,
@@ -106,6 +110,7 @@ def build_app() -> FastAPI:
 
     app.include_router(router)
     app.include_router(events_router("kit", events))
+    app.include_router(audit_router("kit", audit_entries))
     app.add_middleware(IdempotencyMiddleware, table=keys, state_app=app)
     app.add_middleware(IdentityMiddleware, secret=SECRET)
     app.add_middleware(RequestContextMiddleware, registry=app.state.metrics_registry, service="kit")
@@ -118,6 +123,7 @@ async def kit_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     async with engine.begin() as conn:
         await conn.execute(sa.text("CREATE SCHEMA IF NOT EXISTS kit_test"))
         await conn.run_sync(metadata.create_all)
+        await conn.run_sync(install_on, "kit_test", {"notes": Audited("notes/{id}")}, create_tables=False)
     yield engine
     await engine.dispose()
 
@@ -133,7 +139,7 @@ async def kit_app(kit_engine: AsyncEngine) -> AsyncIterator[FastAPI]:
         await conn.execute(
             sa.text(
                 "TRUNCATE kit_test.notes, kit_test.events, kit_test.idempotency_keys, "
-                "kit_test.consumer_cursors RESTART IDENTITY"
+                "kit_test.consumer_cursors, kit_test.audit_entries, kit_test.audit_seals RESTART IDENTITY"
             )
         )
 

@@ -1,4 +1,4 @@
-"""The participants service's app factory: routes, middleware, and the mentoring feed consumer."""
+"""The participants service's app factory: routes, middleware, the feed consumers and the audit sealer."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from smartcity_kit.app import RequestContextMiddleware, install_common
+from smartcity_kit.audit.chain import AuditSealer
+from smartcity_kit.audit.router import audit_router
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.idempotency import IdempotencyMiddleware
 from smartcity_kit.identity import IdentityMiddleware
@@ -17,7 +19,7 @@ from smartcity_kit.outbox import events_router
 
 from .applications.router import router as participants_router
 from .assessment.router import router as assessment_router
-from .database import events, idempotency_keys
+from .database import SCHEMA, audit_entries, events, idempotency_keys
 from .events import CATALOGUE
 from .mou.router import router as mou_router
 from .phases.router import router as phases_router
@@ -38,6 +40,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         tasks: list[asyncio.Task[None]] = []
+        if settings.audit_sealer:
+            sealer = AuditSealer(engine, SCHEMA, interval=settings.audit_seal_interval)
+            tasks.append(asyncio.create_task(sealer.run_forever(), name="audit-sealer"))
         feed_http = None
         if settings.consume_feed and (settings.mentoring_url or settings.monitoring_url):
             import httpx  # only a process that follows another service pays for it
@@ -93,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (regions_router, phases_router, participants_router, assessment_router, selection_router, mou_router):
         app.include_router(router)
     app.include_router(events_router(SERVICE, events))
+    app.include_router(audit_router(SERVICE, audit_entries))
 
     # outermost last: request context, then identity, then idempotency
     app.add_middleware(IdempotencyMiddleware, table=idempotency_keys, state_app=app)
