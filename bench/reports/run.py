@@ -34,7 +34,7 @@ from reports.charts.render import render_sync
 from reports.migrate import MIGRATIONS
 from reports.overview.schemas import Overview
 from reports.scope import Scope
-from smartcity_dev.platform import free_port
+from smartcity_dev.platform import embedded_database, free_port
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.migrations import upgrade
 from starlette.applications import Starlette
@@ -74,10 +74,7 @@ def scratch_database() -> tuple[str, object]:
     url = os.environ.get("DATABASE_URL")
     handle = None
     if not url:
-        import pgserver
-
-        handle = pgserver.get_server(REPO / ".data" / "bench-reports" / "postgres", cleanup_mode="stop")
-        url = handle.get_uri()
+        url, handle = embedded_database(REPO / ".data" / "bench-reports")
     name = f"bench_reports_{uuid.uuid4().hex[:8]}"
 
     async def create() -> None:
@@ -148,6 +145,7 @@ def main() -> None:
         "REPORTS_PARTICIPANTS_URL": feed_url,
         "REPORTS_MENTORING_URL": feed_url,
         "REPORTS_DOCUMENTS_URL": feed_url,
+        "REPORTS_MONITORING_URL": "",  # the synthetic programme has no monitoring events
         "REPORTS_FEED_BATCH": "500",
         "REPORTS_FEED_INTERVAL": "0.05",
         "REPORTS_LOG_LEVEL": "WARNING",

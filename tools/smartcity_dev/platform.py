@@ -19,6 +19,8 @@ from pathlib import Path
 import httpx
 
 SERVICES = ("participants", "mentoring", "documents", "monitoring", "webhooks", "reports")
+# the services that publish an events feed (webhooks delivers feeds, reports reads them; neither has one)
+FEED_SERVICES = ("participants", "mentoring", "documents", "monitoring")
 BIN = Path(sys.executable).parent
 
 
@@ -71,8 +73,8 @@ class Platform:
                 if other != me:
                     env[f"{me.upper()}_{other.upper()}_URL"] = f"http://127.0.0.1:{self.ports.get(other, 0)}"
         env["GATEWAY_SERVICES"] = ",".join(self.services)
-        # the webhooks service delivers every other service's feed
-        feeds = (f"{s}=http://127.0.0.1:{self.ports.get(s, 0)}" for s in self.services if s != "webhooks")
+        # the webhooks service delivers every feed of the platform
+        feeds = (f"{s}=http://127.0.0.1:{self.ports.get(s, 0)}" for s in self.services if s in FEED_SERVICES)
         env.setdefault("WEBHOOKS_FEEDS", ",".join(feeds))
         env.setdefault("GATEWAY_SIGNING_KEY_PATH", str(self.root / ".data" / "gateway-signing-key.pem"))
         env.setdefault("DOCUMENTS_STORAGE_DIR", str(self.root / ".data" / "documents"))
