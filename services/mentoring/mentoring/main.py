@@ -20,6 +20,7 @@ from smartcity_kit.outbox import events_router
 from .curriculum.router import router as curriculum_router
 from .database import events, idempotency_keys
 from .deliverables.router import router as deliverables_router
+from .events import CATALOGUE
 from .masterplan.router import router as masterplan_router
 from .mentors.router import router as mentors_router
 from .settings import Settings
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE, outbox=events)
+    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)
     for router in (
         curriculum_router,
         mentors_router,

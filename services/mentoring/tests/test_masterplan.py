@@ -353,7 +353,12 @@ async def test_a_track_goes_through_all_four_stages_and_completes(client, as_rol
     assert done.json()["closed_at"] is not None
     assert (await client.post(advance, headers=operator)).status_code == 409
 
-    ids = {"track_id": str(track.id), "participant_id": str(track.participant_id)}
+    ids = {
+        "track_id": str(track.id),
+        "participant_id": str(track.participant_id),
+        "region_code": track.region_code,
+        "phase_code": track.phase_code,
+    }
     assert [t for t, _ in await events_of()] == [
         "track.opened",
         "track.stage_advanced",
@@ -380,8 +385,9 @@ async def test_approval_records_the_whole_plan_in_one_event(client, as_role, tra
     assert approved.status_code == 200
     assert (await client.post(approve, headers=operator)).status_code == 409
 
-    [(type_, data)] = await events_of("masterplan.")
+    [(saved, _), (type_, data)] = await events_of("masterplan.")
     plan = approved.json()
+    assert saved == "masterplan.saved"
     assert type_ == "masterplan.approved"
     assert datetime.fromisoformat(data.pop("approved_at")) == datetime.fromisoformat(plan["approved_at"])
     assert data == {

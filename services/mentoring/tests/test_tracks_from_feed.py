@@ -88,7 +88,13 @@ async def test_mou_signed_opens_one_track_with_its_event(committed, feed_http, u
     assert track.time_zone == "Asia/Makassar"
     assert event.type == "track.opened"
     assert event.subject == f"tracks/{track.id}"
-    assert event.data == {"track_id": str(track.id), "participant_id": pid, "region_code": "51.71", "phase_code": PHASE}
+    assert event.data == {
+        "track_id": str(track.id),
+        "participant_id": pid,
+        "region_code": "51.71",
+        "phase_code": PHASE,
+        "stage": "bimtek_1",
+    }
 
 
 async def test_withdrawal_closes_the_track_once(committed, feed_http, upstream, upstream_url, engine):
@@ -103,7 +109,12 @@ async def test_withdrawal_closes_the_track_once(committed, feed_http, upstream, 
         events = (await conn.execute(sa.text("SELECT type, data FROM mentoring.events ORDER BY id"))).all()
     assert track.status == "withdrawn" and track.closed_at is not None
     assert [(e.type, e.data["participant_id"]) for e in events] == [("track.opened", pid), ("track.withdrawn", pid)]
-    assert events[1].data == {"track_id": str(track.id), "participant_id": pid}
+    assert events[1].data == {
+        "track_id": str(track.id),
+        "participant_id": pid,
+        "region_code": "32.73",
+        "phase_code": PHASE,
+    }
 
 
 async def test_a_crash_mid_batch_and_a_replay_never_open_two(committed, feed_http, upstream, upstream_url, engine):

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..access import mentor_of, scope_tracks
 from ..tracks.models import Track, TrackMentor
 from ..tracks.service import require_active
+from . import events
 from .models import Deliverable
 from .schemas import DeliverableIn, DeliverableOut
 
@@ -61,6 +62,7 @@ async def submit(session: AsyncSession, track: Track, data: DeliverableIn, calle
     session.add(deliverable)
     await session.flush()
     await session.refresh(deliverable)
+    await events.submitted(session, track, deliverable)
     return deliverable
 
 
@@ -98,6 +100,7 @@ async def review(
     deliverable.review_comment = comment
     await session.flush()
     await session.refresh(deliverable)
+    await events.reviewed(session, track, deliverable)
     return deliverable
 
 

@@ -1,16 +1,17 @@
-"""The events of a master plan, written to the outbox in the transaction of the change."""
+"""The events of a master plan: a draft saved, and the plan approved (the whole plan, which monitoring follows)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
-from smartcity_kit.catalogue import EventData
+from pydantic import BaseModel, ConfigDict, Field
 from smartcity_kit.outbox import record
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..database import events
+from ..tracks.events import ON_TRACK, OnTrack, on_track
 from ..tracks.models import Track
 from .models import MasterPlan
 
@@ -21,6 +22,8 @@ def initiative_id(track_id: uuid.UUID, index: int) -> uuid.UUID:
 
 
 class ApprovedInitiative(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     id: uuid.UUID = Field(description='uuid5 of the track id and "initiative-<index>".')
     index: int = Field(description="Position of the initiative in the plan.")
     dimension: str
@@ -36,15 +39,59 @@ class ApprovedInitiative(BaseModel):
     lead_agency: str | None
 
 
-class MasterPlanApproved(EventData):
+class MasterPlanSaved(OnTrack):
+    """A track's master plan draft was saved: written for the first time (`version` 1) or changed."""
+
+    event_type = "masterplan.saved"
+    example: ClassVar[dict[str, Any]] = {
+        **ON_TRACK,
+        "version": 2,
+        "horizon_start_year": 2027,
+        "horizon_end_year": 2031,
+        "initiative_count": 12,
+        "saved_at": "2027-08-01T03:00:00.123456Z",
+        "saved_by": "region:tim@bandung.go.id",
+    }
+
+    version: int
+    horizon_start_year: int
+    horizon_end_year: int
+    initiative_count: int
+    saved_at: datetime
+    saved_by: str = Field(description="`role:subject` of who saved it.")
+
+
+class MasterPlanApproved(OnTrack):
     """A track's master plan was approved and frozen: the whole plan, which monitoring follows."""
 
     event_type = "masterplan.approved"
+    example: ClassVar[dict[str, Any]] = {
+        **ON_TRACK,
+        "version": 3,
+        "approved_at": "2027-09-15T03:00:00.123456Z",
+        "approved_by": "operator:ops@kominfo.go.id",
+        "vision": "Bandung kota cerdas yang melayani warganya",
+        "horizon_start_year": 2027,
+        "horizon_end_year": 2031,
+        "initiatives": [
+            {
+                "id": "842e84be-4b19-5c9b-bfdb-2bc71a8c991f",
+                "index": 0,
+                "dimension": "governance",
+                "element": "service",
+                "title": "Satu aplikasi layanan warga",
+                "benefit": "Warga mengurus izin tanpa datang ke kantor",
+                "beneficiaries": "Warga dan pelaku usaha",
+                "kpi": "Share of city services that can be requested online",
+                "technology": "Portal layanan terpadu",
+                "start_year": 2027,
+                "end_year": 2028,
+                "quick_win": True,
+                "lead_agency": "Diskominfo",
+            }
+        ],
+    }
 
-    track_id: uuid.UUID
-    participant_id: uuid.UUID
-    region_code: str
-    phase_code: str
     version: int
     approved_at: datetime
     approved_by: str = Field(description="`role:subject` of who approved it.")
@@ -54,13 +101,23 @@ class MasterPlanApproved(EventData):
     initiatives: list[ApprovedInitiative]
 
 
+async def plan_saved(session: AsyncSession, track: Track, plan: MasterPlan) -> None:
+    data = MasterPlanSaved(
+        **on_track(track),
+        version=plan.version,
+        horizon_start_year=plan.horizon_start_year,
+        horizon_end_year=plan.horizon_end_year,
+        initiative_count=len(plan.initiatives),
+        saved_at=plan.updated_at,
+        saved_by=plan.updated_by,
+    )
+    await record(session, events, f"tracks/{track.id}/masterplan", data)
+
+
 async def plan_approved(session: AsyncSession, track: Track, plan: MasterPlan) -> None:
     assert plan.approved_at is not None and plan.approved_by is not None
     data = MasterPlanApproved(
-        track_id=track.id,
-        participant_id=track.participant_id,
-        region_code=track.region_code,
-        phase_code=track.phase_code,
+        **on_track(track),
         version=plan.version,
         approved_at=plan.approved_at,
         approved_by=plan.approved_by,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..tracks.models import Track
 from ..tracks.service import require_active
 from ..vocabulary import DIMENSIONS
-from .events import plan_approved
+from .events import plan_approved, plan_saved
 from .models import MasterPlan
 from .schemas import Initiative, MasterPlanIn, MasterPlanOut, RoadmapEntry, RoadmapYear
 from .validation import plan_problems
@@ -67,6 +67,7 @@ async def put_plan(
         plan.updated_at = sa.func.now()
     await session.flush()
     await session.refresh(plan)
+    await plan_saved(session, track, plan)
     return plan, created
 
 

@@ -9,6 +9,7 @@ from smartcity_kit.problems import Conflict, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..tracks.models import Track, TrackMentor
+from .events import mentor_created
 from .models import Mentor
 from .schemas import MentorIn, MentorOut
 
@@ -37,6 +38,7 @@ async def create_mentor(session: AsyncSession, data: MentorIn) -> Mentor:
     )
     session.add(mentor)
     await session.flush()
+    await mentor_created(session, mentor)
     return mentor
 
 

@@ -97,7 +97,7 @@ async def assign_mentor(
 async def unassign_mentor(track_id: uuid.UUID, mentor_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
     """Take a mentor off a track; the place counts toward their capacity no more."""
     track = await track_or_404(session, caller, track_id, lock=True)
-    await service.unassign_mentor(session, track, mentor_id)
+    await service.unassign_mentor(session, track, mentor_id, caller)
 
 
 @router.post(

@@ -15,7 +15,7 @@ from ..deliverables.models import Deliverable
 from ..masterplan.models import MasterPlan
 from ..mentors.models import Mentor
 from ..mentors.service import active_track_count
-from .events import emit
+from . import events
 from .models import Track, TrackMentor
 from .schemas import TrackOut
 
@@ -44,7 +44,7 @@ async def open_track(
         return None
     track = await session.get(Track, track_id)
     assert track is not None
-    await emit(session, "track.opened", track, region_code=region_code, phase_code=phase_code)
+    await events.opened(session, track)
     return track
 
 
@@ -63,7 +63,7 @@ async def withdraw_track(session: AsyncSession, participant_id: uuid.UUID) -> Tr
     track = (
         await session.execute(sa.select(Track).where(Track.id == track_id).execution_options(populate_existing=True))
     ).scalar_one()
-    await emit(session, "track.withdrawn", track)
+    await events.withdrawn(session, track)
     return track
 
 
@@ -128,12 +128,14 @@ async def assign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.UUI
             f"The mentor {mentor.name} is at capacity: {load} of {mentor.max_tracks} active tracks.",
             extra={"reason": "capacity", "active_tracks": load, "max_tracks": mentor.max_tracks},
         )
-    session.add(TrackMentor(track_id=track.id, mentor_id=mentor.id, assigned_by=f"{caller.role}:{caller.subject}"))
+    by = f"{caller.role}:{caller.subject}"
+    session.add(TrackMentor(track_id=track.id, mentor_id=mentor.id, assigned_by=by))
     track.updated_at = sa.func.now()
     await session.flush()
+    await events.mentor_assigned(session, track, mentor, by)
 
 
-async def unassign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.UUID) -> None:
+async def unassign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.UUID, caller: Caller) -> None:
     deleted = await session.execute(
         sa.delete(TrackMentor)
         .where(TrackMentor.track_id == track.id, TrackMentor.mentor_id == mentor_id)
@@ -143,6 +145,7 @@ async def unassign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.U
         raise NotFound(f"The mentor {mentor_id} is not assigned to this track.")
     track.updated_at = sa.func.now()
     await session.flush()
+    await events.mentor_removed(session, track, mentor_id, f"{caller.role}:{caller.subject}")
 
 
 async def approved_kinds(session: AsyncSession, track_id: uuid.UUID) -> set[str]:
@@ -176,10 +179,10 @@ async def advance(session: AsyncSession, track: Track) -> None:
         previous, track.stage = track.stage, following.code
         track.updated_at = sa.func.now()
         await session.flush()
-        await emit(session, "track.stage_advanced", track, **{"from": previous, "to": following.code})
+        await events.stage_advanced(session, track, previous)
     else:
         track.status = "completed"
         track.updated_at = track.closed_at = sa.func.now()
         await session.flush()
-        await emit(session, "track.completed", track)
+        await events.completed(session, track)
     await session.refresh(track)

@@ -17,6 +17,7 @@ from ..curriculum.models import Stage
 from ..mentors.models import Mentor
 from ..tracks.models import Track, TrackMentor
 from ..vocabulary import time_zone_of_region
+from . import events
 from .models import Workshop, WorkshopMentor, WorkshopTrack
 from .schemas import AttendanceIn, AttendanceOut, SessionIn, SessionOut
 
@@ -92,6 +93,14 @@ async def create_session(session: AsyncSession, data: SessionIn, caller: Caller)
     session.add_all(WorkshopMentor(session_id=workshop.id, mentor_id=m) for m in dict.fromkeys(data.mentor_ids))
     await session.flush()
     await session.refresh(workshop)
+    await events.scheduled(
+        session,
+        workshop,
+        [tracks[t] for t in dict.fromkeys(data.track_ids)],
+        list(dict.fromkeys(data.mentor_ids)),
+        data.starts_at,
+        data.ends_at,
+    )
     return workshop
 
 
@@ -205,6 +214,10 @@ async def record_attendance(
         member.recorded_at = sa.func.now()
         member.recorded_by = who
     await session.flush()
+    tracks = {t.id: t for t in (await session.execute(sa.select(Track).where(Track.id.in_(seen)))).scalars()}
+    await events.attendance_recorded(
+        session, workshop, [(members[row.track_id], tracks[row.track_id]) for row in rows], who
+    )
 
 
 async def region_time_zone(session: AsyncSession, region_code: str) -> str:
