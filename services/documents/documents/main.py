@@ -16,6 +16,7 @@ from smartcity_kit.outbox import events_router
 
 from .database import events, idempotency_keys
 from .library.blobs import startup_sweep
+from .library.events import CATALOGUE
 from .library.mentored import MentoredRegions
 from .library.router import router as documents_router
 from .settings import Settings
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE, outbox=events)
+    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)
     app.include_router(documents_router)
     app.include_router(events_router(SERVICE, events))
 

@@ -21,6 +21,11 @@ def test_the_openapi_document_is_complete_and_unambiguous(app):
     upload = paths["/api/v1/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert sorted(upload["required"]) == ["file", "kind", "region_code", "title"]
     assert sorted(paths["/api/v1/documents/{document_id}/content"]) == ["get", "head"]
+    # the events it records, each with the schema of its data
+    assert sorted(schema["webhooks"]) == ["document.created", "document.deleted", "document.version_added"]
+    created = schema["webhooks"]["document.created"]["post"]["requestBody"]["content"]["application/json"]
+    assert created["schema"]["properties"]["data"] == {"$ref": "#/components/schemas/event.DocumentCreated"}
+    assert schema["components"]["schemas"]["event.DocumentCreated"]["properties"]["kind"]["enum"][0] == "mou"
 
 
 def test_content_is_documented_with_every_accepted_type_and_forms_are_strict(app):

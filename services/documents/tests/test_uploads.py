@@ -235,23 +235,31 @@ async def test_versions_count_up_and_identical_bytes_are_stored_once(
 
 
 async def test_events_are_recorded_with_the_agreed_data(upload, client, as_role, make_pdf, session):
-    created = (await upload(make_pdf(), headers=as_role("operator"), kind="mou")).json()
+    first, second = make_pdf(), make_pdf(b"2")
+    created = (await upload(first, headers=as_role("operator"), kind="mou")).json()
     doc = created["id"]
     await client.post(
         f"/api/v1/documents/{doc}/versions",
-        files={"file": ("b.pdf", make_pdf(b"2"), "application/pdf")},
+        files={"file": ("b.pdf", second, "application/pdf")},
         headers=as_role("operator"),
     )
-    assert (await client.delete(f"/api/v1/documents/{doc}", headers=as_role("operator"))).status_code == 204
+    assert (await client.delete(f"/api/v1/documents/{doc}", headers=as_role("admin"))).status_code == 204
     rows = (await session.execute(sa.select(events).order_by(events.c.id))).all()
+    of_document = {"document_id": doc, "region_code": "32.73", "kind": "mou"}
+
+    def version(number: int, content: bytes) -> dict:
+        return {
+            "version": number,
+            "content_type": "application/pdf",
+            "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "actor": "operator:operator@test",
+        }
+
     assert [(r.type, r.subject, r.data) for r in rows] == [
-        (
-            "document.created",
-            f"documents/{doc}",
-            {"document_id": doc, "region_code": "32.73", "kind": "mou", "version": 1},
-        ),
-        ("document.version_added", f"documents/{doc}", {"document_id": doc, "region_code": "32.73", "version": 2}),
-        ("document.deleted", f"documents/{doc}", {"document_id": doc, "region_code": "32.73"}),
+        ("document.created", f"documents/{doc}", {**of_document, "title": created["title"], **version(1, first)}),
+        ("document.version_added", f"documents/{doc}", {**of_document, **version(2, second)}),
+        ("document.deleted", f"documents/{doc}", {**of_document, "actor": "admin:admin@test"}),
     ]
     feed = await client.get("/api/v1/events/documents", headers=as_role("partner"))
     assert feed.status_code == 200

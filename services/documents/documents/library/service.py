@@ -8,13 +8,12 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from pydantic import ValidationError
 from smartcity_kit.identity import Caller
-from smartcity_kit.outbox import record_event
 from smartcity_kit.problems import Forbidden, NotFound, Unprocessable, validation_errors
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..database import events
 from ..uploads.form import ReceivedFile
+from . import events
 from .blobs import hold_blob
 from .models import Document, Version
 from .schemas import DocumentFields
@@ -117,13 +116,7 @@ async def create_document(
     version = _version(document.id, 1, received, caller)
     session.add(version)
     await session.flush()
-    await record_event(
-        session,
-        events,
-        "document.created",
-        f"documents/{document.id}",
-        {"document_id": str(document.id), "region_code": document.region_code, "kind": document.kind, "version": 1},
-    )
+    await events.created(session, document, version, caller)
     return document, [version]
 
 
@@ -140,13 +133,7 @@ async def add_version(
     document.current_version = number
     document.updated_at = datetime.now(UTC)
     await session.flush()
-    await record_event(
-        session,
-        events,
-        "document.version_added",
-        f"documents/{document.id}",
-        {"document_id": str(document.id), "region_code": document.region_code, "version": number},
-    )
+    await events.version_added(session, document, version, caller)
     return document, [*document.versions, version]
 
 
@@ -155,10 +142,4 @@ async def delete_document(session: AsyncSession, *, caller: Caller, document_id:
     document.deleted_at = datetime.now(UTC)
     document.deleted_by = caller.subject
     await session.flush()
-    await record_event(
-        session,
-        events,
-        "document.deleted",
-        f"documents/{document.id}",
-        {"document_id": str(document.id), "region_code": document.region_code},
-    )
+    await events.deleted(session, document, caller)
