@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements.in | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint lock bench fuzz clean
+.PHONY: run test lint lock bench fuzz events-doc clean
 
 $(STAMP): requirements.lock requirements.in
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ FUZZ_MAX_EXAMPLES ?= 100
 fuzz: $(STAMP)
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_ALL_PHASES=1 FUZZ_SEED=$${FUZZ_SEED:-random} FUZZ_RUN_TIMEOUT=$${FUZZ_RUN_TIMEOUT:-7200} \
 		$(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
+
+# docs/events.md, the event catalogue for partner developers, written from the services' event models
+events-doc: $(STAMP)
+	$(BIN)/python -m smartcity_dev.eventsdoc
 
 # e.g. make bench BENCH_ARGS="--steps 1,10,50 --seconds 20"
 bench: $(STAMP)

@@ -1,4 +1,5 @@
-"""What the gateway answers itself: health, readiness, the merged document and its docs, `/me`, API keys."""
+"""What the gateway answers itself: health, readiness, the merged document and its docs, `/me`, the event
+catalogue, API keys."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from starlette.responses import Response
 
 from . import docs
 from .apikeys.router import router as api_keys_router
+from .eventtypes import EventTypeList
 
 if TYPE_CHECKING:
     from .main import Gateway
@@ -113,6 +115,19 @@ def build_local_app(gateway: Gateway) -> FastAPI:
             auth=caller.auth,
             organization=caller.organization,
         )
+
+    @app.get(
+        "/api/v1/event-types",
+        tags=["events"],
+        summary="The event catalogue: every event type, its data's JSON Schema and an example",
+        response_model=EventTypeList,
+        responses=problem_responses(401),
+    )
+    async def event_types(_: CallerDep) -> Response:
+        """Read from the services' OpenAPI documents, as the merged document's `webhooks` are: a service that is
+        down is missing from both until it answers again (`info.x-services` of `/openapi.json` says which)."""
+        assert gateway.openapi is not None
+        return Response(await gateway.openapi.event_types(), media_type="application/json")
 
     app.include_router(api_keys_router)
 

@@ -3,7 +3,9 @@
 Each service's components are namespaced (`participants.RegionOut`) and every
 `$ref` and `operationId` rewritten to match, so nothing clashes; a service
 publishes only the paths the routing table gives it; the per-service events
-feeds become one path with an enum. A service that is down is left out and
+feeds become one path with an enum. Each service's event types (its document's
+`webhooks`) are the platform's event catalogue: the merged document's
+`webhooks`, and `GET /api/v1/event-types` (eventtypes.py). A service that is down is left out and
 named in `info`; it is fetched again on the next read of the document and by a
 periodic refresh, so it fills in when it comes back.
 """
@@ -20,6 +22,7 @@ import aiohttp
 import orjson
 import structlog
 
+from .eventtypes import event_type_list
 from .routing import owner_of
 
 log = structlog.get_logger("openapi")
@@ -92,10 +95,13 @@ def _rewrite_refs(node: Any, namespace: str) -> Any:
     return node
 
 
-def namespaced(document: dict[str, Any], namespace: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """(paths, components) of one document with every component name and reference under `namespace.`."""
+def namespaced(
+    document: dict[str, Any], namespace: str
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, Any]]:
+    """(paths, components, webhooks) of one document with every component name and reference under `namespace.`."""
     paths = _rewrite_refs(document.get("paths", {}), namespace)
-    for item in paths.values():
+    webhooks = _rewrite_refs(document.get("webhooks", {}), namespace)
+    for item in [*paths.values(), *webhooks.values()]:
         for operation in item.values():
             if isinstance(operation, dict) and "operationId" in operation:
                 operation["operationId"] = f"{namespace}_{operation['operationId']}"
@@ -104,7 +110,7 @@ def namespaced(document: dict[str, Any], namespace: str) -> tuple[dict[str, Any]
         if kind == "securitySchemes":
             continue
         components[kind] = {f"{namespace}.{name}": _rewrite_refs(body, namespace) for name, body in entries.items()}
-    return paths, components
+    return paths, components, webhooks
 
 
 def _merge_events(items: list[tuple[str, dict[str, Any]]], services: list[str]) -> dict[str, Any]:
@@ -132,13 +138,20 @@ def merge(
 ) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     components: dict[str, dict[str, Any]] = {}
+    webhooks: dict[str, Any] = {}
     events: list[tuple[str, dict[str, Any]]] = []
     tags: dict[str, None] = {}
     sources = [("gateway", gateway_document)] + sorted(
         (name, doc) for name, doc in service_documents.items() if doc is not None
     )
     for name, document in sources:
-        own_paths, own_components = namespaced(document, name)
+        own_paths, own_components, own_webhooks = namespaced(document, name)
+        for event_type, item in own_webhooks.items():
+            if event_type in webhooks:  # one service owns an event type; a second is a mistake to see in the log
+                log.warning("event type declared twice left out", upstream=name, event_type=event_type)
+                continue
+            webhooks[event_type] = item
+            tags.setdefault("events")
         for path, item in own_paths.items():
             if not path.startswith("/api/v1/"):
                 continue
@@ -186,6 +199,7 @@ def merge(
             },
         },
         "paths": dict(sorted(paths.items())),
+        "webhooks": dict(sorted(webhooks.items())),
         "components": components,
         "security": security,
         "tags": [{"name": tag} for tag in tags],
@@ -213,6 +227,7 @@ class MergedDocument:
         self.retry_missing_after = retry_missing_after
         self.documents: dict[str, dict[str, Any] | None] = dict.fromkeys(sessions)
         self._body: bytes | None = None
+        self._event_types: bytes | None = None
         self._tried_missing_at = 0.0
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -233,6 +248,12 @@ class MergedDocument:
             self._rebuild()
         assert self._body is not None
         return self._body
+
+    async def event_types(self) -> bytes:
+        """`GET /api/v1/event-types`, from the same documents as the merged one."""
+        await self.body()
+        assert self._event_types is not None
+        return self._event_types
 
     async def fetch(self, names: list[str]) -> None:
         async with self._lock:
@@ -268,6 +289,7 @@ class MergedDocument:
             oidc_issuer=self.oidc_issuer,
         )
         self._body = orjson.dumps(merged)
+        self._event_types = orjson.dumps(event_type_list(merged).model_dump(mode="json", by_alias=True))
 
     async def _refresh_forever(self) -> None:
         while True:

@@ -19,7 +19,8 @@ ANY = frozenset(ROLES)
 STAFF = frozenset({"admin", "operator"})
 STAFF_REGION = STAFF | {"region"}
 STAFF_MENTOR = STAFF | {"mentor"}
-FEED_READERS = STAFF | {"partner"}
+# a region reads the feeds too: the owning service narrows them to the events that name its region
+FEED_READERS = STAFF | {"partner", "region"}
 # who registers webhook endpoints: staff for partner systems, a partner for itself, a region for its own region
 SUBSCRIBERS = STAFF | {"region", "partner"}
 WRITERS = ANY - {"partner"}
@@ -133,6 +134,7 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
     ("webhooks.manage", "POST", "/api/v1/webhooks/{id}/redeliver", SUBSCRIBERS),
     # events
     ("events.read", "GET", "/api/v1/events/{service}", FEED_READERS),
+    ("read.public", "GET", "/api/v1/event-types", ANY),
 ]
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -14,6 +14,7 @@ import orjson
 import pytest
 from aiohttp import web
 from fastapi import APIRouter, FastAPI
+from jsonschema import Draft202012Validator
 from monitoring.main import create_app as monitoring_app
 from monitoring.settings import Settings as MonitoringSettings
 from openapi_spec_validator import validate
@@ -139,7 +140,13 @@ async def test_every_path_of_every_service_once_with_namespaced_schemas(
     merged = response.json()
     validate(merged)  # a valid OpenAPI 3.1 document
 
-    expected_paths = {"/api/v1/me", "/api/v1/api-keys", "/api/v1/api-keys/{key_id}", "/api/v1/events/{service}"}
+    expected_paths = {
+        "/api/v1/me",
+        "/api/v1/event-types",
+        "/api/v1/api-keys",
+        "/api/v1/api-keys/{key_id}",
+        "/api/v1/events/{service}",
+    }
     for document in documents.values():
         expected_paths |= {p for p in document["paths"] if p.startswith("/api/v1/") and "events" not in p}
     expected_paths.discard("/api/v1/regions/{code}/mentors")  # mentoring does not own /api/v1/regions
@@ -176,6 +183,48 @@ async def test_the_feeds_are_one_path_with_an_enum_of_the_services_that_have_one
         "enum": ["participants", "mentoring", "documents", "monitoring"],
         "title": "Service",
     }
+
+
+async def test_the_event_catalogue_is_the_webhooks_of_every_service_and_a_list(
+    start_gateway, make_settings, services, documents, bearer
+):
+    client = await start_gateway(make_settings(**services.urls))
+    merged = (await client.get("/openapi.json")).json()
+    validate(merged)
+    # participants' and monitoring's real catalogues (the fake mentoring and documents declare none)
+    expected = sorted([*documents["participants"]["webhooks"], *documents["monitoring"]["webhooks"]])
+    assert list(merged["webhooks"]) == expected
+    post = merged["webhooks"]["participant.status_changed"]["post"]
+    assert post["operationId"] == "participants_event_participant_status_changed"
+    content = post["requestBody"]["content"]["application/json"]
+    assert content["schema"]["properties"]["data"] == {
+        "$ref": "#/components/schemas/participants.event.ParticipantStatusChanged"
+    }
+    assert content["example"]["type"] == "participant.status_changed"
+
+    response = await client.get("/api/v1/event-types", headers=bearer("region", "32.73"))
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    assert [i["type"] for i in items] == expected
+    assessed = next(i for i in items if i["type"] == "participant.assessed")
+    assert (assessed["service"], assessed["description"]) == (
+        "participants",
+        "An applied participant was assessed, or an assessed one re-scored (`rescored`).",
+    )
+    schema = assessed["schema"]
+    # a schema that stands alone: the participants' event schemas it reaches, under its own $defs
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert sorted(schema["$defs"]) == ["participants.event.Assessment", "participants.event.ScoreSource"]
+    assert schema["properties"]["scores"] == {
+        "$ref": "#/$defs/participants.event.Assessment",
+        "description": "The four official indicators and three interview scores, 0-100.",
+    }
+    Draft202012Validator.check_schema(schema)
+    for item in items:  # every example is valid under its own schema
+        Draft202012Validator(item["schema"]).validate(item["example"])
+    bad = {**assessed["example"], "readiness_score": "high"}
+    assert [e.json_path for e in Draft202012Validator(schema).iter_errors(bad)] == ["$.readiness_score"]
+    assert (await client.get("/api/v1/event-types")).status_code == 401
 
 
 async def test_security_schemes_are_declared_for_bearer_tokens_and_api_keys(start_gateway, make_settings, services):

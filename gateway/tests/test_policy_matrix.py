@@ -57,9 +57,9 @@ CONTRACT = [
     ("GET", "/api/v1/documents/d0c-1/content", "scoped"),
     ("GET", "/api/v1/documents/d0c-1/versions/2/content", "scoped"),
     ("DELETE", "/api/v1/documents/d0c-1", "operator"),
-    ("GET", "/api/v1/events/participants", "operator, partner"),
-    ("GET", "/api/v1/events/mentoring", "operator, partner"),
-    ("GET", "/api/v1/events/documents", "operator, partner"),
+    ("GET", "/api/v1/events/participants", "operator, partner, region"),
+    ("GET", "/api/v1/events/mentoring", "operator, partner, region"),
+    ("GET", "/api/v1/events/documents", "operator, partner, region"),
     # monitoring: an operator for the region where a region writes; verified by its mentor or an operator
     ("GET", "/api/v1/monitoring/indicators", "any"),
     ("GET", "/api/v1/monitoring/indicators/online_services_share", "any"),
@@ -88,7 +88,7 @@ CONTRACT = [
     ("GET", "/api/v1/monitoring/official-indices", "any"),
     ("PUT", "/api/v1/monitoring/official-indices/fiscal_capacity/2026", "partner"),
     ("GET", "/api/v1/monitoring/official-indices/fiscal_capacity/2026", "any"),
-    ("GET", "/api/v1/events/monitoring", "operator, partner"),
+    ("GET", "/api/v1/events/monitoring", "operator, partner, region"),
     ("GET", "/api/v1/reports/overview", "scoped"),
     ("GET", "/api/v1/reports/mentoring", "scoped"),
     ("GET", "/api/v1/reports/masterplans", "scoped"),
@@ -123,6 +123,7 @@ CONTRACT = [
 # the gateway's own routes: answered by the gateway, so "passed on" means "not 403"
 GATEWAY_OWN = [
     ("GET", "/api/v1/me", "any"),
+    ("GET", "/api/v1/event-types", "any"),
     ("POST", "/api/v1/api-keys", "admin, operator"),
     ("GET", "/api/v1/api-keys", "admin, operator"),
     ("DELETE", "/api/v1/api-keys/7d9c1f4e-0000-4000-8000-000000000001", "admin, operator"),
@@ -173,7 +174,8 @@ async def test_each_role_against_each_service_route(client, bearer, upstream, in
             outcomes[(method, path, role)] = "refused"
     assert len(outcomes) == len(CONTRACT) * len(ROLES)
     # spot figures that follow from the contract: partner is read-only but for publishing its ministry's official
-    # index and managing its own webhooks, events are for operators and partners, mentors have no webhooks
+    # index and managing its own webhooks, events are for operators, partners and regions (their own region's,
+    # which the service narrows), mentors have no webhooks
     partner_writes = [(m, p) for (m, p, r), o in outcomes.items() if r == "partner" and m != "GET" and o == "passed"]
     assert [w for w in partner_writes if not w[1].startswith("/api/v1/webhooks")] == [
         ("PUT", "/api/v1/monitoring/official-indices/fiscal_capacity/2026")
@@ -183,6 +185,7 @@ async def test_each_role_against_each_service_route(client, bearer, upstream, in
     assert [r for (m, p, r), o in outcomes.items() if p == "/api/v1/events/mentoring" and o == "passed"] == [
         "admin",
         "operator",
+        "region",
         "partner",
     ]
 

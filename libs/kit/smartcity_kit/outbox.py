@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .catalogue import EventData
 from .db import SessionDep
-from .identity import Caller, require_roles, sign_identity
+from .identity import Caller, CallerDep, require_roles, sign_identity
 from .pagination import CursorQuery, decode_cursor, encode_cursor
 from .problems import Unprocessable, problem_responses
 
@@ -90,6 +90,14 @@ class EventPage(BaseModel):
     next_cursor: str | None
 
 
+def in_scope(table: sa.Table, caller: Caller) -> sa.ColumnElement[bool]:
+    """The events `caller` reads: a region those whose `data.region_code` is its own, every other reader all."""
+    visible = table.c.txid < _VISIBLE_BELOW
+    if caller.role == "region":
+        return sa.and_(visible, table.c.data["region_code"].astext == sa.literal(caller.region_code or ""))
+    return visible
+
+
 def events_router(service: str, table: sa.Table) -> APIRouter:
     router = APIRouter(tags=["events"])
 
@@ -97,19 +105,23 @@ def events_router(service: str, table: sa.Table) -> APIRouter:
         "/api/v1/events/{service}",
         response_model=EventPage,
         summary=f"Read the {service} events feed",
+        description="Events in commit order, from `after` (a page's `next_cursor`). A region reads only the events "
+        "whose `data.region_code` is its own; staff, partners and services read every event.",
         responses=problem_responses(401, 403, 422),
-        dependencies=[require_roles("admin", "operator", "partner", "service")],
+        dependencies=[require_roles("admin", "operator", "partner", "service", "region")],
     )
     async def read_events(
         # the one value this service answers to, as an enum in the document; a Literal made at run time,
         # which only FastAPI reads (mypy cannot know the value)
         service: Literal[service],  # type: ignore[valid-type]
         session: SessionDep,
+        caller: CallerDep,
         response: Response,
         after: CursorQuery = None,
         limit: int = Query(50, ge=1, le=500),
     ) -> EventPage:
-        stmt = sa.select(table).where(table.c.txid < _VISIBLE_BELOW)
+        scope = in_scope(table, caller)
+        stmt = sa.select(table).where(scope)
         if after:
             txid, last_id = decode_cursor(after, 2, field="after")
             if not isinstance(txid, int) or not isinstance(last_id, int):
@@ -124,7 +136,7 @@ def events_router(service: str, table: sa.Table) -> APIRouter:
         items = [Event(id=r.id, type=r.type, occurred_at=r.occurred_at, subject=r.subject, data=r.data) for r in rows]
         next_cursor = encode_cursor([rows[-1].txid, rows[-1].id]) if rows else after
         # what is left after this page, for the consumer's lag metrics (counted up to BEHIND_CAP)
-        rest = sa.select(table.c.occurred_at).where(table.c.txid < _VISIBLE_BELOW)
+        rest = sa.select(table.c.occurred_at).where(scope)
         position = (rows[-1].txid, rows[-1].id) if rows else ((txid, last_id) if after else None)
         if position is not None:
             rest = rest.where(

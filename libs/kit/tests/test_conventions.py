@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import pytest
@@ -208,8 +209,33 @@ async def test_the_feed_never_skips_an_event_that_commits_late(kit_client, who, 
         await kit_client.get("/api/v1/events/kit", params={"after": rest["next_cursor"]}, headers=who("partner"))
     ).json()
     assert (empty["items"], empty["next_cursor"]) == ([], rest["next_cursor"])
-    assert (await kit_client.get("/api/v1/events/kit", headers=who("region", region_code="32.73"))).status_code == 403
+    assert (await kit_client.get("/api/v1/events/kit", headers=who("mentor"))).status_code == 403
     assert (await kit_client.get("/api/v1/events/other", headers=who("partner"))).status_code == 422
+
+
+async def test_a_region_reads_only_the_events_of_its_own_region(kit_client, who, kit_engine):
+    async with kit_engine.begin() as conn:
+        for n, region in enumerate(["32.73", "32.04", None, "32.73"]):
+            data = {"n": n} if region is None else {"n": n, "region_code": region}
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO kit_test.events (type, subject, data) VALUES ('note.placed', :s, CAST(:d AS jsonb))"
+                ),
+                {"s": f"notes/{n}", "d": json.dumps(data)},
+            )
+    await all_visible(kit_client, who, 4)
+    bandung = who("region", region_code="32.73")
+    first = await kit_client.get("/api/v1/events/kit", params={"limit": 1}, headers=bandung)
+    assert first.status_code == 200
+    assert [e["data"] for e in first.json()["items"]] == [{"n": 0, "region_code": "32.73"}]
+    assert first.headers["x-feed-behind"] == "1"  # what is left is counted in its scope too
+    rest = await kit_client.get("/api/v1/events/kit", params={"after": first.json()["next_cursor"]}, headers=bandung)
+    assert [e["data"] for e in rest.json()["items"]] == [{"n": 3, "region_code": "32.73"}]
+    assert rest.headers["x-feed-behind"] == "0"
+    everything = await kit_client.get("/api/v1/events/kit", headers=who("partner"))
+    assert [e["data"]["n"] for e in everything.json()["items"]] == [0, 1, 2, 3]
+    nowhere = await kit_client.get("/api/v1/events/kit", headers=who("region"))  # a region caller without a code
+    assert nowhere.json()["items"] == []
 
 
 async def all_visible(kit_client, who, n: int) -> None:
