@@ -6,7 +6,9 @@ open by themselves, a mentor, four workshops, deliverables uploaded as real PDF
 and DOCX files, reviews, stage advances, an approved master plan and a region
 `completed` in both services. A partner API key reads everything and changes
 nothing, and its webhook receives every event of the year, in each feed's
-order, signed; region callers are refused everything of other regions.
+order, signed; every event of the year is valid under its type's schema in the
+event catalogue; region callers read their own region's events in the feeds and
+are refused everything of other regions.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import openpyxl
+from jsonschema import Draft202012Validator
 from smartcity_dev.platform import BIN, FEED_SERVICES
 from smartcity_dev.receivers import Receiver, feed_events, verify
 from smartcity_dev.samples import docx_bytes, master_plan, pdf_bytes, synthetic_regions_csv
@@ -458,4 +461,46 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
         assert (body["type"], body["data"]) == (event["type"], event["data"])
         assert datetime.fromisoformat(body["timestamp"]) == datetime.fromisoformat(event["occurred_at"])
     receiver.close()
+
+    # every event of the year is valid under its type's schema in the catalogue; a type without one fails
+    catalogue = {t["type"]: t for t in ok(api.get("/api/v1/event-types", headers=partner))["items"]}
+    for f, events in feeds.items():
+        for event in events:
+            assert event["type"] in catalogue, f"{event['type']} ({f}) has no schema in the catalogue"
+            entry = catalogue[event["type"]]
+            assert entry["service"] == f, event["type"]
+            checker = Draft202012Validator(entry["schema"], format_checker=Draft202012Validator.FORMAT_CHECKER)
+            errors = [f"{e.json_path}: {e.message}" for e in checker.iter_errors(event["data"])]
+            assert errors == [], (event["type"], errors)
+    recorded = {event["type"] for events in feeds.values() for event in events}
+    assert recorded >= {
+        "phase.created",
+        "region.statistics_updated",
+        "participant.applied",
+        "participant.assessed",
+        "participant.status_changed",
+        "mou.signed",
+        "mentor.created",
+        "track.opened",
+        "track.mentor_assigned",
+        "session.scheduled",
+        "session.attendance_recorded",
+        "deliverable.submitted",
+        "deliverable.reviewed",
+        "track.stage_advanced",
+        "masterplan.saved",
+        "masterplan.approved",
+        "track.completed",
+        "document.created",
+        "portfolio.created",
+    }, sorted(recorded)
+
+    # a region reads the feeds too: the events that name its own region, in the feed's order, and nothing else
+    own = auth("region", code)
+    for f, events in feeds.items():
+        mine = feed_events(api, f, own)
+        assert {e["data"].get("region_code") for e in mine} == {code}, f
+        known = {e["id"] for e in events}  # what the partner read before (the monitoring feed may have grown since)
+        assert [e for e in mine if e["id"] in known] == [e for e in events if e["data"].get("region_code") == code], f
+    assert {e["type"] for e in feed_events(api, "participants", own)} >= {"participant.applied", "participant.assessed"}
     api.close()
