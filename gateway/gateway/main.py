@@ -258,16 +258,22 @@ class Gateway:
             return self.uploads.slot(caller.owner)
         if method in ("GET", "HEAD") and path.endswith("/content"):
             return contextlib.nullcontext()
-        return self.gates.slot(service, f"{method} {route.template or route.name}")
+        return self.gates.slot(service, f"{method} {route.template}")
 
     async def _admit(self, caller: Caller, method: str, path: str) -> policy.RouteClass:
-        """Rate limit, then the route class: a role that may never do this is refused here (403)."""
+        """Rate limit, then the route class: a route the table does not name is refused here (404, or 405 when
+        the path has other methods), and so is a role that may never do this (403)."""
         wait = await self.limiter.retry_after(caller.role, f"{caller.auth}:{caller.subject}")
         if wait:
             raise AppError(
                 "Too many requests from this caller; slow down.", status_code=429, headers={"Retry-After": str(wait)}
             )
         route = policy.route_class(method, path)
+        if route is None:  # deny unless listed: a route the table does not name reaches no service
+            allowed = policy.methods_at(path)
+            if allowed:
+                raise AppError("Method Not Allowed", status_code=405, headers={"Allow": ", ".join(allowed)})
+            raise AppError("No API resource at this path.", status_code=404)
         if caller.role not in route.roles:
             raise AppError(
                 f"The role '{caller.role}' may not do this ({route.name}).",

@@ -3,9 +3,9 @@
 The gateway refuses (403) a role outside a route's class before any service
 sees the request. Scope (own region, assigned mentor, 404 for another region's
 object) stays with the services. Wherever the contract names `operator`, an
-`admin` may act too. A route the contract does not name is open to every role
-for reading and to every role but `partner` (read-only everywhere) for writing;
-the owning service decides the rest.
+`admin` may act too. A route the table does not name is refused whatever the
+role: 405 (with `Allow`) when the table names the path for other methods, else
+404. A new endpoint is reachable only once it has a line here.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ STAFF_MENTOR = STAFF | {"mentor"}
 FEED_READERS = STAFF | {"partner", "region"}
 # who registers webhook endpoints: staff for partner systems, a partner for itself, a region for its own region
 SUBSCRIBERS = STAFF | {"region", "partner"}
-WRITERS = ANY - {"partner"}
 # a partner ministry's key bound to an organisation publishes its official index (the service checks which)
 PUBLISHERS = frozenset({"partner"})
 
@@ -137,18 +136,12 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
     ("read.public", "GET", "/api/v1/event-types", ANY),
 ]
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
 
 @dataclass(frozen=True, slots=True)
 class RouteClass:
     name: str
     roles: frozenset[str]
-    template: str = ""  # the route it was found by ("" for a route the table does not name)
-
-
-UNNAMED_READ = RouteClass("unnamed.read", ANY)
-UNNAMED_WRITE = RouteClass("unnamed.write", WRITERS)
+    template: str  # the route it was found by
 
 
 def template_pattern(template: str) -> re.Pattern[str]:
@@ -163,12 +156,18 @@ for _name, _method, _template, _roles in ROUTE_CLASSES:
         _TABLE.setdefault("HEAD", []).append((template_pattern(_template), RouteClass(_name, _roles, _template)))
 
 
-def route_class(method: str, path: str) -> RouteClass:
+def route_class(method: str, path: str) -> RouteClass | None:
+    """The class of the route `method path` is, or None when the table does not name it (refused)."""
     for pattern, cls in _TABLE.get(method, ()):
         if pattern.match(path):
             return cls
-    return UNNAMED_READ if method in READ_METHODS else UNNAMED_WRITE
+    return None
 
 
-def allowed(role: str, method: str, path: str) -> bool:
-    return role in route_class(method, path).roles
+def methods_at(path: str) -> list[str]:
+    """The methods the table names for `path`, for a 405's `Allow` (as the services list them: a literal path
+    before a template, no HEAD)."""
+    literal = {method for _, method, template, _ in ROUTE_CLASSES if template == path.rstrip("/")}
+    if literal:
+        return sorted(literal)
+    return sorted({method for _, method, template, _ in ROUTE_CLASSES if template_pattern(template).match(path)})

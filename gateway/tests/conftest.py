@@ -67,7 +67,7 @@ async def start_upstream() -> tuple[Upstream, web.AppRunner]:
             return web.Response(body=orjson.dumps(state.document), content_type="application/json")
         if request.path == "/readyz":
             return web.json_response({"status": "ready"})
-        if request.path.endswith("/big-download"):  # 3 MiB in 64 KiB writes
+        if "x-big-download" in request.headers:  # 3 MiB in 64 KiB writes
             response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
             await response.prepare(request)
             for n in range(48):
@@ -76,7 +76,7 @@ async def start_upstream() -> tuple[Upstream, web.AppRunner]:
             return response
         body = await request.read()
         state.seen.append(request)
-        if request.path.endswith("/echo-digest") or "x-echo-digest" in request.headers:
+        if "x-echo-digest" in request.headers:
             return web.json_response({"size": len(body), "sha256": hashlib.sha256(body).hexdigest()})
         if state.delay:
             await asyncio.sleep(state.delay)

@@ -77,9 +77,9 @@ async def test_the_gateways_own_endpoints_are_bounded_too(client, bearer):
 async def test_uploads_stream_through_past_the_json_limit(client, bearer, upstream):
     payload = bytes(range(256)) * (12 * 1024)  # 3 MiB
     response = await client.post(
-        "/api/v1/documents/echo-digest",  # not an upload route: refused
+        "/api/v1/tracks/t-1/deliverables",  # not an upload route: refused
         content=payload,
-        headers={"Content-Type": "application/octet-stream", **bearer("region", "32.73")},
+        headers={"Content-Type": "application/octet-stream", "X-Echo-Digest": "1", **bearer("region", "32.73")},
     )
     assert response.status_code == 413
     for path in ("/api/v1/documents", "/api/v1/documents/0b7e/versions", "/api/v1/regions/import"):

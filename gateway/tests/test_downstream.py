@@ -115,7 +115,7 @@ async def test_cors_allows_only_the_configured_origins(make_settings, bearer):
 
 
 async def test_large_bodies_stream_through_both_ways(client, bearer):
-    download = await client.get("/api/v1/documents/d-1/big-download", headers=bearer("partner"))
+    download = await client.get("/api/v1/documents/d-1/content", headers={**bearer("partner"), "x-big-download": "1"})
     assert download.status_code == 200
     assert download.content == b"".join(bytes([n]) * 65536 for n in range(48))
 
@@ -130,9 +130,14 @@ async def test_large_bodies_stream_through_both_ways(client, bearer):
 
 
 async def test_a_client_that_goes_away_mid_upload_gets_nothing_and_breaks_nothing(client, bearer, raw_asgi):
-    headers = {**bearer("operator"), "content-length": "100000", "content-type": "application/octet-stream"}
+    headers = {
+        **bearer("operator"),
+        "content-length": "100000",
+        "content-type": "application/octet-stream",
+        "x-echo-digest": "1",
+    }
     gone = [{"type": "http.request", "body": b"x" * 1000, "more_body": True}, {"type": "http.disconnect"}]
-    sent = await raw_asgi(client._transport.app, "POST", "/api/v1/documents/d-1/echo-digest", headers, gone)
+    sent = await raw_asgi(client._transport.app, "POST", "/api/v1/documents/d-1/versions", headers, gone)
     assert [m for m in sent if m["type"] == "http.response.start" and m["status"] >= 500] == []
     # and the gateway goes on serving
     assert (await client.get("/api/v1/regions", headers=bearer("partner"))).status_code == 200
@@ -157,7 +162,11 @@ async def test_metrics_count_requests_by_target_and_status(client, bearer):
 async def test_a_client_that_leaves_mid_download_stops_the_stream(client, bearer, raw_asgi):
     leaving = [{"type": "http.request", "body": b"", "more_body": False}, {"type": "http.disconnect"}]
     sent = await raw_asgi(
-        client._transport.app, "GET", "/api/v1/documents/d-1/big-download", bearer("partner"), leaving
+        client._transport.app,
+        "GET",
+        "/api/v1/documents/d-1/content",
+        {**bearer("partner"), "x-big-download": "1"},
+        leaving,
     )
     assert sent[0]["status"] == 200
     body_messages = [m for m in sent if m["type"] == "http.response.body"]

@@ -201,12 +201,21 @@ async def test_each_role_against_the_gateways_own_routes(client, bearer):
             assert response.status_code == 403, (method, path, role, response.text)
 
 
-async def test_a_route_the_contract_does_not_name_is_read_by_all_and_written_by_all_but_partners(client, bearer):
-    assert (await client.get("/api/v1/tracks/x/unlisted", headers=bearer("partner"))).status_code == 200
-    assert (await client.post("/api/v1/tracks/x/unlisted", headers=bearer("mentor"))).status_code == 200
-    response = await client.post("/api/v1/tracks/x/unlisted", headers=bearer("partner"))
-    assert response.status_code == 403
-    assert response.json()["route_class"] == "unnamed.write"
+async def test_a_route_the_table_does_not_name_is_refused_whatever_the_role(client, bearer, upstream):
+    # deny unless listed: a path no line of the table names is a 404, even for an admin, and reaches no service
+    for role in ROLES:
+        for method in ("GET", "POST", "DELETE"):
+            response = await client.request(method, "/api/v1/tracks/x/unlisted", headers=bearer(role, REGION.get(role)))
+            assert (response.status_code, response.headers["content-type"]) == (404, "application/problem+json")
+    # a listed path with a method the table does not give it: 405 naming the methods it does
+    response = await client.put("/api/v1/regions", headers=bearer("admin"), json={})
+    assert (response.status_code, response.headers["allow"]) == (405, "GET")
+    response = await client.options("/api/v1/tracks/x/deliverables", headers=bearer("operator"))
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, POST")
+    # a literal path before a template: /regions/import is not /regions/{code}
+    response = await client.delete("/api/v1/regions/import", headers=bearer("operator"))
+    assert (response.status_code, response.headers["allow"]) == (405, "POST")
+    assert upstream.seen == []
 
 
 async def test_a_trailing_slash_does_not_slip_past_the_table(client, bearer, upstream):
