@@ -65,6 +65,8 @@ class Feeds:
 
     def __init__(self) -> None:
         self.events: dict[str, list[dict[str, Any]]] = {}
+        # the event types its OpenAPI document lists under `webhooks`; None: it serves no document
+        self.event_types: list[str] | None = None
 
     def add(self, feed: str, type_: str, data: dict[str, Any], subject: str = "things/1") -> dict[str, Any]:
         items = self.events.setdefault(feed, [])
@@ -80,7 +82,13 @@ class Feeds:
 
 
 def feeds_app(state: Feeds) -> FastAPI:
-    app = FastAPI()
+    app = FastAPI(openapi_url=None)
+
+    @app.get("/openapi.json")
+    async def document():
+        if state.event_types is None:
+            return JSONResponse({"status": 404, "title": "Not Found"}, status_code=404)
+        return {"openapi": "3.1.0", "paths": {}, "webhooks": {t: {"post": {}} for t in state.event_types}}
 
     @app.get("/api/v1/events/{feed}")
     async def feed(feed: str, request: Request, after: str | None = None, limit: int = Query(50, ge=1, le=500)):
@@ -110,6 +118,7 @@ def feeds_server() -> Iterator[tuple[str, Feeds]]:
 def feeds(feeds_server) -> Iterator[Feeds]:
     yield feeds_server[1]
     feeds_server[1].events.clear()
+    feeds_server[1].event_types = None
 
 
 @pytest.fixture(scope="session")

@@ -232,3 +232,29 @@ async def test_rotation_keeps_the_old_secret_for_the_overlap(client, session_fac
     assert len((await client.get(path, headers=ops)).json()["secrets"]) == 1
     refused = await client.post(f"{path}/rotate-secret", json={"overlap_seconds": -1}, headers=ops)
     assert refused.status_code == 422
+
+
+async def test_a_pattern_that_matches_no_event_type_is_refused(client, feeds, session_factory):
+    ops = identity("operator")
+    # while the services' documents cannot be read, the types are not known: any pattern is taken
+    unknown = await register(client, event_types=["participant.status_change"])
+    assert unknown.status_code == 201, unknown.text
+    feeds.event_types = ["participant.status_changed", "participant.applied", "mou.signed"]
+    for good in (["participant.*"], ["mou.signed", "*"], ["webhook.test"], ["participant.applied"]):
+        response = await register(client, event_types=good)
+        assert response.status_code == 201, (good, response.text)
+    refused = await register(client, event_types=["participant.*", "participant.status_change", "track.*"])
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "event_types[1]", "message": "No event type is or starts with 'participant.status_change'."},
+        {"field": "event_types[2]", "message": "No event type is or starts with 'track.*'."},
+    ]
+    assert await count(session_factory, "endpoints") == 5
+    # a change of the patterns is checked the same way
+    path = f"/api/v1/webhooks/{unknown.json()['id']}"
+    etag = (await client.get(path, headers=ops)).headers["etag"]
+    changed = await client.patch(path, json={"event_types": ["mou.*"]}, headers={**ops, "if-match": etag})
+    assert changed.status_code == 200, changed.text
+    etag = changed.headers["etag"]
+    typo = await client.patch(path, json={"event_types": ["mou.sign"]}, headers={**ops, "if-match": etag})
+    assert (typo.status_code, typo.json()["errors"][0]["field"]) == (422, "event_types[0]")

@@ -19,6 +19,7 @@ from .database import idempotency_keys
 from .deliveries.router import router as deliveries_router
 from .dispatch.dispatcher import Dispatcher
 from .dispatch.sender import new_client
+from .endpoints.known_types import KnownTypes
 from .endpoints.router import router as endpoints_router
 from .feeds import consumers, follow
 from .settings import Settings
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.known_types = KnownTypes(list(settings.feed_urls().values()), refresh=settings.event_types_refresh)
     install_common(app, service=SERVICE)
     app.include_router(endpoints_router)
     app.include_router(deliveries_router)

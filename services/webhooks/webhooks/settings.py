@@ -54,6 +54,8 @@ class Settings(ServiceSettings):
     # endpoints one replica delivers to at once; deliveries in flight per unordered endpoint
     max_endpoints: int = 100
     unordered_concurrency: int = 10
+    # seconds the event types read from the feeds' services are kept (a subscription's patterns are checked on them)
+    event_types_refresh: float = 60.0
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

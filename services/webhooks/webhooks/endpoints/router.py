@@ -17,6 +17,7 @@ from smartcity_kit.problems import problem_responses
 from ..access import SUBSCRIBERS, endpoint_or_404, scope_endpoints
 from ..settings import Settings
 from . import service
+from .known_types import KnownTypes
 from .models import Endpoint
 from .schemas import EndpointCreated, EndpointIn, EndpointOut, EndpointPatch, Rotated, RotationIn
 
@@ -31,15 +32,28 @@ def _settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
+def _known_types(request: Request) -> KnownTypes:
+    known: KnownTypes = request.app.state.known_types
+    return known
+
+
+KnownTypesDep = Annotated[KnownTypes, Depends(_known_types)]
+
+
 def etag(endpoint: Endpoint) -> str:
     return etag_of([str(endpoint.id), endpoint.version])
 
 
 @router.post("", status_code=201, response_model=EndpointCreated, responses=problem_responses(401, 403, 409, 422))
 async def register_endpoint(
-    data: EndpointIn, session: SessionDep, caller: CallerDep, settings: SettingsDep, response: Response
+    data: EndpointIn,
+    session: SessionDep,
+    caller: CallerDep,
+    settings: SettingsDep,
+    known: KnownTypesDep,
+    response: Response,
 ) -> EndpointCreated:
-    created = await service.register(session, caller, data, settings)
+    created = await service.register(session, caller, data, settings, known)
     response.headers["Location"] = f"/api/v1/webhooks/{created.id}"
     return created
 
@@ -77,11 +91,12 @@ async def update_endpoint(
     session: SessionDep,
     caller: CallerDep,
     settings: SettingsDep,
+    known: KnownTypesDep,
     response: Response,
 ) -> EndpointOut:
     endpoint = await endpoint_or_404(session, caller, endpoint_id, lock=True)
     require_if_match(request, etag(endpoint))
-    await service.update(session, endpoint, data, settings)
+    await service.update(session, endpoint, data, settings, known)
     set_etag(response, etag(endpoint))
     return await service.endpoint_out(session, endpoint)
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..destinations import Refused, check_url, resolve
 from ..settings import Settings
 from . import secrets
+from .known_types import KnownTypes
 from .models import Endpoint, EndpointSecret, EndpointStatus
 from .schemas import EndpointCreated, EndpointIn, EndpointOut, EndpointPatch, SecretInfo
 
@@ -65,7 +66,22 @@ async def _add_secret(session: AsyncSession, endpoint: Endpoint, settings: Setti
     return secrets.shown(secret)
 
 
-async def register(session: AsyncSession, caller: Caller, data: EndpointIn, settings: Settings) -> EndpointCreated:
+async def require_known(known: KnownTypes, patterns: list[str]) -> None:
+    """422 naming each pattern that matches no event type of the catalogue."""
+    unmatched = await known.unmatched(patterns)
+    if unmatched:
+        raise Unprocessable(
+            f"{len(unmatched)} of the event types match no event type of the platform (GET /api/v1/event-types).",
+            errors=[
+                {"field": f"event_types[{i}]", "message": f"No event type is or starts with '{patterns[i]}'."}
+                for i in unmatched
+            ],
+        )
+
+
+async def register(
+    session: AsyncSession, caller: Caller, data: EndpointIn, settings: Settings, known: KnownTypes
+) -> EndpointCreated:
     region_code = data.region_code
     if caller.role == "region":
         if region_code is not None and region_code != caller.region_code:
@@ -74,6 +90,7 @@ async def register(session: AsyncSession, caller: Caller, data: EndpointIn, sett
                 errors=[{"field": "region_code", "message": f"Must be {caller.region_code} or left out."}],
             )
         region_code = caller.region_code
+    await require_known(known, data.event_types)
     endpoint = Endpoint(
         url=await checked_url(data.url, settings),
         description=data.description,
@@ -97,11 +114,15 @@ def _touch(endpoint: Endpoint) -> None:
     endpoint.updated_at = datetime.now(UTC)
 
 
-async def update(session: AsyncSession, endpoint: Endpoint, data: EndpointPatch, settings: Settings) -> None:
+async def update(
+    session: AsyncSession, endpoint: Endpoint, data: EndpointPatch, settings: Settings, known: KnownTypes
+) -> None:
     changes = data.model_dump(exclude_unset=True)
     for field in ("url", "event_types", "ordered"):
         if field in changes and changes[field] is None:
             raise Unprocessable("The request is not valid.", errors=[{"field": field, "message": "May not be null."}])
+    if "event_types" in changes:
+        await require_known(known, changes["event_types"])
     if "url" in changes:
         changes["url"] = await checked_url(changes["url"], settings)
     if changes.get("description", "") is None:
