@@ -495,6 +495,33 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
         "portfolio.created",
     }, sorted(recorded)
 
+    # the reports service read mentoring's events as mentoring wrote them: its reports count what the events say
+    def of(type_: str) -> list[dict]:
+        return [e["data"] for e in feeds["mentoring"] if e["type"] == type_]
+
+    removed = {(d["track_id"], d["mentor_id"]) for d in of("track.mentor_removed")}
+    assigned = {(d["track_id"], d["mentor_id"]) for d in of("track.mentor_assigned")} - removed
+    expected_work = {
+        "deliverables_submitted": len(of("deliverable.submitted")),
+        "approved": sum(d["decision"] == "approved" for d in of("deliverable.reviewed")),
+        "attendance_recorded": len({(d["session_id"], d["track_id"]) for d in of("session.attendance_recorded")}),
+        "mentors": len(of("mentor.created")),
+        "tracks_with_mentor": len({track for track, _ in assigned}),
+    }
+    expected_plans = {
+        "plans_approved": len(of("masterplan.approved")),
+        "initiatives": sum(len(d["initiatives"]) for d in of("masterplan.approved")),
+    }
+    assert min(expected_work.values()) > 0 and min(expected_plans.values()) > 0, (expected_work, expected_plans)
+
+    def summary(report: str, keys: dict) -> dict:
+        response = api.get(f"/api/v1/reports/{report}", params={"phase_code": phase}, headers=ops)
+        body = response.json()["summary"] if response.status_code == 200 else {}
+        return {k: body.get(k) for k in keys}
+
+    wait_until(lambda: summary("mentoring", expected_work) == expected_work, 90, "the mentoring report")
+    wait_until(lambda: summary("masterplans", expected_plans) == expected_plans, 90, "the master plans report")
+
     # a region reads the feeds too: the events that name its own region, in the feed's order, and nothing else
     own = auth("region", code)
     for f, events in feeds.items():
