@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # re-resolve the pinned versions after a change of dependencies; each image's lock
-# (its package and the kit, without them) takes the versions of requirements.lock,
+# (its package, the kit and the vocabulary, without them) takes the versions of requirements.lock,
 # so an image ships exactly what the tests ran
 IMAGES := services/participants services/mentoring services/documents services/monitoring services/webhooks services/reports gateway
 lock:
@@ -49,9 +49,10 @@ lock:
 	@grep -E '^[A-Za-z0-9].*==' requirements.lock > $(VENV)/pins.txt
 	@for dir in $(IMAGES); do \
 	  name=smartcity-$$(basename $$dir); \
-	  printf './libs/kit\n./%s\n' $$dir | $(BIN)/uv pip compile --quiet --python-version 3.11 - \
+	  printf './libs/kit\n./libs/vocabulary\n./%s\n' $$dir | $(BIN)/uv pip compile --quiet --python-version 3.11 - \
 	    -c $(VENV)/pins.txt --no-annotate --custom-compile-command 'make lock' \
-	    --no-emit-package smartcity-kit --no-emit-package $$name -o $$dir/requirements.lock || exit 1; \
+	    --no-emit-package smartcity-kit --no-emit-package smartcity-vocabulary --no-emit-package $$name \
+	    -o $$dir/requirements.lock || exit 1; \
 	  echo "$$dir/requirements.lock"; \
 	done
 

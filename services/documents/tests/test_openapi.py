@@ -25,7 +25,9 @@ def test_the_openapi_document_is_complete_and_unambiguous(app):
     assert sorted(schema["webhooks"]) == ["document.created", "document.deleted", "document.version_added"]
     created = schema["webhooks"]["document.created"]["post"]["requestBody"]["content"]["application/json"]
     assert created["schema"]["properties"]["data"] == {"$ref": "#/components/schemas/event.DocumentCreated"}
-    assert schema["components"]["schemas"]["event.DocumentCreated"]["properties"]["kind"]["enum"][0] == "mou"
+    kind = schema["components"]["schemas"]["event.DocumentCreated"]["properties"]["kind"]
+    assert kind == {"$ref": "#/components/schemas/event.DocumentKind"}
+    assert schema["components"]["schemas"]["event.DocumentKind"]["enum"][0] == "mou"
 
 
 def test_content_is_documented_with_every_accepted_type_and_forms_are_strict(app):

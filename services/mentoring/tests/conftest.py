@@ -28,11 +28,11 @@ from mentoring.main import create_app
 from mentoring.migrate import MIGRATIONS
 from mentoring.settings import Settings
 from mentoring.tracks.service import open_track
-from mentoring.vocabulary import time_zone_of_region
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.identity import Caller, sign_identity, verify_identity
 from smartcity_kit.migrations import upgrade
+from smartcity_vocabulary import time_zone_of_region
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 SECRET = "mentoring-test-secret-of-32-chars-or-more"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from participants.applications.flow import STATUSES, TRANSITIONS
+from participants.applications.flow import TRANSITIONS
 from participants.database import events
+from smartcity_vocabulary import ParticipantStatus
 
 
 def test_the_transition_table_is_the_contracts_flow():
-    assert set(TRANSITIONS) == set(STATUSES)
+    assert set(TRANSITIONS) == set(ParticipantStatus)
     edges = {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
     assert edges == {
         ("applied", "assessed"),

@@ -13,11 +13,11 @@ from pydantic import Field
 from smartcity_kit.catalogue import Catalogue, EventData
 from smartcity_kit.identity import Caller
 from smartcity_kit.outbox import record
+from smartcity_vocabulary import DocumentKind
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..database import events
 from .models import Document, Version
-from .schemas import Kind
 
 DOCUMENT: dict[str, Any] = {
     "document_id": "8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e1f",
@@ -35,7 +35,7 @@ VERSION: dict[str, Any] = {
 class OfDocument(EventData):
     document_id: uuid.UUID
     region_code: str
-    kind: Kind
+    kind: DocumentKind
 
 
 class WithVersion(OfDocument):
@@ -100,7 +100,7 @@ async def deleted(session: AsyncSession, document: Document, caller: Caller) -> 
     data = DocumentDeleted(
         document_id=document.id,
         region_code=document.region_code,
-        kind=document.kind,  # type: ignore[arg-type]
+        kind=DocumentKind(document.kind),
         actor=f"{caller.role}:{caller.subject}",
     )
     await record(session, events, f"documents/{document.id}", data)

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from smartcity_vocabulary import DocumentKind, one_of
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import Base
@@ -33,7 +34,10 @@ class Document(Base):
         lazy="raise",
     )
 
-    __table_args__ = (sa.Index(None, "created_at", "id"),)
+    __table_args__ = (
+        sa.Index(None, "created_at", "id"),
+        sa.CheckConstraint(one_of("kind", DocumentKind), name="kind_known"),
+    )
     __mapper_args__ = {"eager_defaults": True}
 
 

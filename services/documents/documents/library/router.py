@@ -14,6 +14,7 @@ from smartcity_kit.etag import etag_of, set_etag
 from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import Forbidden, NotFound, problem_responses
+from smartcity_vocabulary import DocumentKind
 
 from ..storage import Storage
 from ..uploads.form import receive_form
@@ -22,7 +23,7 @@ from . import service
 from .content import content_response
 from .mentored import MentoredRegions
 from .models import Document, Version
-from .schemas import REGION_CODE, DocumentOut, DocumentSummary, Kind, UploadForm, VersionForm, VersionOut
+from .schemas import REGION_CODE, DocumentOut, DocumentSummary, UploadForm, VersionForm, VersionOut
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 
@@ -176,7 +177,7 @@ async def list_documents(
     caller: CallerDep,
     mentored: MentoredDep,
     region_code: Annotated[str | None, Query(pattern=REGION_CODE)] = None,
-    kind: Kind | None = None,
+    kind: DocumentKind | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Part of the title, any case.")] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field
 from smartcity_kit.schemas import StrictModel
+from smartcity_vocabulary import DocumentKind
 
-Kind = Literal[
-    "mou",
-    "readiness_report",
-    "strategic_analysis",
-    "quick_win_list",
-    "masterplan_draft",
-    "masterplan_final",
-    "commitment_sheet",
-    "minutes",
-    "other",
-]
 REGION_CODE = r"^\d{2}\.\d{2}$"
 
 
@@ -27,7 +16,7 @@ class DocumentFields(StrictModel):
     """The text fields of a new document's form."""
 
     region_code: str = Field(pattern=REGION_CODE, description="Kemendagri code of a kabupaten/kota, e.g. 32.73.")
-    kind: Kind
+    kind: DocumentKind
     title: str = Field(min_length=1, max_length=200)
 
 
@@ -44,7 +33,7 @@ class VersionOut(BaseModel):
 class DocumentSummary(BaseModel):
     id: uuid.UUID
     region_code: str
-    kind: Kind
+    kind: DocumentKind
     title: str
     version: int = Field(description="The current (latest) version's number; the fields below are its.")
     size: int
@@ -67,7 +56,7 @@ class UploadForm(StrictModel):
 
     file: bytes = Field(json_schema_extra={"format": "binary"})
     region_code: str = Field(pattern=REGION_CODE)
-    kind: Kind
+    kind: DocumentKind
     title: str = Field(min_length=1, max_length=200)
 
 

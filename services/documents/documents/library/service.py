@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Forbidden, NotFound, Unprocessable, validation_errors
+from smartcity_vocabulary import DocumentKind
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -73,7 +74,12 @@ async def get_visible(
 
 
 def document_query(
-    caller: Caller, *, region_code: str | None, kind: str | None, q: str | None, mentored: frozenset[str] = frozenset()
+    caller: Caller,
+    *,
+    region_code: str | None,
+    kind: DocumentKind | None,
+    q: str | None,
+    mentored: frozenset[str] = frozenset(),
 ) -> sa.Select[Document]:
     stmt = sa.select(Document).where(visible(caller, mentored)).options(joinedload(Document.current))
     if region_code:

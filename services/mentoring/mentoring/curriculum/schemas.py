@@ -2,8 +2,7 @@
 
 from pydantic import BaseModel, Field, field_validator
 from smartcity_kit.schemas import StrictModel
-
-from ..vocabulary import DocumentKind
+from smartcity_vocabulary import DocumentKind
 
 
 class StageOut(BaseModel):

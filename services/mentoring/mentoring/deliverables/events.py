@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from pydantic import Field
 from smartcity_kit.outbox import record
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..database import events
 from ..tracks.events import ON_TRACK, OnTrack, on_track
 from ..tracks.models import Track
+from ..vocabulary import ReviewDecision
 from .models import Deliverable
 
 DELIVERABLE: dict[str, Any] = {
@@ -59,7 +60,7 @@ class DeliverableReviewed(OfDeliverable):
         "reviewed_by": "mentor:sari@itb.ac.id",
     }
 
-    decision: Literal["approved", "changes_requested"]
+    decision: ReviewDecision
     comment: str | None
     reviewed_at: datetime
     reviewed_by: str

@@ -4,26 +4,29 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from smartcity_vocabulary import DocumentKind, StageCode, one_of
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
+from ..vocabulary import DeliverableStatus
 
-STATUSES = ("submitted", "approved", "changes_requested", "superseded")
+# a deliverable not yet replaced by a newer one of its kind
+LIVE = f"status <> '{DeliverableStatus.SUPERSEDED}'"
 
 
 class Deliverable(Base):
     __tablename__ = "deliverables"
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('submitted', 'approved', 'changes_requested', 'superseded')", name="status_known"
-        ),
+        sa.CheckConstraint(one_of("status", DeliverableStatus), name="status_known"),
+        sa.CheckConstraint(one_of("kind", DocumentKind), name="kind_known"),
+        sa.CheckConstraint(one_of("stage", StageCode), name="stage_known"),
         # at most one live (not superseded) deliverable of a kind per track, whatever the race
         sa.Index(
             "uq_deliverables_live_kind",
             "track_id",
             "kind",
             unique=True,
-            postgresql_where=sa.text("status <> 'superseded'"),
+            postgresql_where=sa.text(LIVE),
         ),
     )
 
@@ -33,7 +36,7 @@ class Deliverable(Base):
     stage: Mapped[str] = mapped_column(sa.String(32))
     kind: Mapped[str] = mapped_column(sa.String(32))
     document_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
-    status: Mapped[str] = mapped_column(sa.String(20), server_default="submitted")
+    status: Mapped[str] = mapped_column(sa.String(20), server_default=DeliverableStatus.SUBMITTED)
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     submitted_by: Mapped[str] = mapped_column(sa.Text)
     submitted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.clock_timestamp())

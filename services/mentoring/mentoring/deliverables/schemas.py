@@ -2,12 +2,12 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field
 from smartcity_kit.schemas import StrictModel
+from smartcity_vocabulary import DocumentKind, StageCode
 
-from ..vocabulary import DocumentKind
+from ..vocabulary import DeliverableStatus, ReviewDecision
 
 
 class DeliverableIn(StrictModel):
@@ -16,17 +16,17 @@ class DeliverableIn(StrictModel):
 
 
 class ReviewIn(StrictModel):
-    decision: Literal["approved", "changes_requested"]
+    decision: ReviewDecision
     comment: str | None = Field(None, max_length=10_000)
 
 
 class DeliverableOut(BaseModel):
     id: uuid.UUID
     track_id: uuid.UUID
-    stage: str
-    kind: str
+    stage: StageCode
+    kind: DocumentKind
     document_id: uuid.UUID
-    status: Literal["submitted", "approved", "changes_requested", "superseded"]
+    status: DeliverableStatus
     supersedes_id: uuid.UUID | None
     submitted_by: str
     submitted_at: datetime

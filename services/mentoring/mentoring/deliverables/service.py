@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..access import mentor_of, scope_tracks
 from ..tracks.models import Track, TrackMentor
 from ..tracks.service import require_active
+from ..vocabulary import DeliverableStatus, ReviewDecision
 from . import events
 from .models import Deliverable
 from .schemas import DeliverableIn, DeliverableOut
@@ -40,15 +41,19 @@ async def submit(session: AsyncSession, track: Track, data: DeliverableIn, calle
     live = (
         await session.execute(
             sa.select(Deliverable)
-            .where(Deliverable.track_id == track.id, Deliverable.kind == data.kind, Deliverable.status != "superseded")
+            .where(
+                Deliverable.track_id == track.id,
+                Deliverable.kind == data.kind,
+                Deliverable.status != DeliverableStatus.SUPERSEDED,
+            )
             .with_for_update()
         )
     ).scalar()
     supersedes = None
     if live is not None:
-        if live.status == "approved":
+        if live.status == DeliverableStatus.APPROVED:
             raise Conflict(f"A deliverable of kind '{data.kind}' is already approved for this track ({live.id}).")
-        live.status = "superseded"
+        live.status = DeliverableStatus.SUPERSEDED
         supersedes = live.id
         await session.flush()
     deliverable = Deliverable(
@@ -81,7 +86,7 @@ async def deliverable_and_track(
 
 
 async def review(
-    session: AsyncSession, caller: Caller, deliverable_id: uuid.UUID, decision: str, comment: str | None
+    session: AsyncSession, caller: Caller, deliverable_id: uuid.UUID, decision: ReviewDecision, comment: str | None
 ) -> Deliverable:
     if caller.role not in ("admin", "operator", "mentor"):
         raise Forbidden(f"The role '{caller.role}' may not review deliverables.")
@@ -92,7 +97,7 @@ async def review(
         if mentor is None or await session.get(TrackMentor, (track.id, mentor.id)) is None:
             raise NotFound(f"No deliverable {deliverable_id} is visible to you.")
     require_active(track)
-    if deliverable.status != "submitted":
+    if deliverable.status != DeliverableStatus.SUBMITTED:
         raise Conflict(f"The deliverable is {deliverable.status}; only a submitted one can be reviewed.")
     deliverable.status = decision
     deliverable.reviewed_by = f"{caller.role}:{caller.subject}"

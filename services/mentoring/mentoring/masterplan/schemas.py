@@ -6,10 +6,12 @@ with every other problem of the plan in one 422 (see validation.py).
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 from smartcity_kit.schemas import StrictModel
+
+from ..vocabulary import MasterPlanStatus
 
 Text = Annotated[str, Field(max_length=5000)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
@@ -57,7 +59,7 @@ class MasterPlanOut(BaseModel):
     horizon_start_year: int
     horizon_end_year: int
     initiatives: list[Initiative]
-    status: Literal["draft", "approved"]
+    status: MasterPlanStatus
     version: int
     created_at: datetime
     updated_at: datetime

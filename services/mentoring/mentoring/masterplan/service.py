@@ -7,11 +7,12 @@ from fastapi import Request
 from smartcity_kit.etag import etag_of, require_if_match
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict, NotFound, Unprocessable
+from smartcity_vocabulary import Dimension
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..tracks.models import Track
 from ..tracks.service import require_active
-from ..vocabulary import DIMENSIONS
+from ..vocabulary import MasterPlanStatus
 from .events import plan_approved, plan_saved
 from .models import MasterPlan
 from .schemas import Initiative, MasterPlanIn, MasterPlanOut, RoadmapEntry, RoadmapYear
@@ -43,7 +44,7 @@ async def put_plan(
     require_active(track)
     plan = await get_plan(session, track, lock=True)
     if plan is not None:
-        if plan.status == "approved":
+        if plan.status == MasterPlanStatus.APPROVED:
             raise Conflict("The master plan is approved and frozen; it cannot change any more.")
         require_if_match(request, plan_etag(plan))
     problems = plan_problems(data)
@@ -58,7 +59,7 @@ async def put_plan(
     }
     created = plan is None
     if plan is None:
-        plan = MasterPlan(track_id=track.id, version=1, status="draft", **fields)
+        plan = MasterPlan(track_id=track.id, version=1, status=MasterPlanStatus.DRAFT, **fields)
         session.add(plan)
     else:
         for name, value in fields.items():
@@ -76,7 +77,7 @@ async def approve_plan(session: AsyncSession, track: Track, caller: Caller) -> M
     plan = await get_plan(session, track, lock=True)
     if plan is None:
         raise Conflict("The track has no master plan to approve yet.")
-    if plan.status == "approved":
+    if plan.status == MasterPlanStatus.APPROVED:
         raise Conflict("The master plan is already approved.")
     # a draft saved under an earlier rule is judged by the rules in force before it is frozen
     problems = plan_problems(MasterPlanIn.model_validate(stored_fields(plan)))
@@ -85,7 +86,7 @@ async def approve_plan(session: AsyncSession, track: Track, caller: Caller) -> M
             f"The draft has {len(problems)} problem(s) under the rules in force; correct it (PUT) before approving.",
             errors=problems,
         )
-    plan.status = "approved"
+    plan.status = MasterPlanStatus.APPROVED
     plan.version += 1
     plan.approved_at = plan.updated_at = sa.func.now()
     plan.approved_by = f"{caller.role}:{caller.subject}"
@@ -108,7 +109,7 @@ def roadmap(plan: MasterPlan) -> list[RoadmapYear]:
     """Each year of the horizon with, per dimension, the initiatives running that year."""
     years = []
     for year in range(plan.horizon_start_year, plan.horizon_end_year + 1):
-        dimensions: dict[str, list[RoadmapEntry]] = {d: [] for d in DIMENSIONS}
+        dimensions: dict[str, list[RoadmapEntry]] = {d: [] for d in Dimension}
         for index, item in enumerate(plan.initiatives):
             if item["start_year"] <= year <= item["end_year"] and item["dimension"] in dimensions:
                 dimensions[item["dimension"]].append(
@@ -125,7 +126,7 @@ def plan_out(plan: MasterPlan) -> MasterPlanOut:
         horizon_start_year=plan.horizon_start_year,
         horizon_end_year=plan.horizon_end_year,
         initiatives=[Initiative.model_validate(i) for i in plan.initiatives],
-        status=plan.status,  # type: ignore[arg-type]
+        status=MasterPlanStatus(plan.status),
         version=plan.version,
         created_at=plan.created_at,
         updated_at=plan.updated_at,

@@ -9,12 +9,15 @@ Only a plan being written is judged: an approved plan is frozen as approved.
 
 from __future__ import annotations
 
-from ..vocabulary import DIMENSIONS
+from smartcity_vocabulary import ELEMENTS, Dimension, Element
+
 from .schemas import MasterPlanIn
 
 MIN_HORIZON, MAX_HORIZON = 5, 10
 MIN_QUICK_WINS = 3
 MAX_QUICK_WIN_YEARS = 2
+# the elements of each dimension by its name: an initiative names both as plain strings
+_ELEMENTS: dict[str, tuple[Element, ...]] = {str(d): elements for d, elements in ELEMENTS.items()}
 
 
 def calendar_years(start: int, end: int) -> int:
@@ -43,9 +46,9 @@ def plan_problems(plan: MasterPlanIn) -> list[dict[str, str]]:
     quick_wins = 0
     for i, item in enumerate(plan.initiatives):
         at = f"initiatives[{i}]"
-        elements = DIMENSIONS.get(item.dimension)
+        elements = _ELEMENTS.get(item.dimension)
         if elements is None:
-            problem(f"{at}.dimension", f"'{item.dimension}' is not a dimension; one of {', '.join(DIMENSIONS)}.")
+            problem(f"{at}.dimension", f"'{item.dimension}' is not a dimension; one of {', '.join(Dimension)}.")
         else:
             covered.add(item.dimension)
             if item.element not in elements:
@@ -73,7 +76,7 @@ def plan_problems(plan: MasterPlanIn) -> list[dict[str, str]]:
                     f"years (e.g. {item.start_year}-{item.start_year + 1}); "
                     f"{item.start_year}-{item.end_year} covers {covers}.",
                 )
-    for dimension in DIMENSIONS:
+    for dimension in Dimension:
         if dimension not in covered:
             problem("initiatives", f"No initiative in the dimension '{dimension}'; each of the six needs one.")
     if quick_wins < MIN_QUICK_WINS:

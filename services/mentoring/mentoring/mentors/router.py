@@ -12,8 +12,8 @@ from smartcity_kit.etag import etag_of, set_etag
 from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
+from smartcity_vocabulary import Dimension
 
-from ..vocabulary import Dimension
 from . import service
 from .models import Mentor
 from .schemas import MentorIn, MentorOut

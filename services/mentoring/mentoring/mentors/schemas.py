@@ -6,8 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 from smartcity_kit.schemas import StrictModel
-
-from ..vocabulary import Dimension
+from smartcity_vocabulary import Dimension
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 

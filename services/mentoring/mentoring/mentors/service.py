@@ -6,6 +6,7 @@ import uuid
 
 import sqlalchemy as sa
 from smartcity_kit.problems import Conflict, NotFound
+from smartcity_vocabulary import TrackStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..tracks.models import Track, TrackMentor
@@ -19,7 +20,7 @@ def active_tracks_of(mentor_id: sa.ColumnElement[uuid.UUID]) -> sa.ScalarSelect[
         sa.select(sa.func.count())
         .select_from(TrackMentor)
         .join(Track, Track.id == TrackMentor.track_id)
-        .where(TrackMentor.mentor_id == mentor_id, Track.status == "active")
+        .where(TrackMentor.mentor_id == mentor_id, Track.status == TrackStatus.ACTIVE)
         .scalar_subquery()
     )
 
@@ -52,7 +53,7 @@ async def active_track_counts(session: AsyncSession, mentor_ids: list[uuid.UUID]
     stmt = (
         sa.select(TrackMentor.mentor_id, sa.func.count())
         .join(Track, Track.id == TrackMentor.track_id)
-        .where(TrackMentor.mentor_id.in_(mentor_ids), Track.status == "active")
+        .where(TrackMentor.mentor_id.in_(mentor_ids), Track.status == TrackStatus.ACTIVE)
         .group_by(TrackMentor.mentor_id)
     )
     return {mentor_id: count for mentor_id, count in (await session.execute(stmt)).all()}

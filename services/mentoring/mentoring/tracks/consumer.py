@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import httpx
 import structlog
 from smartcity_kit.outbox import Event, FeedConsumer, Handler
+from smartcity_vocabulary import ParticipantStatus, time_zone_of_region
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..database import consumer_cursors
-from ..vocabulary import time_zone_of_region
 from .service import open_track, withdraw_track
 
 log = structlog.get_logger("mentoring.feed")
@@ -42,7 +42,7 @@ async def apply_participant_event(session: AsyncSession, event: Event) -> None:
         return
     data = event.data
     to = data.get("to")
-    if to not in ("mou_signed", "withdrawn"):
+    if to not in (ParticipantStatus.MOU_SIGNED, ParticipantStatus.WITHDRAWN):
         return
     try:
         participant_id = uuid.UUID(str(data["participant_id"]))
@@ -50,7 +50,7 @@ async def apply_participant_event(session: AsyncSession, event: Event) -> None:
         # a malformed event must not stop the feed forever; it is logged for a person to look at
         log.error("participant event without a participant id", event_id=event.id)
         return
-    if to == "withdrawn":
+    if to == ParticipantStatus.WITHDRAWN:
         await withdraw_track(session, participant_id)
         return
     region_code, phase_code = data.get("region_code"), data.get("phase_code")

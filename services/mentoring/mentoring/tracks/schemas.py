@@ -2,10 +2,10 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel
 from smartcity_kit.schemas import StrictModel
+from smartcity_vocabulary import StageCode, TrackStatus
 
 
 class TrackOut(BaseModel):
@@ -14,8 +14,8 @@ class TrackOut(BaseModel):
     region_code: str
     phase_code: str
     time_zone: str
-    stage: str
-    status: Literal["active", "completed", "withdrawn"]
+    stage: StageCode
+    status: TrackStatus
     mentor_ids: list[uuid.UUID]
     opened_at: datetime
     updated_at: datetime

@@ -7,6 +7,7 @@ import uuid
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict, NotFound, Unprocessable
+from smartcity_vocabulary import StageCode, TrackStatus
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +16,7 @@ from ..deliverables.models import Deliverable
 from ..masterplan.models import MasterPlan
 from ..mentors.models import Mentor
 from ..mentors.service import active_track_count
+from ..vocabulary import DeliverableStatus, MasterPlanStatus
 from . import events
 from .models import Track, TrackMentor
 from .schemas import TrackOut
@@ -53,8 +55,8 @@ async def withdraw_track(session: AsyncSession, participant_id: uuid.UUID) -> Tr
     track_id = (
         await session.execute(
             sa.update(Track)
-            .where(Track.participant_id == participant_id, Track.status == "active")
-            .values(status="withdrawn", updated_at=sa.func.now(), closed_at=sa.func.now())
+            .where(Track.participant_id == participant_id, Track.status == TrackStatus.ACTIVE)
+            .values(status=TrackStatus.WITHDRAWN, updated_at=sa.func.now(), closed_at=sa.func.now())
             .returning(Track.id)
         )
     ).scalar()
@@ -87,8 +89,8 @@ def track_out(track: Track, mentor_ids: list[uuid.UUID]) -> TrackOut:
         region_code=track.region_code,
         phase_code=track.phase_code,
         time_zone=track.time_zone,
-        stage=track.stage,
-        status=track.status,  # type: ignore[arg-type]
+        stage=StageCode(track.stage),
+        status=TrackStatus(track.status),
         mentor_ids=mentor_ids,
         opened_at=track.opened_at,
         updated_at=track.updated_at,
@@ -97,7 +99,7 @@ def track_out(track: Track, mentor_ids: list[uuid.UUID]) -> TrackOut:
 
 
 def require_active(track: Track) -> None:
-    if track.status != "active":
+    if track.status != TrackStatus.ACTIVE:
         raise Conflict(f"The track is {track.status}; only an active track can change.")
 
 
@@ -149,7 +151,9 @@ async def unassign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.U
 
 
 async def approved_kinds(session: AsyncSession, track_id: uuid.UUID) -> set[str]:
-    stmt = sa.select(Deliverable.kind).where(Deliverable.track_id == track_id, Deliverable.status == "approved")
+    stmt = sa.select(Deliverable.kind).where(
+        Deliverable.track_id == track_id, Deliverable.status == DeliverableStatus.APPROVED
+    )
     return set((await session.execute(stmt)).scalars())
 
 
@@ -167,7 +171,7 @@ async def advance(session: AsyncSession, track: Track) -> None:
         plan_status = (
             await session.execute(sa.select(MasterPlan.status).where(MasterPlan.track_id == track.id))
         ).scalar()
-        needed["masterplan_approved"] = plan_status == "approved"
+        needed["masterplan_approved"] = plan_status == MasterPlanStatus.APPROVED
     if missing or needed.get("masterplan_approved") is False:
         needs = []
         if missing:
@@ -181,7 +185,7 @@ async def advance(session: AsyncSession, track: Track) -> None:
         await session.flush()
         await events.stage_advanced(session, track, previous)
     else:
-        track.status = "completed"
+        track.status = TrackStatus.COMPLETED
         track.updated_at = track.closed_at = sa.func.now()
         await session.flush()
         await events.completed(session, track)

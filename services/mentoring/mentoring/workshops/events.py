@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from pydantic import Field
 from smartcity_kit.catalogue import EventData
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..database import events
 from ..tracks.events import ON_TRACK
 from ..tracks.models import Track
+from ..vocabulary import WorkshopMode
 from .models import Workshop, WorkshopTrack
 
 SESSION = "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d"
@@ -47,7 +48,7 @@ class SessionScheduled(EventData):
     title: str
     starts_at: datetime = Field(description="With the offset it was scheduled in.")
     ends_at: datetime
-    mode: Literal["online", "offline"]
+    mode: WorkshopMode
     venue: str | None
     url: str | None
     mentor_ids: list[uuid.UUID]

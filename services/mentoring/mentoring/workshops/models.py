@@ -4,17 +4,19 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from smartcity_vocabulary import one_of
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
+from ..vocabulary import WorkshopMode
 
 
 class Workshop(Base):
     __tablename__ = "sessions"
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        sa.CheckConstraint("mode IN ('online', 'offline')", name="mode_known"),
+        sa.CheckConstraint(one_of("mode", WorkshopMode), name="mode_known"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)

@@ -2,10 +2,12 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 from smartcity_kit.schemas import Rfc3339Time, StrictModel
+
+from ..vocabulary import WorkshopMode
 
 
 class SessionIn(StrictModel):
@@ -13,7 +15,7 @@ class SessionIn(StrictModel):
     title: str = Field(min_length=1, max_length=300)
     starts_at: Rfc3339Time = Field(description="RFC 3339 with an offset; shown back with the same offset.")
     ends_at: Rfc3339Time
-    mode: Literal["online", "offline"]
+    mode: WorkshopMode
     venue: str | None = Field(None, max_length=500, description="Needed when offline.")
     url: str | None = Field(None, max_length=2000, pattern=r"^https?://\S+$", description="Needed when online.")
     track_ids: list[uuid.UUID] = Field(min_length=1, max_length=1000)
@@ -43,7 +45,7 @@ class SessionOut(BaseModel):
     title: str
     starts_at: datetime
     ends_at: datetime
-    mode: Literal["online", "offline"]
+    mode: WorkshopMode
     venue: str | None
     url: str | None
     track_ids: list[uuid.UUID]

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
+from smartcity_vocabulary import TrackStatus, time_zone_of_region
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import READERS_OF_ALL, mentor_of
 from ..curriculum.models import Stage
 from ..mentors.models import Mentor
 from ..tracks.models import Track, TrackMentor
-from ..vocabulary import time_zone_of_region
+from ..vocabulary import WorkshopMode
 from . import events
 from .models import Workshop, WorkshopMentor, WorkshopTrack
 from .schemas import AttendanceIn, AttendanceOut, SessionIn, SessionOut
@@ -49,9 +50,9 @@ async def create_session(session: AsyncSession, data: SessionIn, caller: Caller)
         problem("ends_at", "Ends at or before it starts.")
     elif data.ends_at - data.starts_at > MAX_LENGTH:
         problem("ends_at", f"A workshop lasts at most {MAX_LENGTH.days} days.")
-    if data.mode == "offline" and not data.venue:
+    if data.mode == WorkshopMode.OFFLINE and not data.venue:
         problem("venue", "An offline workshop needs a venue.")
-    if data.mode == "online" and not data.url:
+    if data.mode == WorkshopMode.ONLINE and not data.url:
         problem("url", "An online workshop needs a url.")
     if len(set(data.track_ids)) != len(data.track_ids):
         problem("track_ids", "Each track once.")
@@ -66,7 +67,7 @@ async def create_session(session: AsyncSession, data: SessionIn, caller: Caller)
         track = tracks.get(track_id)
         if track is None:
             problem(f"track_ids[{i}]", f"No track has the id {track_id}.")
-        elif track.status != "active":
+        elif track.status != TrackStatus.ACTIVE:
             problem(f"track_ids[{i}]", f"The track {track_id} is {track.status}.")
     for i, mentor_id in enumerate(data.mentor_ids):
         if mentor_id not in known_mentors:
@@ -259,7 +260,7 @@ async def sessions_out(session: AsyncSession, caller: Caller, workshops: list[Wo
                 title=w.title,
                 starts_at=_with_offset(w.starts_at, w.starts_offset),
                 ends_at=_with_offset(w.ends_at, w.ends_offset),
-                mode=w.mode,  # type: ignore[arg-type]
+                mode=WorkshopMode(w.mode),
                 venue=w.venue,
                 url=w.url,
                 track_ids=[m.track_id for m, _ in members[w.id]],

@@ -14,6 +14,7 @@ import httpx
 import sqlalchemy as sa
 import structlog
 from smartcity_kit.outbox import Event, FeedConsumer
+from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..database import consumer_cursors
@@ -25,7 +26,10 @@ log = structlog.get_logger("participants.feed")
 FEED = "mentoring"
 ACTOR = "service:mentoring"
 # event type -> (the status it expects, the status it leads to)
-MOVES = {"track.opened": ("mou_signed", "mentoring"), "track.completed": ("mentoring", "completed")}
+MOVES = {
+    "track.opened": (ParticipantStatus.MOU_SIGNED, ParticipantStatus.MENTORING),
+    "track.completed": (ParticipantStatus.MENTORING, ParticipantStatus.COMPLETED),
+}
 
 
 async def apply_mentoring_event(session: AsyncSession, event: Event) -> None:
@@ -56,7 +60,7 @@ async def apply_mentoring_event(session: AsyncSession, event: Event) -> None:
             )
         return
     track = event.data.get("track_id")
-    reason = f"Mentoring track {track} {'opened' if to == 'mentoring' else 'completed'}."
+    reason = f"Mentoring track {track} {'opened' if to == ParticipantStatus.MENTORING else 'completed'}."
     await change_status(session, participant, to, ACTOR, reason, track_id=track)
 
 

@@ -14,11 +14,11 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 from smartcity_kit.catalogue import EventData
 from smartcity_kit.outbox import record, record_many
+from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..database import events
 from .models import Participant
-from .schemas import Status
 
 PARTICIPANT = "0b8e6f5e-41f4-4a59-8f3c-5a0f2c9d1e22"
 
@@ -76,8 +76,8 @@ class ParticipantStatusChanged(EventData):
     region_code: str
     phase_code: str
     time_zone: str
-    from_: Status | None = Field(alias="from", description="The status before; null when it applied.")
-    to: Status
+    from_: ParticipantStatus | None = Field(alias="from", description="The status before; null when it applied.")
+    to: ParticipantStatus
     actor: str = Field(description="`role:subject` of who changed it; `service:mentoring` for a track's end.")
     reason: str | None
     promoted_in_place_of: uuid.UUID | None = Field(

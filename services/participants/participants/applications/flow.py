@@ -16,37 +16,37 @@ from typing import Any
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict
+from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .events import statuses_changed
 from .models import Participant, StatusChange
 
-STATUSES = (
-    "applied",
-    "assessed",
-    "selected",
-    "waitlisted",
-    "rejected",
-    "mou_signed",
-    "mentoring",
-    "completed",
-    "withdrawn",
-)
-
 # from -> the statuses it may move to; the contract's flow, and nothing else decides
-TRANSITIONS: dict[str, frozenset[str]] = {
+TRANSITIONS: dict[ParticipantStatus, frozenset[ParticipantStatus]] = {
     # rejected before assessment: an incomplete file is the commonest reason
-    "applied": frozenset({"assessed", "rejected", "withdrawn"}),
-    "assessed": frozenset({"selected", "waitlisted", "rejected", "withdrawn"}),
-    "waitlisted": frozenset({"selected", "withdrawn"}),
+    ParticipantStatus.APPLIED: frozenset(
+        {ParticipantStatus.ASSESSED, ParticipantStatus.REJECTED, ParticipantStatus.WITHDRAWN}
+    ),
+    ParticipantStatus.ASSESSED: frozenset(
+        {
+            ParticipantStatus.SELECTED,
+            ParticipantStatus.WAITLISTED,
+            ParticipantStatus.REJECTED,
+            ParticipantStatus.WITHDRAWN,
+        }
+    ),
+    ParticipantStatus.WAITLISTED: frozenset({ParticipantStatus.SELECTED, ParticipantStatus.WITHDRAWN}),
     # rejected before its MoU (a region found ineligible late); the place goes to the waitlist
-    "selected": frozenset({"mou_signed", "rejected", "withdrawn"}),
-    "mou_signed": frozenset({"mentoring", "withdrawn"}),
-    "mentoring": frozenset({"completed", "withdrawn"}),
-    "completed": frozenset(),
-    "rejected": frozenset(),
-    "withdrawn": frozenset(),
+    ParticipantStatus.SELECTED: frozenset(
+        {ParticipantStatus.MOU_SIGNED, ParticipantStatus.REJECTED, ParticipantStatus.WITHDRAWN}
+    ),
+    ParticipantStatus.MOU_SIGNED: frozenset({ParticipantStatus.MENTORING, ParticipantStatus.WITHDRAWN}),
+    ParticipantStatus.MENTORING: frozenset({ParticipantStatus.COMPLETED, ParticipantStatus.WITHDRAWN}),
+    ParticipantStatus.COMPLETED: frozenset(),
+    ParticipantStatus.REJECTED: frozenset(),
+    ParticipantStatus.WITHDRAWN: frozenset(),
 }
 
 
@@ -54,11 +54,11 @@ def actor_of(caller: Caller) -> str:
     return f"{caller.role}:{caller.subject}"
 
 
-def allowed(current: str, to: str) -> bool:
-    return to in TRANSITIONS[current]
+def allowed(current: str, to: ParticipantStatus) -> bool:
+    return to in TRANSITIONS[ParticipantStatus(current)]
 
 
-def require_transition(participant: Participant, to: str) -> None:
+def require_transition(participant: Participant, to: ParticipantStatus) -> None:
     """409 naming the current status when the flow does not lead from it to `to`."""
     if not allowed(participant.status, to):
         raise Conflict(
@@ -70,7 +70,7 @@ def require_transition(participant: Participant, to: str) -> None:
 @dataclass
 class Change:
     participant: Participant
-    to: str
+    to: ParticipantStatus
     reason: str | None = None
     # more facts for the event, e.g. the participant whose place a promotion took
     extra: dict[str, Any] = field(default_factory=dict)
@@ -98,7 +98,7 @@ async def change_statuses(session: AsyncSession, changes: list[Change], actor: s
     """Apply every change or none: 409 (naming the current status) if the flow refuses any."""
     for change in changes:
         require_transition(change.participant, change.to)
-    by_target: dict[str, list[Change]] = defaultdict(list)
+    by_target: dict[ParticipantStatus, list[Change]] = defaultdict(list)
     for change in changes:
         by_target[change.to].append(change)
     for to, group in by_target.items():
@@ -121,6 +121,11 @@ async def change_statuses(session: AsyncSession, changes: list[Change], actor: s
 
 
 async def change_status(
-    session: AsyncSession, participant: Participant, to: str, actor: str, reason: str | None = None, **extra: Any
+    session: AsyncSession,
+    participant: Participant,
+    to: ParticipantStatus,
+    actor: str,
+    reason: str | None = None,
+    **extra: Any,
 ) -> None:
     await change_statuses(session, [Change(participant, to, reason, extra)], actor)

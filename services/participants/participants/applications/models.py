@@ -6,14 +6,15 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from smartcity_vocabulary import ParticipantStatus, none_of, one_of
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
 
 # an application in one of these is over: the region may apply again
-CLOSED = ("rejected", "withdrawn")
-LIVE = "status NOT IN ('rejected', 'withdrawn')"
+CLOSED = (ParticipantStatus.REJECTED, ParticipantStatus.WITHDRAWN)
+LIVE = none_of("status", CLOSED)
 
 
 class Participant(Base):
@@ -27,6 +28,7 @@ class Participant(Base):
             postgresql_where=sa.text(LIVE),
         ),
         sa.Index("ix_participants_phase_status", "phase_code", "status"),
+        sa.CheckConstraint(one_of("status", ParticipantStatus), name="status_known"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
@@ -50,6 +52,10 @@ class Participant(Base):
 
 class StatusChange(Base):
     __tablename__ = "status_changes"
+    __table_args__ = (
+        sa.CheckConstraint(f"from_status IS NULL OR {one_of('from_status', ParticipantStatus)}", name="from_known"),
+        sa.CheckConstraint(one_of("to_status", ParticipantStatus), name="to_known"),
+    )
 
     id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
     participant_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("participants.id"), index=True)

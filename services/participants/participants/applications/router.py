@@ -13,11 +13,12 @@ from smartcity_kit.etag import etag_of, require_if_match, set_etag
 from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
+from smartcity_vocabulary import ParticipantStatus
 
 from ..access import participant_or_404, scope_participants
 from . import service
 from .models import Participant, StatusChange
-from .schemas import ApplicationIn, ContactsPatch, HistoryEntry, ParticipantOut, ReasonIn, Status
+from .schemas import ApplicationIn, ContactsPatch, HistoryEntry, ParticipantOut, ReasonIn
 
 router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
 
@@ -46,7 +47,7 @@ async def list_participants(
     session: SessionDep,
     caller: CallerDep,
     phase_code: Annotated[str | None, Query(max_length=32)] = None,
-    status: Status | None = None,
+    status: ParticipantStatus | None = None,
     province_code: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
     region_code: Annotated[str | None, Query(pattern=r"^\d{2}\.\d{2}$")] = None,
     limit: LimitQuery = 50,
@@ -118,7 +119,7 @@ async def reject(
     A place freed by a selected one goes to the best waitlisted participant.
     """
     participant = await participant_or_404(session, caller, participant_id)
-    await service.reject_or_withdraw(session, participant, "rejected", data.reason, caller)
+    await service.reject_or_withdraw(session, participant, ParticipantStatus.REJECTED, data.reason, caller)
     return etag_and_out(participant, response)
 
 
@@ -133,7 +134,7 @@ async def withdraw(
 ) -> ParticipantOut:
     """Withdraw from any status before `completed` (a region its own); a freed place goes to the waitlist."""
     participant = await participant_or_404(session, caller, participant_id)
-    await service.reject_or_withdraw(session, participant, "withdrawn", data.reason, caller)
+    await service.reject_or_withdraw(session, participant, ParticipantStatus.WITHDRAWN, data.reason, caller)
     return etag_and_out(participant, response)
 
 

@@ -8,12 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 from smartcity_kit.schemas import StrictModel
+from smartcity_vocabulary import ParticipantStatus
 
 from .contacts import normalise_phone
 
-Status = Literal[
-    "applied", "assessed", "selected", "waitlisted", "rejected", "mou_signed", "mentoring", "completed", "withdrawn"
-]
 RegionCode = Annotated[str, Field(pattern=r"^\d{2}(\.\d{2})?$", examples=["32.73"])]
 PhaseCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$", examples=["2018"])]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
@@ -74,7 +72,7 @@ class ParticipantOut(BaseModel):
     province_code: str
     time_zone: str
     phase_code: str
-    status: Status
+    status: ParticipantStatus
     contacts: list[Contact]
     assessment: Assessment | None
     sources: dict[str, ScoreSource] | None = Field(
@@ -86,8 +84,8 @@ class ParticipantOut(BaseModel):
 
 
 class HistoryEntry(BaseModel):
-    from_: Status | None = Field(serialization_alias="from", validation_alias="from")
-    to: Status
+    from_: ParticipantStatus | None = Field(serialization_alias="from", validation_alias="from")
+    to: ParticipantStatus
     at: datetime
     actor: str
     reason: str | None

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict, Forbidden, Unprocessable
+from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -61,7 +62,7 @@ async def apply(session: AsyncSession, data: ApplicationIn, caller: Caller) -> P
                 province_code=region.province_code,
                 time_zone=region.time_zone,
                 phase_code=phase.code,
-                status="applied",
+                status=ParticipantStatus.APPLIED,
                 contacts=contacts_json(data.contacts),
             )
             .on_conflict_do_nothing(
@@ -83,20 +84,20 @@ async def apply(session: AsyncSession, data: ApplicationIn, caller: Caller) -> P
         raise Conflict(f"The region '{region.code}' already takes part in the programme{where}.")
     participant = await session.get(Participant, new_id)
     assert participant is not None
-    await record(session, [(participant, None, "applied", None, {})], actor_of(caller))
+    await record(session, [(participant, None, ParticipantStatus.APPLIED, None, {})], actor_of(caller))
     await events.applied(session, participant, actor_of(caller))
     return participant
 
 
 async def reject_or_withdraw(
-    session: AsyncSession, participant: Participant, to: str, reason: str, caller: Caller
+    session: AsyncSession, participant: Participant, to: ParticipantStatus, reason: str, caller: Caller
 ) -> None:
     """Reject or withdraw; a place freed before the MoU goes to the best of the waitlist."""
     # the phase lock first (as selection takes it), then the participant: no over-selection, no deadlock
     await lock_phase(session, participant.phase_code)
     await session.refresh(participant, with_for_update=True)
     require_transition(participant, to)
-    freed = participant.status == "selected"
+    freed = participant.status == ParticipantStatus.SELECTED
     changes = [Change(participant, to, reason)]
     if freed:
         from ..selection.service import best_waitlisted  # selection builds on this module
@@ -106,7 +107,7 @@ async def reject_or_withdraw(
             changes.append(
                 Change(
                     promoted,
-                    "selected",
+                    ParticipantStatus.SELECTED,
                     f"Promoted from the waitlist: the place of {participant.region_code} was freed ({to}).",
                     {"promoted_in_place_of": str(participant.id)},
                 )
@@ -123,7 +124,7 @@ def participant_out(p: Participant) -> ParticipantOut:
         province_code=p.province_code,
         time_zone=p.time_zone,
         phase_code=p.phase_code,
-        status=p.status,  # type: ignore[arg-type]
+        status=ParticipantStatus(p.status),
         contacts=[Contact.model_construct(**c) for c in p.contacts],
         assessment=Assessment(**p.assessment) if p.assessment else None,
         sources=p.assessment_sources if p.assessment else None,

@@ -10,6 +10,7 @@ from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, require_if_match, set_etag
 from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.problems import Conflict, Unprocessable, problem_responses
+from smartcity_vocabulary import ParticipantStatus
 
 from ..access import participant_or_404
 from ..applications.flow import actor_of, change_status
@@ -40,12 +41,12 @@ async def assess(
 ) -> ParticipantOut:
     """Record the scores; an `applied` participant becomes `assessed`, an `assessed` one is re-scored (If-Match)."""
     participant = await participant_or_404(session, caller, participant_id, lock=True)
-    if participant.status not in ("applied", "assessed"):
+    if participant.status not in (ParticipantStatus.APPLIED, ParticipantStatus.ASSESSED):
         raise Conflict(
             f"The participant is '{participant.status}'; only an applied or assessed participant is assessed.",
             extra={"current_status": participant.status},
         )
-    if participant.status == "assessed":  # a re-scoring changes a score others may have read
+    if participant.status == ParticipantStatus.ASSESSED:  # a re-scoring changes a score others may have read
         require_if_match(request, etag_of(participant_out(participant).model_dump(mode="json")))
     scores, sources = await fill_official(session, participant.region_code, participant.kind, data.model_dump())
     missing = [
@@ -70,9 +71,9 @@ async def assess(
     participant.readiness_score = readiness_score(scores, request.app.state.settings.readiness_weights())
     participant.updated_at = sa.func.clock_timestamp()
     await session.flush()
-    rescored = participant.status == "assessed"
+    rescored = participant.status == ParticipantStatus.ASSESSED
     if not rescored:
-        await change_status(session, participant, "assessed", actor_of(caller))
+        await change_status(session, participant, ParticipantStatus.ASSESSED, actor_of(caller))
     await session.refresh(participant)
     await assessed(session, participant, rescored, actor_of(caller))
     out = participant_out(participant)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict, Unprocessable
+from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..applications.flow import Change, actor_of, change_statuses
@@ -56,7 +57,7 @@ async def sign(session: AsyncSession, phase_code: str, data: SigningIn, caller: 
     offenders = [
         {"participant_id": str(p.id), "region_code": p.region_code, "status": p.status}
         for p in (found[i] for i in ids)
-        if p.status != "selected"
+        if p.status != ParticipantStatus.SELECTED
     ]
     if offenders:
         raise Conflict(
@@ -76,7 +77,9 @@ async def sign(session: AsyncSession, phase_code: str, data: SigningIn, caller: 
         ],
     )
     reason = f"MoU signed on {data.signed_on} at {data.venue}."
-    await change_statuses(session, [Change(found[i], "mou_signed", reason) for i in ids], actor_of(caller))
+    await change_statuses(
+        session, [Change(found[i], ParticipantStatus.MOU_SIGNED, reason) for i in ids], actor_of(caller)
+    )
     await session.refresh(signing)
     signatories = [
         Signatory(
@@ -106,5 +109,5 @@ async def sign(session: AsyncSession, phase_code: str, data: SigningIn, caller: 
         signed_on=signing.signed_on,
         venue=signing.venue,
         recorded_at=signing.recorded_at,
-        signatures=[SignatureOut(**s.model_dump(), status="mou_signed") for s in signatories],
+        signatures=[SignatureOut(**s.model_dump(), status=ParticipantStatus.MOU_SIGNED) for s in signatories],
     )

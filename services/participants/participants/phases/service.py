@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from smartcity_kit.problems import Conflict, NotFound
+from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..applications.flow import STATUSES
 from ..applications.models import Participant
 from .events import phase_created
 from .models import Phase
@@ -47,7 +47,7 @@ async def counts_of(session: AsyncSession, code: str) -> dict[str, int]:
         .group_by(Participant.status)
     )
     found = dict(rows.all())
-    return {status: found.get(status, 0) for status in STATUSES}
+    return {status: found.get(status, 0) for status in ParticipantStatus}
 
 
 def phase_out(phase: Phase) -> PhaseOut:

@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from .timezones import time_zone_of
+from smartcity_vocabulary import time_zone_of_province
 
 COLUMNS = ["code", "name", "level", "kind", "province_code", "province_name"]
 _PROVINCE = re.compile(r"^\d{2}$")
@@ -68,7 +68,7 @@ def parse_regions_csv(data: bytes, known_provinces: set[str]) -> list[RegionRow]
         if not name:
             bad(line, "name", "Empty.")
         if level == "province":
-            if not _PROVINCE.match(code) or time_zone_of(code) is None:
+            if not _PROVINCE.match(code) or time_zone_of_province(code) is None:
                 bad(line, "code", f"'{code}' is not a province code.")
             if kind != "provinsi":
                 bad(line, "kind", "A province has kind 'provinsi'.")
@@ -97,7 +97,7 @@ def parse_regions_csv(data: bytes, known_provinces: set[str]) -> list[RegionRow]
         else:
             bad(line, "level", "Must be 'province' or 'regency_city'.")
             continue
-        zone = time_zone_of(zone_code)
+        zone = time_zone_of_province(zone_code)
         if len(errors) == before and zone is not None:
             rows.append(RegionRow(code, name, level, kind, province_code or None, province_name or None, zone))
     if errors:

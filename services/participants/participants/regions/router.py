@@ -10,11 +10,11 @@ from smartcity_kit.db import SessionDep
 from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import PayloadTooLarge, UnsupportedMediaType, problem_responses
+from smartcity_vocabulary import TimeZone
 
 from . import service
 from .models import Region
 from .schemas import ImportResult, RegionOut
-from .timezones import ABBREVIATIONS
 
 router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
 
@@ -29,8 +29,8 @@ def region_out(region: Region) -> RegionOut:
         kind=region.kind,  # type: ignore[arg-type]
         province_code=region.province_code,
         province_name=region.province_name,
-        time_zone=region.time_zone,  # type: ignore[arg-type]  # a str column: the vocabulary StrEnums (issue 12) type it
-        time_zone_abbreviation=ABBREVIATIONS[region.time_zone],  # type: ignore[arg-type]
+        time_zone=TimeZone(region.time_zone),
+        time_zone_abbreviation=TimeZone(region.time_zone).name,  # type: ignore[arg-type]  # WIB, WITA or WIT
         population_male=region.population_male,
         population_female=region.population_female,
         population=region.population,

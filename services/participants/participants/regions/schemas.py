@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel
+from smartcity_vocabulary import TimeZone
 
 
 class RegionOut(BaseModel):
@@ -13,7 +14,7 @@ class RegionOut(BaseModel):
     kind: Literal["provinsi", "kabupaten", "kota"]
     province_code: str | None
     province_name: str | None
-    time_zone: Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+    time_zone: TimeZone
     time_zone_abbreviation: Literal["WIB", "WITA", "WIT"]
     population_male: int | None = None
     population_female: int | None = None

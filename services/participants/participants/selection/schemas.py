@@ -7,8 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 from smartcity_kit.schemas import StrictModel
-
-from ..applications.schemas import Status
+from smartcity_vocabulary import ParticipantStatus
 
 
 class SelectionIn(StrictModel):
@@ -22,7 +21,7 @@ class RankingEntry(BaseModel):
     region_name: str
     readiness_score: float
     applied_at: datetime
-    outcome: Status = Field(description="The status after this run (or that it would get, on a dry run).")
+    outcome: ParticipantStatus = Field(description="The status after this run (or that it would get, on a dry run).")
     changed: bool = Field(description="Whether this run moves (or would move) the participant.")
 
 

@@ -15,6 +15,7 @@ import uuid
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict
+from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..applications.flow import Change, actor_of, change_statuses
@@ -23,8 +24,14 @@ from ..phases.service import lock_phase
 from .schemas import RankingEntry, SelectionOut
 
 # the statuses holding one of the phase's places
-HOLDING_A_PLACE = ("selected", "mou_signed", "mentoring", "completed")
-RANKED = ("assessed", "waitlisted", *HOLDING_A_PLACE)
+HOLDING_A_PLACE = (
+    ParticipantStatus.SELECTED,
+    ParticipantStatus.MOU_SIGNED,
+    ParticipantStatus.MENTORING,
+    ParticipantStatus.COMPLETED,
+)
+WAITING = (ParticipantStatus.ASSESSED, ParticipantStatus.WAITLISTED)
+RANKED = (*WAITING, *HOLDING_A_PLACE)
 RANK_ORDER = (Participant.readiness_score.desc(), Participant.applied_at, Participant.region_code)
 
 
@@ -32,7 +39,7 @@ async def best_waitlisted(session: AsyncSession, phase_code: str) -> Participant
     """The first of the phase's waitlist, locked (the caller holds the phase lock)."""
     stmt = (
         sa.select(Participant)
-        .where(Participant.phase_code == phase_code, Participant.status == "waitlisted")
+        .where(Participant.phase_code == phase_code, Participant.status == ParticipantStatus.WAITLISTED)
         .order_by(*RANK_ORDER)
         .limit(1)
         .with_for_update()
@@ -55,19 +62,19 @@ async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool
         raise Conflict(f"Phase '{phase_code}' has no assessed participant to select from.")
     places_before = max(phase.quota - sum(p.status in HOLDING_A_PLACE for p in ranked), 0)
     places = places_before
-    outcomes: dict[uuid.UUID, str] = {}
+    outcomes: dict[uuid.UUID, ParticipantStatus] = {}
     changes: list[Change] = []
     for p in ranked:
-        outcome = p.status
-        if p.status in ("assessed", "waitlisted"):
+        outcome = ParticipantStatus(p.status)
+        if p.status in WAITING:
             if places > 0:
-                outcome, places = "selected", places - 1
+                outcome, places = ParticipantStatus.SELECTED, places - 1
             else:
-                outcome = "waitlisted"
+                outcome = ParticipantStatus.WAITLISTED
         outcomes[p.id] = outcome
         if outcome != p.status:
             reason = f"Selection of phase {phase_code}: ranked within the {phase.quota} places."
-            if outcome == "waitlisted":
+            if outcome == ParticipantStatus.WAITLISTED:
                 reason = f"Selection of phase {phase_code}: ranked beyond the {phase.quota} places."
             changes.append(Change(p, outcome, reason))
     ranking = [
@@ -78,7 +85,7 @@ async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool
             region_name=p.region_name,
             readiness_score=float(p.readiness_score),  # type: ignore[arg-type]  # a ranked status comes only after an assessment, which sets the score
             applied_at=p.applied_at,
-            outcome=outcomes[p.id],  # type: ignore[arg-type]  # a str column: the vocabulary StrEnums (issue 12) type it
+            outcome=outcomes[p.id],
             changed=outcomes[p.id] != p.status,
         )
         for i, p in enumerate(ranked, start=1)
@@ -91,7 +98,7 @@ async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool
         quota=phase.quota,
         places_before=places_before,
         places_left=places,
-        selected=sum(c.to == "selected" for c in changes),
-        waitlisted=sum(c.to == "waitlisted" for c in changes),
+        selected=sum(c.to == ParticipantStatus.SELECTED for c in changes),
+        waitlisted=sum(c.to == ParticipantStatus.WAITLISTED for c in changes),
         ranking=ranking,
     )
