@@ -221,6 +221,30 @@ class OfficialIndexPublished(EventData):
     published_by: str
 
 
+class ResultComputed(EventData):
+    """A region's result for a period, computed when its report was accepted (an accepted report is final) and again
+    when its targets or baselines changed: the figures the programme reports on (only accepted figures count)."""
+
+    event_type = "result.computed"
+    example: ClassVar[dict[str, Any]] = {
+        "period_code": "2027-S1",
+        "region_code": "32.73",
+        "achievement": 0.62,
+        "progress": 45.0,
+        "on_time": True,
+        "dimensions": {"governance": 0.8, "living": 0.44},
+    }
+
+    period_code: str
+    region_code: str
+    achievement: float | None = Field(description="Mean achievement (0-1) of the indicators that had a target.")
+    progress: float | None = Field(description="Mean reported progress (percent) of the initiatives.")
+    on_time: bool = Field(description="The report's first submission came by the period's due date.")
+    dimensions: dict[str, float | None] = Field(
+        description="Mean achievement (0-1) per dimension that has indicators; null where none had a target."
+    )
+
+
 CATALOGUE = Catalogue(
     [
         PortfolioCreated,
@@ -233,6 +257,7 @@ CATALOGUE = Catalogue(
         ReportDueSoon,
         ReportOverdue,
         OfficialIndexPublished,
+        ResultComputed,
     ]
 )
 

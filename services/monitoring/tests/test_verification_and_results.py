@@ -116,6 +116,14 @@ async def test_returned_corrected_and_accepted_with_its_history_and_results(clie
         await client.put(f"{tracked}/targets", json=changed, headers={**region, "If-Match": etag})
     ).status_code == 200
     assert (await client.get(RESULTS + "/32.73", headers=operator)).json()["achievement"] == 0.8
+    # each computation is announced with its figures, for the reports service and partners
+    assert [
+        (d["period_code"], d["region_code"], d["achievement"], d["on_time"], d["dimensions"])
+        for _, d in await events_of("result.")
+    ] == [
+        (PERIOD, "32.73", 0.55, True, {"governance": 0.5, "living": 0.6}),
+        (PERIOD, "32.73", 0.8, True, {"governance": 1.0, "living": 0.6}),
+    ]
     # the partner reads the accepted report now, and another region still nothing
     assert (await client.get(REPORT, headers=as_role("partner"))).status_code == 200
     assert (await client.get(RESULTS + "/32.73", headers=as_role("region", "32.04"))).status_code == 404

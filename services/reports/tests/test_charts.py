@@ -67,10 +67,58 @@ async def test_the_map_shows_every_province_with_its_count(signed, client, as_ro
 
 
 async def test_empty_data_gives_a_labelled_empty_chart(feeds, client, as_role):
-    for name in ("funnel", "stages", "map"):
+    for name in ("funnel", "stages", "map", "achievement"):
         response = await client.get(f"/api/v1/reports/charts/{name}.svg?lang=en", headers=as_role("operator"))
         assert response.status_code == 200, name
         assert "No data yet" in texts(response.content), name
+
+
+async def test_achievement_per_dimension_of_the_latest_period_with_results(feeds, catch_up, client, as_role):
+    for period, region, governance in (
+        ("2027-S1", "32.73", 0.5),
+        ("2027-S2", "32.73", 0.75),
+        ("2027-S2", "32.71", 0.25),
+    ):
+        data = {
+            "period_code": period,
+            "region_code": region,
+            "achievement": governance,
+            "progress": None,
+            "on_time": True,
+            "dimensions": {"governance": governance, "living": 1.0},
+        }
+        feeds.add("monitoring", "result.computed", f"results/{period}/{region}", data)
+    for n, region in enumerate(("32.73", "32.71")):
+        track = f"5f0c2a52-8a3e-4c1e-9a4e-2f5b8e1d7c1{n}"
+        plan = {"track_id": track, "region_code": region, "phase_code": "2027", "initiative_ids": []}
+        feeds.add("monitoring", "portfolio.created", f"portfolios/{track}", plan)
+    for period in ("2027-S1", "2027-S2"):
+        due = "2027-07-15" if period.endswith("1") else "2028-01-15"
+        opened = {
+            "period_code": period,
+            "year": 2027,
+            "starts_on": "2027-01-01",
+            "ends_on": "2027-12-31",
+            "due_on": due,
+            "locks_on": due,
+        }
+        feeds.add("monitoring", "period.opened", f"periods/{period}", opened)
+        for region in ("32.73", "32.71"):
+            decided = {
+                "period_code": period,
+                "region_code": region,
+                "from": "submitted",
+                "to": "accepted",
+                "comment": None,
+            }
+            feeds.add("monitoring", "report.accepted", f"reports/{period}/{region}", decided)
+    await catch_up()
+    response = await client.get("/api/v1/reports/charts/achievement.svg", headers=as_role("operator"))
+    assert response.status_code == 200
+    words = texts(response.content)
+    assert "Capaian per dimensi, periode 2027-S2" in words
+    assert {"Smart Governance (2)", "Smart Living (2)", "Smart Economy (0)"} <= set(words)
+    assert "50" in words and "100" in words  # governance (0.75 + 0.25) / 2, living 1.0, in percent
 
 
 async def test_a_region_draws_its_own_figures_only(signed, client, as_role):

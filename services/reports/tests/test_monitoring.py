@@ -1,5 +1,5 @@
 """The monitoring report from the monitoring feed: who reports each period, on time or late, accepted or
-returned, and who does not report."""
+returned, who does not report, and what the accepted reports achieved per dimension."""
 
 from __future__ import annotations
 
@@ -59,6 +59,18 @@ def report(feeds, code: str, region: str, to: str, **extra) -> None:
         feeds.add("monitoring", f"report.{to}", f"reports/{rid}", {**base, "comment": None})
 
 
+def result(feeds, code: str, region: str, achievement: float | None, dimensions: dict) -> None:
+    data = {
+        "period_code": code,
+        "region_code": region,
+        "achievement": achievement,
+        "progress": 40.0,
+        "on_time": True,
+        "dimensions": dimensions,
+    }
+    feeds.add("monitoring", "result.computed", f"results/{code}/{region}", data)
+
+
 async def test_timeliness_and_regions_not_reporting(feeds, catch_up, client, as_role):
     for region in ("32.73", "32.71", "73.71", "91.71"):
         portfolio(feeds, region)
@@ -67,6 +79,11 @@ async def test_timeliness_and_regions_not_reporting(feeds, catch_up, client, as_
     period(feeds, "2027-S2", TODAY + timedelta(days=30))
     report(feeds, "2027-S1", "32.73", "submitted", late=False, resubmission=False)
     report(feeds, "2027-S1", "32.73", "accepted")
+    result(feeds, "2027-S1", "32.73", 0.55, {"governance": 0.5, "living": 0.6})
+    result(feeds, "2027-S1", "32.73", 0.8, {"governance": 1.0, "living": 0.6})  # its targets changed: recomputed
+    report(feeds, "2027-S1", "35.78", "submitted", late=False, resubmission=False)
+    report(feeds, "2027-S1", "35.78", "accepted")
+    result(feeds, "2027-S1", "35.78", 0.1, {"governance": 0.2, "living": None, "economy": 0.0})
     report(feeds, "2027-S1", "32.71", "submitted", late=True, resubmission=False)
     report(feeds, "2027-S1", "32.71", "returned")
     report(feeds, "2027-S1", "32.71", "submitted", late=False, resubmission=True)  # lateness stays the first's
@@ -105,14 +122,32 @@ async def test_timeliness_and_regions_not_reporting(feeds, catch_up, client, as_
             "province": "Papua",
         }
     ]
+    assert [p["achievement"] for p in body["periods"]] == [0.8, None]
+    assert [(a["dimension"], a["regions"], a["achievement"]) for a in body["achievement"][:6]] == [
+        ("governance", 1, 1.0),
+        ("branding", 0, None),
+        ("economy", 0, None),
+        ("living", 1, 0.6),
+        ("society", 0, None),
+        ("environment", 0, None),
+    ]
+    assert [a["period_code"] for a in body["achievement"]] == ["2027-S1"] * 6 + ["2027-S2"] * 6
+    assert body["achievement"][0]["label"] == "Smart Governance"
     everything = (await client.get("/api/v1/reports/monitoring", headers=as_role("operator"))).json()
-    assert everything["summary"]["regions_monitored"] == 5 and everything["summary"]["not_reporting"] == 2
+    assert everything["summary"]["regions_monitored"] == 5 and everything["summary"]["not_reporting"] == 1
+    assert [p["achievement"] for p in everything["periods"]] == [0.45, None]
+    assert [(a["regions"], a["achievement"]) for a in everything["achievement"][:4]] == [
+        (2, 0.6),
+        (0, None),
+        (1, 0.0),
+        (1, 0.6),
+    ]
     own = (await client.get("/api/v1/reports/monitoring", headers=as_role("region", "32.71"))).json()
     assert own["summary"]["late"] == 1 and own["not_reporting"] == []
     book = openpyxl.load_workbook(
         io.BytesIO((await client.get("/api/v1/reports/monitoring?format=xlsx", headers=as_role("operator"))).content)
     )
-    assert book.sheetnames == ["summary", "periods", "not_reporting"]
+    assert book.sheetnames == ["summary", "periods", "achievement", "not_reporting"]
     assert book["periods"]["B2"].is_date and book["periods"]["C2"].value is True
     again = await catch_up()
     assert again == 0

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..events import ResultComputed, emit
 from ..indicators.models import TrackedIndicator
 from ..periods.models import Period
 from ..portfolio.models import Initiative, Portfolio
@@ -97,6 +98,15 @@ async def refresh_result(session: AsyncSession, report: Report, period: Period) 
     )
     result = await session.get(RegionResult, (report.period_code, report.region_code), populate_existing=True)
     assert result is not None
+    computed = ResultComputed(
+        period_code=result.period_code,
+        region_code=result.region_code,
+        achievement=result.achievement,
+        progress=result.progress,
+        on_time=result.on_time,
+        dimensions=result.dimensions,
+    )
+    await emit(session, f"results/{result.period_code}/{result.region_code}", computed)
     return result
 
 

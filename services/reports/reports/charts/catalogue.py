@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..masterplans.service import masterplans_report
 from ..mentoring.service import mentoring_report
+from ..monitoring.service import monitoring_report
 from ..overview.service import overview
 from ..scope import Scope
 from ..vocabulary import Lang
@@ -31,4 +32,5 @@ CHARTS: dict[str, Builder] = {
     "map": _from(overview, tilemap.tile_map),
     "waiting": _from(mentoring_report, specs.waiting),
     "initiatives": _from(masterplans_report, specs.initiatives),
+    "achievement": _from(monitoring_report, specs.achievement),
 }

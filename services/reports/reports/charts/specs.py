@@ -8,9 +8,10 @@ import altair as alt
 
 from ..masterplans.schemas import MasterPlansReport
 from ..mentoring.schemas import MentoringReport
+from ..monitoring.schemas import MonitoringReport
 from ..overview.schemas import Overview
 from ..scope import Scope
-from ..vocabulary import Lang
+from ..vocabulary import DIMENSIONS, Lang, label
 from . import theme
 from .words import scope_label, word
 
@@ -75,3 +76,24 @@ def initiatives(report: MasterPlansReport, scope: Scope, lang: Lang) -> dict[str
         for r in report.dimensions
     ]
     return _finish(_bars(rows, word("initiative_count", lang), lang), word("initiatives", lang), scope, lang)
+
+
+def achievement(report: MonitoringReport, scope: Scope, lang: Lang) -> dict[str, Any]:
+    """The latest period with accepted results: each dimension's mean achievement in percent."""
+    with_results = [r.period_code for r in report.achievement if r.regions]
+    period = with_results[-1] if with_results else None
+    rows = [
+        {
+            "label": f"{r.label} ({r.regions})",
+            "value": round((r.achievement or 0) * 100),
+            "colour": theme.ACCENT,
+        }
+        for r in report.achievement
+        if r.period_code == period
+    ] or [{"label": label, "value": 0, "colour": theme.ACCENT} for label in _dimension_labels(lang)]
+    title = word("achievement", lang) + (f", {word('period', lang)} {period}" if period else "")
+    return _finish(_bars(rows, word("achievement_percent", lang), lang), title, scope, lang)
+
+
+def _dimension_labels(lang: Lang) -> list[str]:
+    return [label(d, lang) for d in DIMENSIONS]

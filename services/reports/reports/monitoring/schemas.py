@@ -33,6 +33,19 @@ class PeriodRow(BaseModel):
     accepted: int
     returned: int
     not_reporting: int
+    achievement: float | None = Field(
+        description="Mean achievement (0-1) of the period's accepted reports in scope; null when none has one."
+    )
+
+
+class AchievementRow(BaseModel):
+    """One dimension in one period: how far the regions' indicators went from baseline to target."""
+
+    period_code: str
+    dimension: str
+    label: str
+    regions: int = Field(description="Accepted reports in scope with a figure for the dimension.")
+    achievement: float | None = Field(description="Their mean achievement (0-1); null when none.")
 
 
 class MissingRow(BaseModel):
@@ -46,4 +59,5 @@ class MonitoringReport(BaseModel):
     scope: ScopeOut
     summary: MonitoringSummary
     periods: list[PeriodRow]
+    achievement: list[AchievementRow] = Field(description="Per period (oldest first) and dimension.")
     not_reporting: list[MissingRow]

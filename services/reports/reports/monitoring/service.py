@@ -1,8 +1,6 @@
-"""The monitoring report's figures: each period against the regions monitoring follows in scope.
-
-Achievement per dimension is not here: the monitoring feed tells that a
-report was accepted, not its figures (see the README).
-"""
+"""The monitoring report's figures: each period against the regions monitoring follows in scope, and what the
+accepted reports achieved, overall and per dimension (the means of the regions' results, as monitoring computed
+them)."""
 
 from __future__ import annotations
 
@@ -16,8 +14,12 @@ from ..overview.service import PROGRAMME_ZONE, rate
 from ..projections.monitoring_models import MonitoringPeriod, PeriodReport, Portfolio
 from ..provinces import BY_CODE, province_of
 from ..scope import Scope
-from ..vocabulary import Lang
-from .schemas import MissingRow, MonitoringReport, MonitoringSummary, PeriodRow
+from ..vocabulary import DIMENSIONS, Lang, label
+from .schemas import AchievementRow, MissingRow, MonitoringReport, MonitoringSummary, PeriodRow
+
+
+def mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
 
 
 async def monitoring_report(session: AsyncSession, scope: Scope, lang: Lang = "id") -> MonitoringReport:
@@ -30,7 +32,7 @@ async def monitoring_report(session: AsyncSession, scope: Scope, lang: Lang = "i
         (r.period_code, r.region_code): r
         for r in (await session.execute(sa.select(PeriodReport).where(PeriodReport.region_code.in_(regions)))).scalars()
     }
-    rows, missing = [], []
+    rows, missing, achieved = [], [], []
     for period in periods:
         mine = [reports.get((period.period_code, region)) for region in regions]
         submitted = [r for r in mine if r is not None and r.status is not None]
@@ -52,8 +54,23 @@ async def monitoring_report(session: AsyncSession, scope: Scope, lang: Lang = "i
                 accepted=sum(1 for r in submitted if r.status == "accepted"),
                 returned=sum(1 for r in submitted if r.status == "returned"),
                 not_reporting=len(absent) if due else 0,
+                achievement=mean(
+                    [r.achievement for r in submitted if r.status == "accepted" and r.achievement is not None]
+                ),
             )
         )
+        results = [r.dimensions for r in submitted if r.status == "accepted" and r.dimensions is not None]
+        for dimension in DIMENSIONS:
+            figures = [d[dimension] for d in results if d.get(dimension) is not None]
+            achieved.append(
+                AchievementRow(
+                    period_code=period.period_code,
+                    dimension=dimension,
+                    label=label(dimension, lang),
+                    regions=len(figures),
+                    achievement=mean(figures),
+                )
+            )
         if due:
             missing += [
                 MissingRow(
@@ -78,4 +95,6 @@ async def monitoring_report(session: AsyncSession, scope: Scope, lang: Lang = "i
         not_reporting=len(missing),
         timeliness_rate=rate(on_time, expected),
     )
-    return MonitoringReport(scope=ScopeOut(**scope.as_dict()), summary=summary, periods=rows, not_reporting=missing)
+    return MonitoringReport(
+        scope=ScopeOut(**scope.as_dict()), summary=summary, periods=rows, achievement=achieved, not_reporting=missing
+    )

@@ -1,5 +1,6 @@
-"""What the monitoring feed tells: periods opened and locked, portfolios, reports submitted, decided, overdue
-(payloads: the monitoring service's `events.py`). A report's figures are not in the feed."""
+"""What the monitoring feed tells: periods opened and locked, portfolios, reports submitted, decided, overdue,
+and each accepted report's result: its achievement overall and per dimension (payloads: the monitoring service's
+`events.py`)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,13 @@ class ReportEvent(BaseModel):
     to: str | None = None
     late: bool | None = None
     resubmission: bool | None = None
+
+
+class ResultComputed(BaseModel):
+    period_code: str = Field(min_length=1)
+    region_code: str = Field(pattern=REGION_CODE)
+    achievement: float | None
+    dimensions: dict[str, float | None]
 
 
 def _period(locked: bool) -> Any:
@@ -92,6 +100,16 @@ def _report(kind: str) -> Any:
     return apply
 
 
+async def result_computed(session: AsyncSession, event: Event) -> None:
+    """The latest computation wins: a result is recomputed when the region's targets change."""
+    data = ResultComputed.model_validate(event.data)
+    values = {"achievement": data.achievement, "dimensions": data.dimensions}
+    stmt = insert(PeriodReport).values(period_code=data.period_code, region_code=data.region_code, **values)
+    await session.execute(
+        stmt.on_conflict_do_update(index_elements=[PeriodReport.period_code, PeriodReport.region_code], set_=values)
+    )
+
+
 HANDLERS = {
     "period.opened": _period(locked=False),
     "period.locked": _period(locked=True),
@@ -100,4 +118,5 @@ HANDLERS = {
     "report.accepted": _report("accepted"),
     "report.returned": _report("returned"),
     "report.overdue": _report("overdue"),
+    "result.computed": result_computed,
 }

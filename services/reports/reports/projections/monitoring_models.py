@@ -1,12 +1,14 @@
 """Projection tables of monitoring: reporting periods, the regions that must report (their portfolios), and
-each region's report per period (submitted, late, accepted, returned, overdue)."""
+each region's report per period (submitted, late, accepted, returned, overdue) with its result."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
@@ -35,7 +37,8 @@ class Portfolio(Base):
 
 
 class PeriodReport(Base):
-    """A region's report for a period, as far as the feed told it (null status: never submitted)."""
+    """A region's report for a period, as far as the feed told it (null status: never submitted), and its result
+    once accepted: the mean achievement (0-1) over all its indicators and per dimension."""
 
     __tablename__ = "period_reports"
 
@@ -44,3 +47,5 @@ class PeriodReport(Base):
     status: Mapped[str | None] = mapped_column(sa.Text)
     late: Mapped[bool | None] = mapped_column(sa.Boolean)
     overdue: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    achievement: Mapped[float | None] = mapped_column(sa.Double)
+    dimensions: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
