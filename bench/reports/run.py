@@ -4,7 +4,7 @@ render times and sizes.
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/reports/run.py
     .venv/bin/python bench/reports/run.py --regions 100 --phases 2 --requests 50     # a quick look
 
-514 regions over 5 phases are about 180,000 events (synthetic.py). The feeds
+514 regions over 5 phases are about 200,000 events (synthetic.py). The feeds
 are a stand-in (uvicorn, real HTTP, in this process); the reports service is
 the real `reports-serve` process on a scratch database of its own (on
 DATABASE_URL's server, else an embedded PostgreSQL in .data/bench-reports).
@@ -145,7 +145,7 @@ def main() -> None:
         "REPORTS_PARTICIPANTS_URL": feed_url,
         "REPORTS_MENTORING_URL": feed_url,
         "REPORTS_DOCUMENTS_URL": feed_url,
-        "REPORTS_MONITORING_URL": "",  # the synthetic programme has no monitoring events
+        "REPORTS_MONITORING_URL": feed_url,
         "REPORTS_FEED_BATCH": "500",
         "REPORTS_FEED_INTERVAL": "0.05",
         "REPORTS_LOG_LEVEL": "WARNING",
