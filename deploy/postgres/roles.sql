@@ -5,6 +5,9 @@
 --        -v gateway_password=... -v webhooks_password=... -v reports_password=... -d smartcity -f roles.sql
 -- (docker-compose runs it through deploy/postgres/initdb.sh on the first start.)
 -- Each role owns its schema, so its migration job creates and alters the tables there.
+-- The audit trail is append-only: each service's migration (smartcity_kit.audit.triggers.install_audit) takes
+-- UPDATE, DELETE and TRUNCATE on its audit_entries and audit_seals from the role itself, which keeps INSERT and
+-- SELECT. Only a superuser (or the database owner) may then purge them: `smartcity-audit purge`.
 
 REVOKE ALL ON DATABASE :"DBNAME" FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;

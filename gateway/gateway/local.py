@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from smartcity_kit.app import add_problem_schema
+from smartcity_kit.audit.router import audit_router
 from smartcity_kit.db import database_ready, install_db_error_handlers
 from smartcity_kit.identity import CallerDep, Role
 from smartcity_kit.problems import allowed_methods, install_problem_handlers, problem_response, problem_responses
@@ -23,6 +24,7 @@ from starlette.responses import Response
 from . import docs
 from .apikeys.router import router as api_keys_router
 from .eventtypes import EventTypeList
+from .database import audit_entries
 
 if TYPE_CHECKING:
     from .main import Gateway
@@ -130,6 +132,7 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         return Response(await gateway.openapi.event_types(), media_type="application/json")
 
     app.include_router(api_keys_router)
+    app.include_router(audit_router("gateway", audit_entries))
 
     @app.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     async def unknown(rest: str) -> Response:

@@ -14,6 +14,7 @@ import math
 import os
 import time
 
+from smartcity_kit.audit.chain import AuditSealer
 from smartcity_kit.bodylimit import BodyTooLarge, declared_length, limited_receive
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import Caller, sign_identity
@@ -30,6 +31,7 @@ from .admission import Gates, UploadSlots
 from .apikeys.store import ApiKeyStore
 from .auth import Authenticator, NoCredentials
 from .clientaddress import ClientAddress
+from .database import SCHEMA
 from .local import build_local_app
 from .metrics import GatewayMetrics
 from .openapi import MergedDocument
@@ -63,6 +65,7 @@ class Gateway:
         self.client_address = ClientAddress(settings.trusted_networks(), settings.forwarded_header)
         self.api_keys: ApiKeyStore | None = None
         self.engine: AsyncEngine | None = None
+        self._sealer: AuditSealer | None = None
         self.openapi: MergedDocument | None = None
         self._identities: dict[Caller, tuple[str, float]] = {}
         self.metrics = GatewayMetrics()
@@ -86,6 +89,9 @@ class Gateway:
             await self.api_keys.start()
             self.auth.api_keys = self.api_keys
             self.local.state.api_keys = self.api_keys
+            if s.audit_sealer:
+                self._sealer = AuditSealer(self.engine, SCHEMA, interval=s.audit_seal_interval)
+                self._sealer.start()
         self.openapi = MergedDocument(
             sessions={name: (u.session, u.base_url) for name, u in self.upstreams.items()},
             gateway_document=self.local.openapi,
@@ -98,6 +104,8 @@ class Gateway:
     async def shutdown(self) -> None:
         if self.openapi is not None:
             await self.openapi.close()
+        if self._sealer is not None:
+            await self._sealer.close()
         if self.api_keys is not None:
             await self.api_keys.close()
         if self.engine is not None:
@@ -186,10 +194,10 @@ class Gateway:
             service = owner_of(path)
             target = service or "gateway"
             if service is None:
-                if self.api_keys is None and path.startswith("/api/v1/api-keys"):
+                if self.api_keys is None and path.startswith(("/api/v1/api-keys", "/api/v1/audit/gateway")):
                     await problem_response(
                         503,
-                        "API keys need the gateway's database (GATEWAY_DATABASE_URL).",
+                        "API keys and their audit trail need the gateway's database (GATEWAY_DATABASE_URL).",
                         headers={"Retry-After": "60"},
                     )(scope, receive, send_with_id)
                     return

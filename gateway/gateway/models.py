@@ -2,3 +2,4 @@
 
 from .apikeys.models import ApiKey  # noqa: F401
 from .apikeys.replay import ApiKeyRequest  # noqa: F401
+from .database import audit_entries, audit_seals  # noqa: F401

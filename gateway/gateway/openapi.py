@@ -28,6 +28,16 @@ from .routing import owner_of
 log = structlog.get_logger("openapi")
 
 EVENTS_PATH = "/api/v1/events/{service}"
+AUDIT_PATH = "/api/v1/audit/{service}"
+# the paths every service serves alike, each one path with `service` as an enum: (operation id, summary, whose)
+SHARED_PATHS = {
+    EVENTS_PATH: ("events_read", "Read a service's events feed", "Whose feed"),
+    AUDIT_PATH: (
+        "audit_read",
+        "Read a service's audit trail: who changed what, when, from what to what",
+        "Whose trail",
+    ),
+}
 SECURITY_SCHEMES: dict[str, Any] = {
     "bearerAuth": {
         "type": "http",
@@ -113,18 +123,19 @@ def namespaced(
     return paths, components, webhooks
 
 
-def _merge_events(items: list[tuple[str, dict[str, Any]]], services: list[str]) -> dict[str, Any]:
-    """The feeds share one shape: the first one's operation, with `service` as an enum of every feed."""
+def _merge_shared(path: str, items: list[tuple[str, dict[str, Any]]], services: list[str]) -> dict[str, Any]:
+    """Feeds (and audit trails) share one shape: the first one's operation, with `service` an enum of them all."""
+    operation_id, summary, whose = SHARED_PATHS[path]
     item = copy.deepcopy(items[0][1])
     for method, operation in item.items():
         if not isinstance(operation, dict):
             continue
-        operation["summary"] = "Read a service's events feed"
-        operation["operationId"] = f"events_read_{method}"
+        operation["summary"] = summary
+        operation["operationId"] = f"{operation_id}_{method}"
         for parameter in operation.get("parameters", []):
             if parameter.get("in") == "path" and parameter.get("name") == "service":
                 parameter["schema"] = {"type": "string", "enum": services, "title": "Service"}
-                parameter["description"] = "Whose feed: " + ", ".join(services) + "."
+                parameter["description"] = f"{whose}: " + ", ".join(services) + "."
     return item
 
 
@@ -139,7 +150,7 @@ def merge(
     paths: dict[str, Any] = {}
     components: dict[str, dict[str, Any]] = {}
     webhooks: dict[str, Any] = {}
-    events: list[tuple[str, dict[str, Any]]] = []
+    shared: dict[str, list[tuple[str, dict[str, Any]]]] = {path: [] for path in SHARED_PATHS}
     tags: dict[str, None] = {}
     sources = [("gateway", gateway_document)] + sorted(
         (name, doc) for name, doc in service_documents.items() if doc is not None
@@ -155,8 +166,8 @@ def merge(
         for path, item in own_paths.items():
             if not path.startswith("/api/v1/"):
                 continue
-            if path == EVENTS_PATH:
-                events.append((name, item))
+            if path in shared:
+                shared[path].append((name, item))
                 continue
             if name != "gateway" and owner(path) != name:
                 log.warning("path not owned by the service left out", upstream=name, path=path)
@@ -169,11 +180,15 @@ def merge(
                     tags.setdefault(tag)
         for kind, entries in own_components.items():
             components.setdefault(kind, {}).update(entries)
-    if events:
-        # only the services that serve a feed (the webhooks service, for one, has none)
-        with_feed = {name for name, _ in events}
-        paths[EVENTS_PATH] = _merge_events(events, [s for s in event_services if s in with_feed])
-        tags.setdefault("events")
+    for path, items in shared.items():
+        if not items:
+            continue
+        # only the services that serve one (the webhooks service has no feed, reports no audit trail)
+        serving = [name for name, _ in items]
+        if path == EVENTS_PATH:
+            serving = [s for s in event_services if s in serving]
+        paths[path] = _merge_shared(path, items, serving)
+        tags.setdefault(path.split("/")[3])
     add_gateway_responses(paths)
     schemes = dict(SECURITY_SCHEMES)
     security: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"apiKeyAuth": []}]

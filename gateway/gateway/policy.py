@@ -23,6 +23,8 @@ STAFF_MENTOR = STAFF | {"mentor"}
 FEED_READERS = STAFF | {"partner", "region"}
 # who registers webhook endpoints: staff for partner systems, a partner for itself, a region for its own region
 SUBSCRIBERS = STAFF | {"region", "partner"}
+# who reads the audit trails (smartcity_kit.audit.router says the same)
+AUDIT_READERS = frozenset({"admin"})
 # a partner ministry's key bound to an organisation publishes its official index (the service checks which)
 PUBLISHERS = frozenset({"partner"})
 
@@ -134,6 +136,8 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
     # events
     ("events.read", "GET", "/api/v1/events/{service}", FEED_READERS),
     ("read.public", "GET", "/api/v1/event-types", ANY),
+    # audit trails, the gateway's own (API keys) among them
+    ("audit.read", "GET", "/api/v1/audit/{service}", AUDIT_READERS),
 ]
 
 

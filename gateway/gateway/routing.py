@@ -20,6 +20,12 @@ OWNERS: dict[str, str] = {
     "/api/v1/events/monitoring": "monitoring",
     "/api/v1/reports": "reports",
     "/api/v1/webhooks": "webhooks",
+    # each service's audit trail; the gateway answers its own (API keys), reports keeps none (a read model)
+    "/api/v1/audit/participants": "participants",
+    "/api/v1/audit/mentoring": "mentoring",
+    "/api/v1/audit/documents": "documents",
+    "/api/v1/audit/monitoring": "monitoring",
+    "/api/v1/audit/webhooks": "webhooks",
 }
 
 

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # API keys live in the gateway's schema; without a database they are switched off
     database_url: str = ""
     db_pool_size: int = 5
+    # the audit sealer (smartcity_kit.audit.chain) of the API keys' audit trail; false for no sealer here
+    audit_sealer: bool = True
+    audit_seal_interval: float = 1.0
     # seconds a found API key is remembered by this replica (revocations also reach it at once via NOTIFY)
     api_key_cache_seconds: float = 1.0
     # rate limits per caller: role=rate_per_second:burst, comma separated; shared through Redis when set

@@ -118,6 +118,12 @@ CONTRACT = [
     ("GET", "/api/v1/sessions/9e1-session", "scoped"),
     ("GET", "/api/v1/tracks/5a0c-track/deliverables", "scoped"),
     ("GET", "/api/v1/deliverables/77-deliverable", "scoped"),
+    # the audit trails (issue 16): who changed what, for admins
+    ("GET", "/api/v1/audit/participants", "admin"),
+    ("GET", "/api/v1/audit/mentoring", "admin"),
+    ("GET", "/api/v1/audit/documents", "admin"),
+    ("GET", "/api/v1/audit/monitoring", "admin"),
+    ("GET", "/api/v1/audit/webhooks", "admin"),
 ]
 
 # the gateway's own routes: answered by the gateway, so "passed on" means "not 403"
@@ -127,6 +133,7 @@ GATEWAY_OWN = [
     ("POST", "/api/v1/api-keys", "admin, operator"),
     ("GET", "/api/v1/api-keys", "admin, operator"),
     ("DELETE", "/api/v1/api-keys/7d9c1f4e-0000-4000-8000-000000000001", "admin, operator"),
+    ("GET", "/api/v1/audit/gateway", "admin"),
 ]
 
 

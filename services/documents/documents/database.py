@@ -1,5 +1,6 @@
 """The documents schema: its metadata, declarative base and the convention tables."""
 
+from smartcity_kit.audit.tables import audit_tables
 from smartcity_kit.db import make_metadata
 from smartcity_kit.idempotency import idempotency_table
 from smartcity_kit.outbox import outbox_table
@@ -15,3 +16,4 @@ class Base(DeclarativeBase):
 
 events = outbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
+audit_entries, audit_seals = audit_tables(metadata)

@@ -8,13 +8,15 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from smartcity_kit.app import RequestContextMiddleware, install_common
+from smartcity_kit.audit.chain import sealing
+from smartcity_kit.audit.router import audit_router
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.idempotency import IdempotencyMiddleware
 from smartcity_kit.identity import IdentityMiddleware
 from smartcity_kit.logging import configure_logging
 from smartcity_kit.outbox import events_router
 
-from .database import events, idempotency_keys
+from .database import SCHEMA, audit_entries, events, idempotency_keys
 from .library.blobs import startup_sweep
 from .library.events import CATALOGUE
 from .library.mentored import MentoredRegions
@@ -46,7 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         try:
             await startup_sweep(app.state.sessionmaker, storage)
-            yield
+            async with sealing(engine, SCHEMA, enabled=settings.audit_sealer, interval=settings.audit_seal_interval):
+                yield
         finally:
             await mentoring_http.aclose()
             await storage.close()
@@ -64,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)
     app.include_router(documents_router)
     app.include_router(events_router(SERVICE, events))
+    app.include_router(audit_router(SERVICE, audit_entries))
 
     # outermost last: request context, then identity, then idempotency
     app.add_middleware(IdempotencyMiddleware, table=idempotency_keys, state_app=app)

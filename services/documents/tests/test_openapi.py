@@ -11,6 +11,7 @@ def test_the_openapi_document_is_complete_and_unambiguous(app):
         schema = app.openapi()
     paths = schema["paths"]
     assert sorted(paths) == [
+        "/api/v1/audit/{service}",
         "/api/v1/documents",
         "/api/v1/documents/{document_id}",
         "/api/v1/documents/{document_id}/content",

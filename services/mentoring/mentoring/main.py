@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from smartcity_kit.app import RequestContextMiddleware, install_common
+from smartcity_kit.audit.chain import sealing
+from smartcity_kit.audit.router import audit_router
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.idempotency import IdempotencyMiddleware
@@ -18,7 +20,7 @@ from smartcity_kit.logging import configure_logging
 from smartcity_kit.outbox import events_router
 
 from .curriculum.router import router as curriculum_router
-from .database import events, idempotency_keys
+from .database import SCHEMA, audit_entries, events, idempotency_keys
 from .deliverables.router import router as deliverables_router
 from .events import CATALOGUE
 from .masterplan.router import router as masterplan_router
@@ -59,7 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.feed_consumers.append(consumer)
             consumer_task = asyncio.create_task(consumer.run_forever(), name="participants-feed")
         try:
-            yield
+            async with sealing(engine, SCHEMA, enabled=settings.audit_sealer, interval=settings.audit_seal_interval):
+                yield
         finally:
             if consumer_task is not None:
                 consumer_task.cancel()
@@ -89,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.include_router(events_router(SERVICE, events))
+    app.include_router(audit_router(SERVICE, audit_entries))
 
     # outermost last: request context, then identity, then idempotency
     app.add_middleware(IdempotencyMiddleware, table=idempotency_keys, state_app=app)

@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from smartcity_kit.app import RequestContextMiddleware, install_common
+from smartcity_kit.audit.chain import sealing
+from smartcity_kit.audit.router import audit_router
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.idempotency import IdempotencyMiddleware
@@ -17,7 +19,7 @@ from smartcity_kit.identity import IdentityMiddleware
 from smartcity_kit.logging import configure_logging
 from smartcity_kit.outbox import events_router
 
-from .database import events, idempotency_keys
+from .database import SCHEMA, audit_entries, events, idempotency_keys
 from .events import CATALOGUE
 from .indicators.router import router as indicators_router
 from .official.router import router as official_router
@@ -64,7 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             reminders = run_reminders(app.state.sessionmaker, settings.reminder_interval)
             tasks.append(asyncio.create_task(reminders, name="reminders"))
         try:
-            yield
+            async with sealing(engine, SCHEMA, enabled=settings.audit_sealer, interval=settings.audit_seal_interval):
+                yield
         finally:
             for task in tasks:
                 task.cancel()
@@ -96,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.include_router(events_router(SERVICE, events))
+    app.include_router(audit_router(SERVICE, audit_entries))
 
     # outermost last: request context, then identity, then idempotency
     app.add_middleware(IdempotencyMiddleware, table=idempotency_keys, state_app=app)

@@ -1,6 +1,6 @@
 """Every table of the service, imported once so that Alembic and the app see them all."""
 
-from .database import consumer_cursors, events, idempotency_keys  # noqa: F401
+from .database import audit_entries, audit_seals, consumer_cursors, events, idempotency_keys  # noqa: F401
 from .indicators.models import CatalogueIndicator, TrackedIndicator  # noqa: F401
 from .official.models import OfficialValue  # noqa: F401
 from .periods.models import Period  # noqa: F401

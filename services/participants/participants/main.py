@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from smartcity_kit.app import RequestContextMiddleware, install_common
-from smartcity_kit.audit.chain import AuditSealer
+from smartcity_kit.audit.chain import sealing
 from smartcity_kit.audit.router import audit_router
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.idempotency import IdempotencyMiddleware
@@ -40,9 +40,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         tasks: list[asyncio.Task[None]] = []
-        if settings.audit_sealer:
-            sealer = AuditSealer(engine, SCHEMA, interval=settings.audit_seal_interval)
-            tasks.append(asyncio.create_task(sealer.run_forever(), name="audit-sealer"))
         feed_http = None
         if settings.consume_feed and (settings.mentoring_url or settings.monitoring_url):
             import httpx  # only a process that follows another service pays for it
@@ -75,7 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.feed_consumers.append(official)
             tasks.append(asyncio.create_task(official.run_forever(), name="monitoring-feed"))
         try:
-            yield
+            async with sealing(engine, SCHEMA, enabled=settings.audit_sealer, interval=settings.audit_seal_interval):
+                yield
         finally:
             for task in tasks:
                 task.cancel()

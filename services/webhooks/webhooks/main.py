@@ -10,12 +10,14 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from smartcity_kit.app import RequestContextMiddleware, install_common
+from smartcity_kit.audit.chain import sealing
+from smartcity_kit.audit.router import audit_router
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.idempotency import IdempotencyMiddleware
 from smartcity_kit.identity import IdentityMiddleware
 from smartcity_kit.logging import configure_logging
 
-from .database import idempotency_keys
+from .database import SCHEMA, audit_entries, idempotency_keys
 from .deliveries.router import router as deliveries_router
 from .dispatch.dispatcher import Dispatcher
 from .dispatch.sender import new_client
@@ -54,7 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.dispatcher = dispatcher
             tasks.append(asyncio.create_task(dispatcher.run_forever(), name="dispatcher"))
         try:
-            yield
+            async with sealing(engine, SCHEMA, enabled=settings.audit_sealer, interval=settings.audit_seal_interval):
+                yield
         finally:
             for task in tasks:
                 task.cancel()
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.known_types = KnownTypes(list(settings.feed_urls().values()), refresh=settings.event_types_refresh)
     install_common(app, service=SERVICE)
+    app.include_router(audit_router(SERVICE, audit_entries))
     app.include_router(endpoints_router)
     app.include_router(deliveries_router)
 

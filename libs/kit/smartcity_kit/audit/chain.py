@@ -16,7 +16,9 @@ previous hash is not the hash before it (a sealed entry removed with its seal).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -145,23 +147,56 @@ async def purge(conn: AsyncConnection, schema: str, before: datetime) -> int:
 
 
 class AuditSealer:
-    """Seals new entries every `interval` seconds, in the background of each service process."""
+    """Seals new entries every `interval` seconds, in the background of each service process.
+
+    It stops between two batches when asked (`close`), not by cancellation in the middle of one: a task cancelled
+    inside the driver's work can be left waiting for ever.
+    """
 
     def __init__(self, engine: AsyncEngine, schema: str, *, interval: float = 1.0, batch: int = 1000) -> None:
         self.engine, self.schema, self.interval, self.batch = engine, schema, interval, batch
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
 
     async def run_once(self) -> int:
         async with self.engine.begin() as conn:
             return await seal(conn, self.schema, self.batch)
 
     async def run_forever(self) -> None:
-        while True:
+        while not self._stop.is_set():
             try:
                 sealed = await self.run_once()
-            except asyncio.CancelledError:
-                raise
             except Exception as exc:  # the database is away: try again later
                 log.warning("audit sealer failed", schema=self.schema, error=repr(exc))
                 sealed = 0
             if sealed < self.batch:
-                await asyncio.sleep(self.interval)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), self.interval)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run_forever(), name=f"audit-sealer-{self.schema}")
+
+    async def close(self, grace: float = 10.0) -> None:
+        if self._task is None:
+            return
+        self._stop.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), grace)
+        except TimeoutError:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+@contextlib.asynccontextmanager
+async def sealing(
+    engine: AsyncEngine, schema: str, *, enabled: bool = True, interval: float = 1.0
+) -> AsyncIterator[None]:
+    """The sealer running in the background for as long as the block (a service's lifespan) runs."""
+    sealer = AuditSealer(engine, schema, interval=interval)
+    if enabled:
+        sealer.start()
+    try:
+        yield
+    finally:
+        await sealer.close()

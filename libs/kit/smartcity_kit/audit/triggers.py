@@ -33,11 +33,14 @@ class Audited:
     `"tracks/{track_id}/masterplan"`. `key` is the primary key an UPDATE's old
     and new rows are matched on (default: the resource's columns). `exclude`
     are columns never recorded: secrets, signed identities, bytes.
+    `requests_only` records only what a request changed, not a job's or a
+    feed consumer's churn (a delivery log that a dispatcher rewrites per attempt).
     """
 
     resource: str
     key: Sequence[str] = ()
     exclude: Sequence[str] = ()
+    requests_only: bool = False
 
     @property
     def key_columns(self) -> Sequence[str]:
@@ -66,12 +69,13 @@ def _trigger_function(schema: str, table: str, audited: Audited) -> str:
     entries = f'"{schema}".{ENTRIES} (actor, request_id, action, resource, before, after)'
     on_key = " AND ".join(f'o."{c}" = n."{c}"' for c in audited.key_columns)
     old, new = _row("o", audited), _row("n", audited)
+    guard = "\n  IF who = 'system' THEN RETURN NULL; END IF;" if audited.requests_only else ""
     return f"""
 CREATE OR REPLACE FUNCTION "{schema}".audit_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   who text := coalesce(nullif(current_setting('smartcity.actor', true), ''), 'system');
   rid text := nullif(current_setting('smartcity.request_id', true), '');
-BEGIN
+BEGIN{guard}
   IF TG_OP = 'INSERT' THEN
     INSERT INTO {entries}
     SELECT who, rid, 'insert', {audited.resource_sql("n")}, NULL, jsonb_strip_nulls({new}) FROM new_rows AS n;
@@ -157,3 +161,16 @@ def unaudited_tables(connection: Connection, schema: str) -> list[str]:
         {"schema": schema},
     )
     return [name for (name,) in rows if name not in NOT_AUDITED]
+
+
+def owner_privileges(connection: Connection, schema: str, table: str = ENTRIES) -> list[str]:
+    """What the owner of `schema.table` may do, as granted (a superuser could do more; the service's role cannot)."""
+    rows = connection.execute(
+        sa.text(
+            "SELECT a.privilege_type FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, "
+            "aclexplode(c.relacl) AS a WHERE n.nspname = :schema AND c.relname = :table AND a.grantee = c.relowner "
+            "ORDER BY 1"
+        ),
+        {"schema": schema, "table": table},
+    )
+    return [privilege for (privilege,) in rows]
