@@ -23,8 +23,8 @@ from starlette.responses import Response
 
 from . import docs
 from .apikeys.router import router as api_keys_router
-from .eventtypes import EventTypeList
 from .database import audit_entries
+from .eventtypes import EventTypeList
 
 if TYPE_CHECKING:
     from .main import Gateway

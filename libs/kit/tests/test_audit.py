@@ -240,4 +240,3 @@ async def test_a_write_request_names_its_caller_and_admins_read_it(kit_client, w
     ]
     # a value a spreadsheet would run stays text inside the JSON cell
     assert '""text"":{""before"":null,""after"":""=1+1""}' in lines[1]
-

@@ -1,13 +1,13 @@
 """the audit trail: every change of every table recorded by triggers into audit_entries, chained by audit_seals
 
 Revision ID: 97a86894dbf0
-Revises: 5e3d1c0b7a21
+Revises: 7c1e4b9a2d63
 Create Date: 2026-11-30 13:40:00
 """
 from smartcity_kit.audit.triggers import Audited, install_audit, uninstall_audit
 
 revision = '97a86894dbf0'
-down_revision = '5e3d1c0b7a21'
+down_revision = '7c1e4b9a2d63'
 branch_labels = None
 depends_on = None
 
