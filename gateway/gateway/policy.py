@@ -5,7 +5,8 @@ sees the request. Scope (own region, assigned mentor, 404 for another region's
 object) stays with the services. Wherever the contract names `operator`, an
 `admin` may act too. A route the table does not name is refused whatever the
 role: 405 (with `Allow`) when the table names the path for other methods, else
-404. A new endpoint is reachable only once it has a line here.
+404. A new endpoint is reachable only once it has a line here. An `auditor`
+reads every route the table names and writes none, whatever its class says.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ FEED_READERS = STAFF | {"partner", "region"}
 # who registers webhook endpoints: staff for partner systems, a partner for itself, a region for its own region
 SUBSCRIBERS = STAFF | {"region", "partner"}
 # who reads the audit trails (smartcity_kit.audit.router says the same)
-AUDIT_READERS = frozenset({"admin"})
+# an auditor (BPK, the Inspectorate) reads every route, added to each GET below, and writes none
+AUDITOR = "auditor"
+AUDIT_READERS = frozenset({"admin", AUDITOR})
 # a partner ministry's key bound to an organisation publishes its official index (the service checks which)
 PUBLISHERS = frozenset({"partner"})
 
@@ -155,6 +158,7 @@ def template_pattern(template: str) -> re.Pattern[str]:
 
 _TABLE: dict[str, list[tuple[re.Pattern[str], RouteClass]]] = {}
 for _name, _method, _template, _roles in ROUTE_CLASSES:
+    _roles = _roles | {AUDITOR} if _method == "GET" else _roles - {AUDITOR}
     _TABLE.setdefault(_method, []).append((template_pattern(_template), RouteClass(_name, _roles, _template)))
     if _method == "GET":
         _TABLE.setdefault("HEAD", []).append((template_pattern(_template), RouteClass(_name, _roles, _template)))

@@ -13,7 +13,7 @@ from smartcity_kit.settings import DEV_INTERNAL_SECRET
 from .clientaddress import Network, parse_networks
 
 # requests per second and burst, per caller, by role
-DEFAULT_RATE_LIMITS = "admin=50:100,operator=50:100,mentor=20:40,region=20:40,partner=10:20"
+DEFAULT_RATE_LIMITS = "admin=50:100,operator=50:100,mentor=20:40,region=20:40,partner=10:20,auditor=20:40"
 
 
 class Settings(BaseSettings):

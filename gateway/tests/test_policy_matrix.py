@@ -3,7 +3,8 @@
 The expected table is the contract's "who" column copied as words, kept apart
 from the gateway's own table so that a slip in either shows here. "operator"
 also admits `admin`; "any" and "scoped" admit every role (scope is the
-service's business).
+service's business). An `auditor` reads every route and writes none, whatever
+the contract's column says.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 from gateway.policy import ROUTE_CLASSES, template_pattern
 from smartcity_kit.identity import AUDIENCE
 
-ROLES = ("admin", "operator", "mentor", "region", "partner")
+ROLES = ("admin", "operator", "mentor", "region", "partner", "auditor")
 REGION = {"region": "32.73"}
 
 # (method, a concrete path, the contract's "who")
@@ -118,12 +119,12 @@ CONTRACT = [
     ("GET", "/api/v1/sessions/9e1-session", "scoped"),
     ("GET", "/api/v1/tracks/5a0c-track/deliverables", "scoped"),
     ("GET", "/api/v1/deliverables/77-deliverable", "scoped"),
-    # the audit trails (issue 16): who changed what, for admins
-    ("GET", "/api/v1/audit/participants", "admin"),
-    ("GET", "/api/v1/audit/mentoring", "admin"),
-    ("GET", "/api/v1/audit/documents", "admin"),
-    ("GET", "/api/v1/audit/monitoring", "admin"),
-    ("GET", "/api/v1/audit/webhooks", "admin"),
+    # the audit trails (issue 16): who changed what, for admins and auditors
+    ("GET", "/api/v1/audit/participants", "admin, auditor"),
+    ("GET", "/api/v1/audit/mentoring", "admin, auditor"),
+    ("GET", "/api/v1/audit/documents", "admin, auditor"),
+    ("GET", "/api/v1/audit/monitoring", "admin, auditor"),
+    ("GET", "/api/v1/audit/webhooks", "admin, auditor"),
 ]
 
 # the gateway's own routes: answered by the gateway, so "passed on" means "not 403"
@@ -133,11 +134,11 @@ GATEWAY_OWN = [
     ("POST", "/api/v1/api-keys", "admin, operator"),
     ("GET", "/api/v1/api-keys", "admin, operator"),
     ("DELETE", "/api/v1/api-keys/7d9c1f4e-0000-4000-8000-000000000001", "admin, operator"),
-    ("GET", "/api/v1/audit/gateway", "admin"),
+    ("GET", "/api/v1/audit/gateway", "admin, auditor"),
 ]
 
 
-def roles_of(who: str) -> set[str]:
+def roles_of(who: str, method: str) -> set[str]:
     roles: set[str] = set()
     for word in (w.strip() for w in who.split(",")):
         if word in ("any", "scoped"):
@@ -146,7 +147,8 @@ def roles_of(who: str) -> set[str]:
             roles.update({"admin", "operator"})
         else:
             roles.add(word)
-    return roles
+    # the auditor: every read, no write
+    return roles | {"auditor"} if method == "GET" else roles - {"auditor"}
 
 
 def test_every_entry_of_the_gateways_table_has_a_case_here():
@@ -163,7 +165,7 @@ async def test_each_role_against_each_service_route(client, bearer, upstream, in
         upstream.seen.clear()
         headers = bearer(role, REGION.get(role), subject=f"{role}@matrix")
         response = await client.request(method, path, headers=headers, json={} if method != "GET" else None)
-        if role in roles_of(who):
+        if role in roles_of(who, method):
             assert response.status_code == 200, (method, path, role, response.text)
             assert [(r.method, r.path) for r in upstream.seen] == [(method, path)]
             identity = jwt.decode(
@@ -194,14 +196,18 @@ async def test_each_role_against_each_service_route(client, bearer, upstream, in
         "operator",
         "region",
         "partner",
+        "auditor",
     ]
+    auditor = {(m, p): o for (m, p, r), o in outcomes.items() if r == "auditor"}
+    assert {o for (m, _), o in auditor.items() if m == "GET"} == {"passed"}
+    assert {o for (m, _), o in auditor.items() if m != "GET"} == {"refused"}
 
 
 async def test_each_role_against_the_gateways_own_routes(client, bearer):
     for (method, path, who), role in ((case, role) for case in GATEWAY_OWN for role in ROLES):
         headers = bearer(role, REGION.get(role))
         response = await client.request(method, path, headers=headers, json={} if method == "POST" else None)
-        if role in roles_of(who):
+        if role in roles_of(who, method):
             assert response.status_code != 403, (method, path, role, response.text)
             assert response.status_code in (200, 404, 422), (method, path, role, response.text)
         else:

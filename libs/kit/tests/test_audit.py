@@ -240,3 +240,11 @@ async def test_a_write_request_names_its_caller_and_admins_read_it(kit_client, w
     ]
     # a value a spreadsheet would run stays text inside the JSON cell
     assert '""text"":{""before"":null,""after"":""=1+1""}' in lines[1]
+
+
+async def test_an_auditor_reads_every_trail_and_feed_and_writes_nothing(kit_client, who):
+    assert (await kit_client.get("/api/v1/audit/kit", headers=who("auditor", "bpk@bpk.go.id"))).status_code == 200
+    assert (await kit_client.get("/api/v1/events/kit", headers=who("auditor"))).status_code == 200
+    refused = await kit_client.post("/api/v1/notes", json={"text": "x"}, headers=who("auditor"))
+    assert refused.status_code == 403
+    assert (await kit_client.get("/api/v1/audit/kit", headers=who("admin"))).json()["items"] == []

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .mentors.models import Mentor
 from .tracks.models import Track, TrackMentor
 
-READERS_OF_ALL = ("admin", "operator", "partner", "service")
+READERS_OF_ALL = ("admin", "operator", "partner", "auditor", "service")
 
 Ts = TypeVarTuple("Ts")
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from .portfolio.models import RegionMentor
 
-READERS_OF_ALL = ("admin", "operator", "partner", "service")
+READERS_OF_ALL = ("admin", "operator", "partner", "auditor", "service")
 
 
 def mentor_match(caller: Caller) -> sa.ColumnElement[bool]:

@@ -16,7 +16,7 @@ SUBSCRIBERS = ("admin", "operator", "region", "partner")
 
 def scope_endpoints(stmt: sa.Select[Endpoint], caller: Caller) -> sa.Select[Endpoint]:
     """`stmt` (selecting from endpoints) narrowed to what `caller` may see and change."""
-    if caller.is_staff:
+    if caller.is_staff or caller.role == "auditor":  # an auditor reads them all; the gateway refuses its writes
         return stmt
     if caller.role == "region" and caller.region_code:
         return stmt.where(Endpoint.owner_role == "region", Endpoint.region_code == caller.region_code)

@@ -19,7 +19,7 @@ from .blobs import hold_blob
 from .models import Document, Version
 from .schemas import DocumentFields
 
-READ_ALL = ("admin", "operator", "partner", "service")
+READ_ALL = ("admin", "operator", "partner", "auditor", "service")
 
 
 def can_read_all(caller: Caller) -> bool:
