@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 import altair as alt
+from smartcity_vocabulary import ParticipantStatus
 
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 INK = "#1f2933"
 MUTED = "#616e7c"
 ACCENT = "#0b5394"
 # the participant flow from first step to last, light to dark
-STEP_COLOURS = {
-    "applied": "#c6dbef",
-    "assessed": "#9ecae1",
-    "selected": "#6baed6",
-    "mou_signed": "#3182bd",
-    "mentoring": "#08519c",
-    "completed": "#2ca25f",
+STEP_COLOURS: dict[str, str] = {
+    ParticipantStatus.APPLIED: "#c6dbef",
+    ParticipantStatus.ASSESSED: "#9ecae1",
+    ParticipantStatus.SELECTED: "#6baed6",
+    ParticipantStatus.MOU_SIGNED: "#3182bd",
+    ParticipantStatus.MENTORING: "#08519c",
+    ParticipantStatus.COMPLETED: "#2ca25f",
 }
 WIDTH, HEIGHT = 560, 260
 

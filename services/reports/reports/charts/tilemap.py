@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import altair as alt
+from smartcity_vocabulary import ParticipantStatus
 
 from ..overview.schemas import Overview, ProvinceRow
 from ..provinces import PROVINCES, ROWS
@@ -17,12 +18,12 @@ from .words import scope_label, word
 TILE = 58  # pixels per grid unit
 GAP = 0.08
 # the bar's segments, in the order of the flow: where the regions taking part are now
-SEGMENTS = (
-    ("applied", ("applied", "assessed", "waitlisted")),
-    ("selected", ("selected",)),
-    ("mou_signed", ("mou_signed",)),
-    ("mentoring", ("mentoring",)),
-    ("completed", ("completed",)),
+SEGMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (ParticipantStatus.APPLIED, (ParticipantStatus.APPLIED, ParticipantStatus.ASSESSED, ParticipantStatus.WAITLISTED)),
+    (ParticipantStatus.SELECTED, (ParticipantStatus.SELECTED,)),
+    (ParticipantStatus.MOU_SIGNED, (ParticipantStatus.MOU_SIGNED,)),
+    (ParticipantStatus.MENTORING, (ParticipantStatus.MENTORING,)),
+    (ParticipantStatus.COMPLETED, (ParticipantStatus.COMPLETED,)),
 )
 
 

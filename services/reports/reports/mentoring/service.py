@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from smartcity_vocabulary import TrackStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..overview.schemas import ScopeOut
@@ -80,7 +81,7 @@ async def mentor_rows(session: AsyncSession, scope: Scope) -> list[MentorRow]:
     active = (
         sa.select(TrackMentor.mentor_id, sa.func.count().label("n"))
         .join(Track, Track.track_id == TrackMentor.track_id)
-        .where(Track.status == "active", *scope.where(Track))
+        .where(Track.status == TrackStatus.ACTIVE, *scope.where(Track))
         .group_by(TrackMentor.mentor_id)
         .subquery()
     )

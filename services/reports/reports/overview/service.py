@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from smartcity_vocabulary import ParticipantStatus, TimeZone, TrackStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -27,7 +28,7 @@ from .schemas import (
 )
 
 # the programme is run from Jakarta: a day of the programme is a day in WIB
-PROGRAMME_ZONE = ZoneInfo("Asia/Jakarta")
+PROGRAMME_ZONE = ZoneInfo(TimeZone.WIB)
 
 
 def rate(part: int, whole: int) -> float:
@@ -39,7 +40,8 @@ def day_of(moment: datetime | None) -> date | None:
 
 
 def first_reached(status: str) -> sa.ColumnElement[datetime]:
-    return sa.cast(Participant.reached[status].astext, sa.DateTime(timezone=True))
+    # a plain str key: an enum member would bind as jsonb
+    return sa.cast(Participant.reached[str(status)].astext, sa.DateTime(timezone=True))
 
 
 Counts = dict[tuple[str | None, str], tuple[int, int]]
@@ -80,9 +82,9 @@ async def phase_rows(session: AsyncSession, scope: Scope) -> list[PhaseRow]:
         sa.select(
             Participant.phase_code,
             sa.func.count().label("participants"),
-            sa.func.min(first_reached("applied")).label("first_applied"),
-            sa.func.count().filter(Participant.reached.has_key("mou_signed")).label("mous"),
-            sa.func.max(first_reached("mou_signed")).label("last_signed"),
+            sa.func.min(first_reached(ParticipantStatus.APPLIED)).label("first_applied"),
+            sa.func.count().filter(Participant.reached.has_key(str(ParticipantStatus.MOU_SIGNED))).label("mous"),
+            sa.func.max(first_reached(ParticipantStatus.MOU_SIGNED)).label("last_signed"),
         )
         .where(*scope.where(Participant))
         .group_by(Participant.phase_code)
@@ -92,7 +94,7 @@ async def phase_rows(session: AsyncSession, scope: Scope) -> list[PhaseRow]:
         sa.select(
             Track.phase_code,
             sa.func.count().label("opened"),
-            sa.func.count().filter(Track.status == "completed").label("completed"),
+            sa.func.count().filter(Track.status == TrackStatus.COMPLETED).label("completed"),
         )
         .where(*scope.where(Track))
         .group_by(Track.phase_code)
@@ -152,12 +154,12 @@ async def overview(session: AsyncSession, scope: Scope, lang: Lang = "id") -> Ov
     summary = Summary(
         participants=total["participants"],
         taking_part=total["participants"] - sum(total[s] for s in LEFT),
-        mous_signed=next(row.reached for row in steps if row.step == "mou_signed"),
+        mous_signed=next(row.reached for row in steps if row.step == ParticipantStatus.MOU_SIGNED),
         tracks_opened=opened,
-        tracks_active=track_status["active"],
-        tracks_completed=track_status["completed"],
-        tracks_withdrawn=track_status["withdrawn"],
-        completion_rate=rate(track_status["completed"], opened),
+        tracks_active=track_status[TrackStatus.ACTIVE],
+        tracks_completed=track_status[TrackStatus.COMPLETED],
+        tracks_withdrawn=track_status[TrackStatus.WITHDRAWN],
+        completion_rate=rate(track_status[TrackStatus.COMPLETED], opened),
         population_taking_part=total["population"],
         population_reached=sum(per_status[s][1] for s in REACHED),
     )
@@ -175,6 +177,6 @@ async def overview(session: AsyncSession, scope: Scope, lang: Lang = "id") -> Ov
             for p in sorted(provinces, key=lambda p: p.code)
         ],
         time_zones=[TimeZoneRow(time_zone=z, label=label(z, lang), **counts_row(by_zone, z)) for z in TIME_ZONES],
-        stages=[StageRow(stage=s, label=label(s, lang), tracks=tracks.get((s, "active"), 0)) for s in STAGES],
+        stages=[StageRow(stage=s, label=label(s, lang), tracks=tracks.get((s, TrackStatus.ACTIVE), 0)) for s in STAGES],
         phases=await phase_rows(session, scope),
     )

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from smartcity_kit.outbox import Event
+from smartcity_vocabulary import TrackStatus
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,7 +44,7 @@ async def track_opened(session: AsyncSession, event: Event) -> None:
             province_code=province_of(data.region_code),
             phase_code=data.phase_code,
             stage=data.stage,
-            status="active",
+            status=TrackStatus.ACTIVE,
             opened_at=event.occurred_at,
         )
         .on_conflict_do_nothing()
@@ -70,6 +71,6 @@ def closed(status: str) -> Callable[[AsyncSession, Event], Awaitable[None]]:
 HANDLERS = {
     "track.opened": track_opened,
     "track.stage_advanced": stage_advanced,
-    "track.completed": closed("completed"),
-    "track.withdrawn": closed("withdrawn"),
+    "track.completed": closed(TrackStatus.COMPLETED),
+    "track.withdrawn": closed(TrackStatus.WITHDRAWN),
 }

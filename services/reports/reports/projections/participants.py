@@ -8,11 +8,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from smartcity_kit.outbox import Event
+from smartcity_vocabulary import time_zone_of_region
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..provinces import province_of
-from ..vocabulary import STATUSES, TIME_ZONES, time_zone_of
+from ..vocabulary import STATUSES, TIME_ZONES
 from .models import Participant, Phase, RegionStatistics
 
 REGION_CODE = r"^\d{2}\.\d{2}$"
@@ -42,7 +43,7 @@ async def status_changed(session: AsyncSession, event: Event) -> None:
     data = StatusChanged.model_validate(event.data)
     if data.to not in STATUSES:
         raise ValueError(f"unknown status {data.to!r}")
-    zone = data.time_zone if data.time_zone in TIME_ZONES else time_zone_of(data.region_code)
+    zone = data.time_zone if data.time_zone in TIME_ZONES else time_zone_of_region(data.region_code)
     at = event.occurred_at.isoformat()
     await known_phase(session, data.phase_code)
     table = Participant.__table__
