@@ -8,7 +8,9 @@ render times and sizes.
 are a stand-in (uvicorn, real HTTP, in this process); the reports service is
 the real `reports-serve` process on a scratch database of its own (on
 DATABASE_URL's server, else an embedded PostgreSQL in .data/bench-reports).
-Figures go to stdout and bench/results/reports.md.
+Beside each wall-clock figure, the CPU it took (the service's per request, not
+PostgreSQL's; this process's per drawing): on a shared machine those move less.
+Figures go to stdout and bench/results/reports.md, with the command and the load average.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 import orjson
+import psutil
 import uvicorn
 from reports.charts import specs, tilemap
 from reports.charts.render import render_sync
@@ -120,6 +123,16 @@ def timed(fn, n: int) -> list[float]:
     return out
 
 
+def cpu_ms(process: psutil.Process) -> float:
+    """The CPU time a process has used so far (user and system, all threads), in ms."""
+    times = process.cpu_times()
+    return (times.user + times.system) * 1000
+
+
+def load() -> str:
+    return "/".join(f"{v:.1f}" for v in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--regions", type=int, default=514)
@@ -127,6 +140,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="overview requests per scope")
     parser.add_argument("--renders", type=int, default=10, help="renders per chart and format")
     args = parser.parse_args()
+    load_at_start = load()
 
     feeds = synthetic.programme(args.regions, args.phases)
     total = feeds.total()
@@ -152,6 +166,8 @@ def main() -> None:
     }
     process = subprocess.Popen([str(BIN / "reports-serve")], env=env)
     lines: list[str] = []
+    server = psutil.Process(process.pid)
+    me = psutil.Process()
     try:
         base = f"http://127.0.0.1:{port}"
         while True:
@@ -178,12 +194,14 @@ def main() -> None:
         phase = str(2022 + args.phases // 2)
         for label, params in ((f"overview, phase {phase}", {"phase_code": phase}), ("overview, all phases", {})):
             client.get("/api/v1/reports/overview", params=params).raise_for_status()
+            cpu = cpu_ms(server)
             times = timed(
                 lambda p=params: client.get("/api/v1/reports/overview", params=p).raise_for_status(), args.requests
             )
+            cpu = (cpu_ms(server) - cpu) / args.requests
             lines.append(
-                f"| {label} (JSON, {args.requests} requests) | p50 {percentile(times, 50):.1f} ms | "
-                f"p99 {percentile(times, 99):.1f} ms |"
+                f"| {label} (JSON, {args.requests} requests) | p50 {percentile(times, 50):.1f} ms, "
+                f"p99 {percentile(times, 99):.1f} ms | service CPU {cpu:.1f} ms/request |"
             )
         times = timed(
             lambda: client.get("/api/v1/reports/overview", params={"format": "xlsx"}).raise_for_status(),
@@ -200,21 +218,32 @@ def main() -> None:
         scope = Scope(phase_code=phase)
         for name, draw in (("funnel", specs.funnel), ("stages", specs.stages), ("map", tilemap.tile_map)):
             spec = draw(report, scope, "id")
+            cpu = time.process_time()
+            times = timed(lambda d=draw: d(report, scope, "id"), args.renders)
+            cpu = (time.process_time() - cpu) * 1000 / args.renders
+            lines.append(
+                f"| {name}: its Vega-Lite specification ({args.renders}) | median {statistics.median(times):.0f} ms"
+                f" (max {max(times):.0f}) | CPU {cpu:.0f} ms |"
+            )
             for format_ in ("svg", "png"):
                 render_sync(spec, format_)  # the renderer's first call loads it
+                cpu = cpu_ms(me)
                 times = timed(lambda s=spec, f=format_: render_sync(s, f), args.renders)
+                cpu = (cpu_ms(me) - cpu) / args.renders
                 size = len(render_sync(spec, format_))
                 lines.append(
                     f"| {name}.{format_} render ({args.renders}) | median {statistics.median(times):.0f} ms"
-                    f" (max {max(times):.0f}) | {size / 1024:.1f} KiB |"
+                    f" (max {max(times):.0f}), CPU {cpu:.0f} ms | {size / 1024:.1f} KiB |"
                 )
-        cold = timed(
-            lambda: client.get("/api/v1/reports/charts/map.svg", params={"phase_code": phase, "lang": "en"}), 1
-        )[0]
-        warm = timed(
-            lambda: client.get("/api/v1/reports/charts/map.svg", params={"phase_code": phase, "lang": "en"}), 20
-        )
-        lines.append(f"| map.svg over HTTP | first {cold:.0f} ms | then p50 {percentile(warm, 50):.0f} ms (cached) |")
+        for chart in ("funnel.svg", "map.svg", "map.png"):
+            params = {"phase_code": phase, "lang": "en"}
+            path = f"/api/v1/reports/charts/{chart}"
+            cold = timed(lambda p=path, q=params: client.get(p, params=q).raise_for_status(), 1)[0]
+            warm = timed(lambda p=path, q=params: client.get(p, params=q).raise_for_status(), 20)
+            lines.append(
+                f"| {chart} over HTTP | first {cold:.0f} ms | then p50 {percentile(warm, 50):.0f} ms"
+                " (the image from the cache) |"
+            )
         client.close()
     finally:
         process.terminate()
@@ -225,9 +254,12 @@ def main() -> None:
     out = REPO / "bench" / "results" / "reports.md"
     out.parent.mkdir(exist_ok=True)
     cpu = os.cpu_count()
+    command = " ".join([".venv/bin/python", "bench/reports/run.py", *sys.argv[1:]])
     out.write_text(
-        f"# Reports benchmark\n\n{args.regions} regions, {args.phases} phases, {cpu} cores, "
-        f"load average {os.getloadavg()[0]:.1f} at the end.\n\n" + "\n".join(table) + "\n"
+        f"# Reports benchmark\n\n`{command}`: {args.regions} regions, {args.phases} phases, {total} events; "
+        f"{cpu} cores, load average (1/5/15 min) {load_at_start} at the start, {load()} at the end.\n\n"
+        + "\n".join(table)
+        + "\n"
     )
     print("\n".join(table))
     print(f"written to {out}")

@@ -5,7 +5,11 @@ from __future__ import annotations
 import struct
 from xml.etree import ElementTree
 
+import altair as alt
 import pytest
+from reports.charts.catalogue import CHARTS
+from reports.scope import Scope
+from smartcity_kit.db import make_sessionmaker
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -64,6 +68,14 @@ async def test_the_map_shows_every_province_with_its_count(signed, client, as_ro
     assert {"Mendaftar", "Terpilih", "Pendampingan", "Selesai"} <= set(words)  # the bar's legend
     png = await client.get("/api/v1/reports/charts/map.png", headers=as_role("operator"))
     assert png_size(png.content)[0] > 1000
+
+
+async def test_every_chart_is_a_valid_vega_lite_specification(signed, engine):
+    # a request builds its specification unvalidated (validating the map costs more than drawing it): here it is
+    async with make_sessionmaker(engine)() as session:
+        for build in CHARTS.values():
+            for scope in (Scope(), Scope(phase_code="2027"), Scope(phase_code="2099")):
+                alt.TopLevelSpec.validate(await build(session, scope, "en"))
 
 
 async def test_empty_data_gives_a_labelled_empty_chart(feeds, client, as_role):

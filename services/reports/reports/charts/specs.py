@@ -17,7 +17,7 @@ from .words import scope_label, word
 
 
 def _finish(chart: alt.TopLevelMixin, title: str, scope: Scope, lang: Lang) -> dict[str, Any]:
-    spec = chart.properties(title=alt.Title(title, subtitle=scope_label(scope, lang))).to_dict()
+    spec = chart.properties(title=alt.Title(title, subtitle=scope_label(scope, lang))).to_dict(validate=False)
     spec["config"] = theme.config()
     return spec
 

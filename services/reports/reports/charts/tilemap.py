@@ -147,6 +147,7 @@ def tile_map(report: Overview, scope: Scope, lang: Lang) -> dict[str, Any]:
             .encode(x=x, y=y, text="text:N")
         )
     chart = alt.layer(*layers).properties(width=columns * TILE, height=(ROWS + 1) * TILE)
-    spec = chart.properties(title=alt.Title(word("map", lang), subtitle=scope_label(scope, lang))).to_dict()
+    title = alt.Title(word("map", lang), subtitle=scope_label(scope, lang))
+    spec = chart.properties(title=title).to_dict(validate=False)
     spec["config"] = theme.config()
     return spec
