@@ -8,19 +8,26 @@ and DOCX files, reviews, stage advances, an approved master plan and a region
 nothing, and its webhook receives every event of the year, in each feed's
 order, signed; every event of the year is valid under its type's schema in the
 event catalogue; region callers read their own region's events in the feeds and
-are refused everything of other regions.
+are refused everything of other regions. Every write request of the year left
+an audit entry in the service it changed, with before and after for each
+changed field and no secret in any entry; an auditor reads every trail and
+writes nothing; `smartcity-audit verify` finds every chain intact.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import os
 import subprocess
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import openpyxl
+from gateway.routing import owner_of
 from jsonschema import Draft202012Validator
 from smartcity_dev.platform import BIN, FEED_SERVICES
 from smartcity_dev.receivers import Receiver, feed_events, verify
@@ -32,10 +39,17 @@ STAGES = ["bimtek_1", "bimtek_2", "bimtek_3", "bimtek_4"]
 
 def test_one_programme_year(own_platform, new_database, auth_for, shared_regions_path: Path | None):
     # a database of its own: the year starts from nothing; the partner's receiver listens on loopback
-    year = own_platform(new_database(), WEBHOOKS_ALLOWED_NETWORKS="127.0.0.1/32")
+    database = new_database()
+    year = own_platform(database, WEBHOOKS_ALLOWED_NETWORKS="127.0.0.1/32")
     auth = auth_for(year)
     ops = auth("operator")
-    api = httpx.Client(base_url=year.url(), timeout=60)
+    writes: list[tuple[str, str, str]] = []  # (method, path, request id) of every write that was done
+
+    def note_write(response: httpx.Response) -> None:
+        if response.request.method not in ("GET", "HEAD") and response.is_success:
+            writes.append((response.request.method, response.request.url.path, response.headers["x-request-id"]))
+
+    api = httpx.Client(base_url=year.url(), timeout=60, event_hooks={"response": [note_write]})
 
     def ok(response: httpx.Response, status: int = 200) -> dict:
         assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.text}"
@@ -530,4 +544,53 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
         known = {e["id"] for e in events}  # what the partner read before (the monitoring feed may have grown since)
         assert [e for e in mine if e["id"] in known] == [e for e in events if e["data"].get("region_code") == code], f
     assert {e["type"] for e in feed_events(api, "participants", own)} >= {"participant.applied", "participant.assessed"}
+
+    audit_shows_every_write(api, auth("auditor"), writes, secrets=[key, hook["secret"]])
+    sealed = subprocess.run(
+        [BIN / "smartcity-audit", "verify"],
+        env={**os.environ, "DATABASE_URL": database},
+        capture_output=True,
+        text=True,
+    )
+    assert sealed.returncode == 0, sealed.stdout + sealed.stderr
+    assert len(sealed.stdout.splitlines()) == 6, sealed.stdout  # five services and the gateway, each intact
     api.close()
+
+
+TRAILS = ("participants", "mentoring", "documents", "monitoring", "webhooks", "gateway")
+
+
+def audit_shows_every_write(api: httpx.Client, auditor: dict[str, str], writes: list, secrets: list[str]) -> None:
+    """Each write request has an entry in the trail of the service it went to; no entry holds a secret."""
+    trails: dict[str, list[dict]] = {}
+    for service in TRAILS:
+        trails[service], cursor = [], None
+        while True:
+            params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+            response = api.get(f"/api/v1/audit/{service}", params=params, headers=auditor)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            trails[service] += page["items"]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+    recorded = defaultdict(list)
+    for service, entries in trails.items():
+        for entry in entries:
+            recorded[(service, entry["request_id"])].append(entry)
+    written = {owner_of(p) or "gateway" for _, p, _ in writes}
+    assert written >= {"participants", "mentoring", "documents", "webhooks", "gateway"}, written
+    unrecorded = [(m, p) for m, p, rid in writes if not recorded[(owner_of(p) or "gateway", rid)]]
+    assert unrecorded == [], f"{len(unrecorded)} of {len(writes)} writes left no audit entry"
+    for entry in (e for entries in trails.values() for e in entries if e["action"] == "update"):
+        assert entry["changes"], entry
+        for field, change in entry["changes"].items():
+            assert change["before"] != change["after"], (entry["resource"], field)
+    text = json.dumps(trails)
+    for secret in secrets:
+        for form in (secret, hashlib.sha256(secret.encode()).hexdigest(), secret.split("_", 1)[1]):
+            assert form not in text
+    assert "eyJ" not in text  # no token and no signed identity (a JWT's header starts so)
+    # the auditor writes nothing anywhere
+    for method, path in (("POST", "/api/v1/phases"), ("POST", "/api/v1/api-keys"), ("PATCH", "/api/v1/webhooks/x")):
+        assert api.request(method, path, json={}, headers=auditor).status_code == 403, (method, path)
