@@ -21,6 +21,7 @@ from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.logging import configure_logging, request_id_var
 from smartcity_kit.metrics import PoolCollector
 from smartcity_kit.problems import AppError, Unauthorized, problem_response
+from smartcity_kit.tracing import traced_gateway
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -302,10 +303,23 @@ def plain_path(path: str, raw_path: bytes | None) -> bool:
     return raw_path is None or b"%2f" not in raw_path.lower()
 
 
+def span_name(scope: Scope) -> str:
+    """A request's span: its method and route template (never the raw path: ids would make every name new)."""
+    method, path = scope["method"], scope["path"]
+    if path.startswith("/api/v1/"):
+        return f"{method} {policy.route_class(method, path).template or '/api/v1/*'}"
+    return f"{method} {path}" if path in ("/openapi.json", "/docs") else method
+
+
 def create_app(settings: Settings | None = None) -> ASGIApp:
+    """The gateway; with tracing on (smartcity_kit.tracing), inside a span per request that the services continue."""
     settings = settings or Settings()
     configure_logging("gateway", settings.log_level)
     gateway = Gateway(settings)
+    return traced_gateway(with_cors(gateway, settings), span_name)
+
+
+def with_cors(gateway: Gateway, settings: Settings) -> ASGIApp:
     origins = settings.cors_origin_list()
     if not origins:
         return gateway

@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import tracing
 from .bodylimit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from .catalogue import Catalogue, add_webhooks
 from .db import database_ready, install_db_error_handlers
@@ -110,7 +111,8 @@ def install_common(
     consumers in `app.state.feed_consumers` and, given the service's `outbox` table, its number of events.
     The service's event `catalogue` (the types its outbox records) is published in its OpenAPI document.
     The body limit is `app.state.settings.max_body_bytes` (1 MiB without settings) for every route but those
-    marked `openapi_extra=STREAMED_BODY`, which bound their own body.
+    marked `openapi_extra=STREAMED_BODY`, which bound their own body. With tracing on, every request but
+    probes and scrapes is a span continuing the caller's trace (`tracing.instrument_app`).
     """
     registry = new_registry()
     app.state.metrics_registry = registry
@@ -127,6 +129,7 @@ def install_common(
     settings = getattr(app.state, "settings", None)
     max_body_bytes = getattr(settings, "max_body_bytes", DEFAULT_MAX_BODY_BYTES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes, openapi=app.openapi)
+    tracing.instrument_app(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from starlette.responses import Response
 
+from . import tracing
 from .audit.context import stamp_session
 from .logging import request_id_var
 from .problems import problem_response
@@ -45,7 +46,7 @@ def create_engine(
 ) -> AsyncEngine:
     # pre-ping lets the pool heal by itself after PostgreSQL restarts; a request that waits
     # `pool_timeout` seconds for a connection gets 503 (busy) rather than queueing without end
-    return create_async_engine(
+    engine = create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
@@ -54,6 +55,8 @@ def create_engine(
         echo=echo,
         connect_args={"timeout": 5, "command_timeout": 30},
     )
+    tracing.instrument_engine(engine)
+    return engine
 
 
 def make_sessionmaker(engine: AsyncEngine | AsyncConnection) -> async_sessionmaker[AsyncSession]:

@@ -1,4 +1,5 @@
-"""JSON logs through structlog, with the request id of the current request in every line."""
+"""JSON logs through structlog, with the request id of the current request in every line (and, when tracing is
+on, the trace and span it was written in)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from contextvars import ContextVar
 
 import structlog
 from structlog.typing import EventDict, Processor
+
+from . import tracing
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -20,7 +23,9 @@ def _add_request_id(_: object, __: str, event_dict: EventDict) -> EventDict:
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
-    """Every line, ours and the libraries', is one JSON object on stdout."""
+    """Every line, ours and the libraries', is one JSON object on stdout. Sets up tracing first, if the
+    environment asks for it (`tracing.configure`): each process calls this once, before anything else."""
+    traced = tracing.configure(service)
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -28,6 +33,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         _add_request_id,
         lambda _, __, ev: {**ev, "service": service},
     ]
+    if traced:
+        shared.append(tracing.log_fields)
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
