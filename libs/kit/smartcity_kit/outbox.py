@@ -4,6 +4,9 @@ Events are rows written in the same transaction as the change. The feed orders
 them by (transaction id, event id) and shows only events of transactions older
 than every transaction still running, so a reader never skips an event that
 commits late: it may see one twice (after a crash), never miss one.
+
+With tracing on, each event keeps the trace context of the change that recorded
+it (`traceparent`), and a consumer's handling of it links back to that change.
 """
 
 import asyncio
@@ -14,10 +17,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import sqlalchemy as sa
 import structlog
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from . import tracing
 from .catalogue import EventData
 from .db import SessionDep
 from .identity import Caller, CallerDep, require_roles, sign_identity
@@ -45,6 +49,8 @@ def outbox_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("subject", sa.Text, nullable=False),
         sa.Column("data", JSONB, nullable=False),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        # the W3C traceparent of the change that recorded it; null when tracing was off
+        sa.Column("traceparent", sa.Text),
         sa.Index(None, "txid", "id"),
     )
 
@@ -62,7 +68,8 @@ def consumer_cursor_table(metadata: sa.MetaData) -> sa.Table:
 async def record_event(session: AsyncSession, table: sa.Table, type_: str, subject: str, data: dict[str, Any]) -> None:
     """Write one event in the caller's transaction; it leaves only if that commits. Services record through
     `record`, from the type's model; this raw form is for the kit's own tests."""
-    await session.execute(sa.insert(table).values(type=type_, subject=subject, data=data))
+    traceparent = tracing.current_traceparent()
+    await session.execute(sa.insert(table).values(type=type_, subject=subject, data=data, traceparent=traceparent))
 
 
 async def record(session: AsyncSession, table: sa.Table, subject: str, data: EventData) -> None:
@@ -73,7 +80,11 @@ async def record(session: AsyncSession, table: sa.Table, subject: str, data: Eve
 async def record_many(session: AsyncSession, table: sa.Table, events: Sequence[tuple[str, EventData]]) -> None:
     """Write (subject, data) events in one statement, in the caller's transaction (a bulk change's events)."""
     if events:
-        rows = [{"type": data.event_type, "subject": subject, "data": data.payload()} for subject, data in events]
+        traceparent = tracing.current_traceparent()
+        rows = [
+            {"type": data.event_type, "subject": subject, "data": data.payload(), "traceparent": traceparent}
+            for subject, data in events
+        ]
         await session.execute(sa.insert(table).values(rows))
 
 
@@ -83,6 +94,9 @@ class Event(BaseModel):
     occurred_at: datetime
     subject: str
     data: dict[str, Any]
+    traceparent: str | None = Field(
+        None, description="The W3C trace context of the change that recorded the event, when it was traced."
+    )
 
 
 class EventPage(BaseModel):
@@ -133,7 +147,7 @@ def events_router(service: str, table: sa.Table) -> APIRouter:
                 > sa.tuple_(sa.literal(txid, sa.BigInteger), sa.literal(last_id, sa.BigInteger))
             )
         rows = (await session.execute(stmt.order_by(table.c.txid, table.c.id).limit(limit))).all()
-        items = [Event(id=r.id, type=r.type, occurred_at=r.occurred_at, subject=r.subject, data=r.data) for r in rows]
+        items = [Event.model_validate(r._mapping) for r in rows]
         next_cursor = encode_cursor([rows[-1].txid, rows[-1].id]) if rows else after
         # what is left after this page, for the consumer's lag metrics (counted up to BEHIND_CAP)
         rest = sa.select(table.c.occurred_at).where(scope)
@@ -246,19 +260,25 @@ class FeedConsumer:
         if not page.items and page.next_cursor == cursor:
             return 0  # nothing new: no transaction at all
         t = self.cursors
-        async with self.sessionmaker() as session:
-            now = (await session.execute(sa.select(t.c.cursor).where(t.c.feed == self.feed).with_for_update())).scalar()
-            if now != cursor:
-                log.warning("feed cursor moved under the consumer; batch left", feed=self.feed)
-                return 0
-            for event in page.items:
-                await self.handler(session, event)
-            if page.next_cursor != cursor:
-                await session.execute(
-                    sa.update(t).where(t.c.feed == self.feed).values(cursor=page.next_cursor, updated_at=sa.func.now())
-                )
-            await session.commit()
-            return len(page.items)
+        with tracing.consuming(self.feed, len(page.items)):
+            async with self.sessionmaker() as session:
+                now = (
+                    await session.execute(sa.select(t.c.cursor).where(t.c.feed == self.feed).with_for_update())
+                ).scalar()
+                if now != cursor:
+                    log.warning("feed cursor moved under the consumer; batch left", feed=self.feed)
+                    return 0
+                for event in page.items:
+                    with tracing.handling(event.type, event.id, event.traceparent):
+                        await self.handler(session, event)
+                if page.next_cursor != cursor:
+                    await session.execute(
+                        sa.update(t)
+                        .where(t.c.feed == self.feed)
+                        .values(cursor=page.next_cursor, updated_at=sa.func.now())
+                    )
+                await session.commit()
+                return len(page.items)
 
     def _note_position(self, headers: "httpx.Headers") -> None:
         try:
