@@ -307,7 +307,8 @@ def span_name(scope: Scope) -> str:
     """A request's span: its method and route template (never the raw path: ids would make every name new)."""
     method, path = scope["method"], scope["path"]
     if path.startswith("/api/v1/"):
-        return f"{method} {policy.route_class(method, path).template or '/api/v1/*'}"
+        route = policy.route_class(method, path)
+        return f"{method} {route.template if route is not None else '/api/v1/*'}"
     return f"{method} {path}" if path in ("/openapi.json", "/docs") else method
 
 
