@@ -43,7 +43,7 @@ async def test_a_mentor_reads_nothing_while_the_mentoring_service_cannot_say_wha
         assert response.json()["detail"] == "The mentoring service does not answer; a mentor's reads wait."
 
 
-@pytest.mark.parametrize("role", ["partner", "operator", "admin", "service"])
+@pytest.mark.parametrize("role", ["partner", "operator", "admin", "auditor", "service"])
 async def test_readers_of_all_see_every_region(client, as_role, bandung, denpasar, role):
     listed = (await client.get("/api/v1/documents", headers=as_role(role))).json()
     assert sorted(d["id"] for d in listed["items"]) == sorted([bandung, denpasar])
@@ -113,3 +113,16 @@ async def test_lists_filter_and_page(client, upload, as_role, make_pdf):
     assert sorted(seen) == [f"Notulen {i}" for i in range(5)]
     bad = await client.get("/api/v1/documents", params={"cursor": "nonsense"}, headers=operator)
     assert bad.status_code == 422
+
+
+async def test_an_auditor_reads_but_uploads_and_deletes_nothing(client, as_role, denpasar):
+    auditor = as_role("auditor", subject="bpk@bpk.go.id")
+    assert (await client.delete(f"/api/v1/documents/{denpasar}", headers=auditor)).status_code == 403
+    upload = await client.post(
+        "/api/v1/documents",
+        files={"file": ("a.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+        data={"region_code": "51.71", "kind": "mou", "title": "x"},
+        headers=auditor,
+    )
+    assert upload.status_code == 403
+    assert (await client.get(f"/api/v1/documents/{denpasar}", headers=auditor)).status_code == 200
