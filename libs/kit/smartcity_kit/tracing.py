@@ -2,8 +2,9 @@
 
 On when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) or `OTEL_TRACES_EXPORTER` is set
 (`otlp`: OTLP over HTTP/protobuf, the default; `console`: one JSON line per span on stderr; `none`), unless
-`OTEL_SDK_DISABLED=true`. Off, nothing of OpenTelemetry is imported and each helper here returns at its first
-line: a request costs what it cost before tracing existed (bench/gateway_overhead.py).
+`OTEL_SDK_DISABLED=true`. Off, none of the SDK, the exporter or the instrumentations is imported (FastAPI
+imports the API alone, whose global provider stays the no-op one) and each helper here returns at its first
+line: a request costs what it cost before tracing existed (bench/tracing_overhead.py).
 
 On, `configure` (run by `configure_logging`, which every process calls first) sets the tracer provider, and:
 - a service's FastAPI app continues the `traceparent` it is called with (`instrument_app`, from `install_common`);
