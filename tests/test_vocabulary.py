@@ -17,10 +17,21 @@ from typing import Any
 import asyncpg
 import pytest
 from mentoring.vocabulary import DeliverableStatus, MasterPlanStatus, WorkshopMode
+from monitoring.vocabulary import (
+    Direction,
+    InitiativeStatus,
+    OfficialIndex,
+    PeriodStatus,
+    ReminderKind,
+    ReportStatus,
+    Unit,
+)
 from smartcity_kit.migrations import upgrade
-from smartcity_vocabulary import DocumentKind, ParticipantStatus, StageCode, TrackStatus
+from smartcity_vocabulary import Dimension, DocumentKind, ParticipantStatus, StageCode, TrackStatus
+from webhooks.deliveries.models import DeliveryStatus
+from webhooks.endpoints.models import EndpointStatus
 
-SERVICES = ("participants", "mentoring", "documents")
+SERVICES = ("participants", "mentoring", "documents", "monitoring", "webhooks")
 SECRET = "vocabulary-test-secret-of-32-chars-or-more"
 
 # (schema, CHECK constraint) -> the enum it must list, in the enum's order
@@ -36,6 +47,19 @@ CHECKS: dict[tuple[str, str], type[StrEnum]] = {
     ("mentoring", "ck_masterplans_status_known"): MasterPlanStatus,
     ("mentoring", "ck_sessions_mode_known"): WorkshopMode,
     ("documents", "ck_documents_kind_known"): DocumentKind,
+    ("monitoring", "ck_indicators_dimension_known"): Dimension,
+    ("monitoring", "ck_indicators_direction_known"): Direction,
+    ("monitoring", "ck_indicators_unit_known"): Unit,
+    ("monitoring", "ck_tracked_indicators_direction_known"): Direction,
+    ("monitoring", "ck_tracked_indicators_unit_known"): Unit,
+    ("monitoring", "ck_initiatives_dimension_known"): Dimension,
+    ("monitoring", "ck_official_values_index_known"): OfficialIndex,
+    ("monitoring", "ck_periods_status_known"): PeriodStatus,
+    ("monitoring", "ck_reminders_kind_known"): ReminderKind,
+    ("monitoring", "ck_reports_status_known"): ReportStatus,
+    ("monitoring", "ck_report_initiatives_status_known"): InitiativeStatus,
+    ("webhooks", "ck_endpoints_status_known"): EndpointStatus,
+    ("webhooks", "ck_deliveries_status_known"): DeliveryStatus,
 }
 
 # service -> the enums its OpenAPI document names as components, each listing exactly the enum's values
@@ -43,6 +67,8 @@ OPENAPI: dict[str, tuple[type[StrEnum], ...]] = {
     "participants": (ParticipantStatus,),
     "mentoring": (TrackStatus, StageCode, DeliverableStatus, MasterPlanStatus, WorkshopMode, DocumentKind),
     "documents": (DocumentKind,),
+    "monitoring": (Dimension, Direction, Unit, InitiativeStatus, ReportStatus, PeriodStatus, OfficialIndex),
+    "webhooks": (EndpointStatus, DeliveryStatus),
 }
 
 

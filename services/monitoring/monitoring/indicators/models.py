@@ -5,19 +5,20 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from smartcity_vocabulary import Dimension, one_of
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
-from ..vocabulary import DIMENSIONS, DIRECTIONS, UNITS, in_list
+from ..vocabulary import Direction, Unit
 
 
 class CatalogueIndicator(Base):
     __tablename__ = "indicators"
     __table_args__ = (
-        sa.CheckConstraint(in_list("direction", DIRECTIONS), name="direction_known"),
-        sa.CheckConstraint(in_list("unit", UNITS), name="unit_known"),
-        sa.CheckConstraint(in_list("dimension", tuple(DIMENSIONS)), name="dimension_known"),
+        sa.CheckConstraint(one_of("direction", Direction), name="direction_known"),
+        sa.CheckConstraint(one_of("unit", Unit), name="unit_known"),
+        sa.CheckConstraint(one_of("dimension", Dimension), name="dimension_known"),
     )
 
     code: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
@@ -35,8 +36,8 @@ class TrackedIndicator(Base):
 
     __tablename__ = "tracked_indicators"
     __table_args__ = (
-        sa.CheckConstraint(in_list("direction", DIRECTIONS), name="direction_known"),
-        sa.CheckConstraint(in_list("unit", UNITS), name="unit_known"),
+        sa.CheckConstraint(one_of("direction", Direction), name="direction_known"),
+        sa.CheckConstraint(one_of("unit", Unit), name="unit_known"),
         sa.Index(
             None, "initiative_id", "indicator_code", unique=True, postgresql_where=sa.text("indicator_code IS NOT NULL")
         ),

@@ -11,10 +11,10 @@ from smartcity_kit.etag import set_etag
 from smartcity_kit.identity import CallerDep, require_roles
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import NotFound, problem_responses
+from smartcity_vocabulary import Dimension
 
 from ..portfolio.service import initiative_or_404
 from ..results.service import refresh_results_of_region
-from ..vocabulary import Dimension
 from . import service
 from .models import CatalogueIndicator
 from .schemas import AttachIn, CatalogueIndicatorOut, Targets, TrackedIndicatorOut

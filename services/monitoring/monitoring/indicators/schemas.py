@@ -5,8 +5,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 from smartcity_kit.schemas import StrictModel
+from smartcity_vocabulary import Dimension
 
-from ..vocabulary import Dimension, Direction, Unit
+from ..vocabulary import Direction, Unit
 
 Year = Field(ge=1990, le=2200)
 

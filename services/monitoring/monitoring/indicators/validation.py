@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from ..vocabulary import Direction, Unit
 from .schemas import Targets
 
 
@@ -33,9 +34,9 @@ def target_problems(
             bad(f"targets[{i}].year", f"A second target for {target.year}.")
         seen.add(target.year)
         problems.extend(value_problems(f"targets[{i}].value", target.value, unit))
-        if direction == "increase" and not target.value > data.baseline.value:
+        if direction == Direction.INCREASE and not target.value > data.baseline.value:
             bad(f"targets[{i}].value", "An indicator that should increase needs a target above its baseline.")
-        if direction == "decrease" and not target.value < data.baseline.value:
+        if direction == Direction.DECREASE and not target.value < data.baseline.value:
             bad(f"targets[{i}].value", "An indicator that should decrease needs a target below its baseline.")
     return problems
 
@@ -44,6 +45,6 @@ def value_problems(field: str, value: float, unit: str) -> list[dict[str, str]]:
     """A measured or planned value: not negative, and a percentage within 0-100."""
     if value < 0:
         return [{"field": field, "message": "A value cannot be negative."}]
-    if unit == "percent" and value > 100:
+    if unit == Unit.PERCENT and value > 100:
         return [{"field": field, "message": "A percentage lies within 0-100."}]
     return []

@@ -3,16 +3,17 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from smartcity_vocabulary import one_of
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
-from ..vocabulary import OFFICIAL_INDICES, in_list
+from ..vocabulary import OfficialIndex
 
 
 class OfficialValue(Base):
     __tablename__ = "official_values"
     __table_args__ = (
-        sa.CheckConstraint(in_list("index", tuple(OFFICIAL_INDICES)), name="index_known"),
+        sa.CheckConstraint(one_of("index", OfficialIndex), name="index_known"),
         sa.CheckConstraint("value >= 0 AND value <= 100", name="value_in_range"),
         sa.Index(None, "region_code", "index", "year"),
     )

@@ -21,14 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import actor
 from ..events import OfficialIndexPublished, emit_many
-from ..vocabulary import OFFICIAL_INDICES, REGION_CODE
+from ..vocabulary import OFFICIAL_INDICES, REGION_CODE, OfficialIndex
 from .models import OfficialValue
 from .schemas import OfficialValuesIn
 
 _REGION = re.compile(REGION_CODE)
 
 
-def require_owner(caller: Caller, index: str) -> str:
+def require_owner(caller: Caller, index: OfficialIndex) -> str:
     """The caller's organisation when it owns `index`; 403 otherwise (an organisation publishes its own index)."""
     owner = OFFICIAL_INDICES[index]
     if caller.role != "partner" or caller.organization != owner:
@@ -72,7 +72,7 @@ def values_from_csv(data: bytes) -> OfficialValuesIn:
 
 
 async def publish(
-    session: AsyncSession, index: str, year: int, data: OfficialValuesIn, caller: Caller
+    session: AsyncSession, index: OfficialIndex, year: int, data: OfficialValuesIn, caller: Caller
 ) -> tuple[str, int]:
     organization = require_owner(caller, index)
     seen: dict[str, int] = {}

@@ -3,16 +3,17 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from smartcity_vocabulary import one_of
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
-from ..vocabulary import PERIOD_STATUSES, in_list
+from ..vocabulary import PeriodStatus
 
 
 class Period(Base):
     __tablename__ = "periods"
     __table_args__ = (
-        sa.CheckConstraint(in_list("status", PERIOD_STATUSES), name="status_known"),
+        sa.CheckConstraint(one_of("status", PeriodStatus), name="status_known"),
         sa.CheckConstraint(
             "starts_on <= ends_on AND starts_on <= due_on AND due_on <= locks_on", name="dates_in_order"
         ),
@@ -24,7 +25,7 @@ class Period(Base):
     ends_on: Mapped[date] = mapped_column(sa.Date)
     due_on: Mapped[date] = mapped_column(sa.Date)
     locks_on: Mapped[date] = mapped_column(sa.Date)
-    status: Mapped[str] = mapped_column(sa.String(16), server_default="open")
+    status: Mapped[str] = mapped_column(sa.String(16), server_default=PeriodStatus.OPEN)
     opened_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.clock_timestamp())
     opened_by: Mapped[str] = mapped_column(sa.Text)
     locked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict, NotFound
+from smartcity_vocabulary import time_zone_of_region
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import actor
 from ..events import PeriodLocked, PeriodOpened, emit
-from ..vocabulary import time_zone_of_region
+from ..vocabulary import PeriodStatus
 from .models import Period
 from .schemas import PeriodIn
 
@@ -61,8 +62,8 @@ async def lock_period(session: AsyncSession, code: str, by: str) -> Period | Non
     locked = (
         await session.execute(
             sa.update(Period)
-            .where(Period.code == code, Period.status == "open")
-            .values(status="locked", locked_at=sa.func.now(), locked_by=by)
+            .where(Period.code == code, Period.status == PeriodStatus.OPEN)
+            .values(status=PeriodStatus.LOCKED, locked_at=sa.func.now(), locked_by=by)
             .returning(Period.code)
         )
     ).scalar()

@@ -4,10 +4,10 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from smartcity_vocabulary import Dimension, one_of
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
-from ..vocabulary import DIMENSIONS, in_list
 
 
 class Portfolio(Base):
@@ -31,7 +31,7 @@ class Portfolio(Base):
 class Initiative(Base):
     __tablename__ = "initiatives"
     __table_args__ = (
-        sa.CheckConstraint(in_list("dimension", tuple(DIMENSIONS)), name="dimension_known"),
+        sa.CheckConstraint(one_of("dimension", Dimension), name="dimension_known"),
         sa.CheckConstraint("start_year <= end_year", name="years_in_order"),
         sa.UniqueConstraint("track_id", "index"),
     )

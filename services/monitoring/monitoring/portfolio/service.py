@@ -9,13 +9,17 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import NotFound
+from smartcity_vocabulary import ELEMENTS
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import region_scope
 from ..events import PortfolioCreated, emit
-from ..vocabulary import DIMENSIONS, REGION_CODE
+from ..vocabulary import REGION_CODE
 from .models import Initiative, Portfolio
+
+# the elements of each dimension by its name: a plan from the feed names both as plain strings
+_ELEMENTS: dict[str, tuple[str, ...]] = {str(d): elements for d, elements in ELEMENTS.items()}
 
 
 class PlannedInitiative(BaseModel):
@@ -55,7 +59,7 @@ class ApprovedPlan(BaseModel):
         """What would make the plan unusable here (mentoring validated it; this guards a malformed event)."""
         out = []
         for item in self.initiatives:
-            if DIMENSIONS.get(item.dimension) is None or item.element not in DIMENSIONS[item.dimension]:
+            if item.element not in _ELEMENTS.get(item.dimension, ()):
                 out.append(f"initiative {item.index}: unknown dimension/element {item.dimension}/{item.element}")
             if item.start_year > item.end_year:
                 out.append(f"initiative {item.index}: start_year after end_year")

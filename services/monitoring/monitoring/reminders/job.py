@@ -27,29 +27,30 @@ from ..periods.models import Period
 from ..periods.service import local_today, lock_period
 from ..portfolio.models import Portfolio
 from ..reports.models import Report
+from ..vocabulary import PeriodStatus, ReminderKind, ReportStatus
 from .models import Reminder
 
 log = structlog.get_logger("monitoring.reminders")
 
-NOT_SUBMITTED = ("draft",)
+NOT_SUBMITTED = (ReportStatus.DRAFT,)
 JOB = "service:monitoring"
 
 
-def reminder_due(today: date, due_on: date) -> str | None:
+def reminder_due(today: date, due_on: date) -> ReminderKind | None:
     """Which reminder, if any, a region that has not submitted is owed today."""
     days_left = (due_on - today).days
     if days_left < 0:
-        return "overdue"
+        return ReminderKind.OVERDUE
     if days_left <= 1:
-        return "due_in_1_day"
+        return ReminderKind.DUE_IN_1_DAY
     if days_left <= 7:
-        return "due_in_7_days"
+        return ReminderKind.DUE_IN_7_DAYS
     return None
 
 
 async def run_once(session: AsyncSession, now: datetime | None = None) -> int:
     """One pass over the open periods; returns how many reminders it recorded. The caller commits."""
-    periods = list((await session.execute(sa.select(Period).where(Period.status == "open"))).scalars())
+    periods = list((await session.execute(sa.select(Period).where(Period.status == PeriodStatus.OPEN))).scalars())
     recorded = 0
     for period in periods:
         if local_today("31.71", now) > period.locks_on:  # Jakarta: the last zone to leave the day
@@ -81,14 +82,15 @@ async def remind(session: AsyncSession, period: Period, now: datetime | None) ->
         )
     ).all()
     rows: list[tuple[str, EventData]] = []
-    for region_code, kind in inserted:
+    for region_code, recorded in inserted:
+        kind = ReminderKind(recorded)
         subject = f"periods/{period.code}/reports/{region_code}"
         data: EventData
-        if kind == "overdue":
+        if kind == ReminderKind.OVERDUE:
             data = ReportOverdue(period_code=period.code, region_code=region_code, due_on=period.due_on)
             rows.append((subject, data))
         else:
-            days: Literal[7, 1] = 7 if kind == "due_in_7_days" else 1
+            days: Literal[7, 1] = 7 if kind == ReminderKind.DUE_IN_7_DAYS else 1
             data = ReportDueSoon(
                 period_code=period.code, region_code=region_code, due_on=period.due_on, days_before=days
             )

@@ -3,17 +3,16 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from smartcity_vocabulary import one_of
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
-from ..vocabulary import in_list
-
-KINDS = ("due_in_7_days", "due_in_1_day", "overdue")
+from ..vocabulary import ReminderKind
 
 
 class Reminder(Base):
     __tablename__ = "reminders"
-    __table_args__ = (sa.CheckConstraint(in_list("kind", KINDS), name="kind_known"),)
+    __table_args__ = (sa.CheckConstraint(one_of("kind", ReminderKind), name="kind_known"),)
 
     period_code: Mapped[str] = mapped_column(sa.String(16), sa.ForeignKey("periods.code"), primary_key=True)
     region_code: Mapped[str] = mapped_column(sa.String(5), primary_key=True)

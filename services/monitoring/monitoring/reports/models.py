@@ -5,17 +5,18 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from smartcity_vocabulary import one_of
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
-from ..vocabulary import INITIATIVE_STATUSES, REPORT_STATUSES, in_list
+from ..vocabulary import InitiativeStatus, ReportStatus
 
 
 class Report(Base):
     __tablename__ = "reports"
     __table_args__ = (
-        sa.CheckConstraint(in_list("status", REPORT_STATUSES), name="status_known"),
+        sa.CheckConstraint(one_of("status", ReportStatus), name="status_known"),
         # one report per region and period, whatever the number of replicas writing at once
         sa.UniqueConstraint("period_code", "region_code"),
     )
@@ -23,7 +24,7 @@ class Report(Base):
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
     period_code: Mapped[str] = mapped_column(sa.String(16), sa.ForeignKey("periods.code"))
     region_code: Mapped[str] = mapped_column(sa.String(5), index=True)
-    status: Mapped[str] = mapped_column(sa.String(16), server_default="draft")
+    status: Mapped[str] = mapped_column(sa.String(16), server_default=ReportStatus.DRAFT)
     version: Mapped[int] = mapped_column(sa.Integer, server_default="1")
     # the first submission decides timeliness; `late` when it came after `due_on` in the region's zone
     first_submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -54,7 +55,7 @@ class ReportValue(Base):
 class ReportInitiative(Base):
     __tablename__ = "report_initiatives"
     __table_args__ = (
-        sa.CheckConstraint(in_list("status", INITIATIVE_STATUSES), name="status_known"),
+        sa.CheckConstraint(one_of("status", InitiativeStatus), name="status_known"),
         sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_in_range"),
     )
 

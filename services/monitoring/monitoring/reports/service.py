@@ -30,11 +30,12 @@ from ..periods.models import Period
 from ..periods.service import local_today
 from ..portfolio.models import RegionMentor
 from ..results.service import drop_result, refresh_result
+from ..vocabulary import Decision, PeriodStatus, ReportStatus
 from .content import Content, check_content
 from .models import Report, ReportChange, ReportInitiative, ReportValue
 from .schemas import InitiativeStatusOut, ReportOut, ValueOut
 
-EDITABLE = ("draft", "returned")
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
 def report_etag(report: Report) -> str:
@@ -45,7 +46,7 @@ def visible(caller: Caller) -> sa.ColumnElement[bool]:
     """The reports `caller` may read: partners only accepted ones, the others their regions' all."""
     condition = region_scope(caller, Report.region_code)
     if caller.role == "partner":
-        condition = sa.and_(condition, Report.status == "accepted")
+        condition = sa.and_(condition, Report.status == ReportStatus.ACCEPTED)
     return condition
 
 
@@ -78,7 +79,7 @@ def require_accepting(period: Period, report: Report | None, region_code: str) -
     """409 when the period takes no more submissions from the region (an operator may reopen its report)."""
     if report is not None and report.reopened:
         return
-    if period.status != "open":
+    if period.status != PeriodStatus.OPEN:
         raise Conflict(f"The period {period.code} is locked; an operator may reopen the region's report.")
     if local_today(region_code) > period.locks_on:
         raise Conflict(
@@ -156,7 +157,7 @@ async def write_report(
     report.updated_at = sa.func.now()
     await session.flush()
     if submit:
-        await transition(session, report, "submitted", caller, None)
+        await transition(session, report, ReportStatus.SUBMITTED, caller, None)
     await session.refresh(report)
     return report, content
 
@@ -179,12 +180,14 @@ async def create_report(session: AsyncSession, period_code: str, region_code: st
     return report
 
 
-async def transition(session: AsyncSession, report: Report, to: str, caller: Caller, reason: str | None) -> None:
+async def transition(
+    session: AsyncSession, report: Report, to: ReportStatus, caller: Caller, reason: str | None
+) -> None:
     """Move the report, write its history and its event, in the caller's transaction."""
     frm = report.status
     period = await session.get(Period, report.period_code)
     assert period is not None
-    if to == "submitted":
+    if to == ReportStatus.SUBMITTED:
         if report.first_submitted_at is None:
             report.first_submitted_at = sa.func.now()
             report.late = local_today(report.region_code) > period.due_on
@@ -208,12 +211,14 @@ async def transition(session: AsyncSession, report: Report, to: str, caller: Cal
         "to": to,
         "actor": actor(caller),
     }
-    if to == "submitted":
+    if to == ReportStatus.SUBMITTED:
         data: EventData = ReportSubmitted.model_validate(
-            {**facts, "late": report.late, "resubmission": frm == "returned"}
+            {**facts, "late": report.late, "resubmission": frm == ReportStatus.RETURNED}
         )
     else:
-        data = (ReportAccepted if to == "accepted" else ReportReturned).model_validate({**facts, "comment": reason})
+        data = (ReportAccepted if to == ReportStatus.ACCEPTED else ReportReturned).model_validate(
+            {**facts, "comment": reason}
+        )
     await emit(session, f"reports/{report.id}", data)
 
 
@@ -224,7 +229,7 @@ async def submit(session: AsyncSession, period: Period, region_code: str, caller
     require_editable(report)
     if not await has_content(session, report):
         raise Unprocessable("An empty report cannot be submitted.", errors=[{"field": "values", "message": "Empty."}])
-    await transition(session, report, "submitted", caller, None)
+    await transition(session, report, ReportStatus.SUBMITTED, caller, None)
     return report
 
 
@@ -245,21 +250,21 @@ async def may_decide(session: AsyncSession, caller: Caller, region_code: str) ->
 
 
 async def decide(
-    session: AsyncSession, period: Period, region_code: str, decision: str, comment: str | None, caller: Caller
+    session: AsyncSession, period: Period, region_code: str, decision: Decision, comment: str | None, caller: Caller
 ) -> Report:
     if caller.role not in ("admin", "operator", "mentor"):
         raise Forbidden(f"The role '{caller.role}' may not verify reports.")
     if not await may_decide(session, caller, region_code):
         raise NotFound(f"No report of region {region_code} for {period.code} is visible to you.")
     report = await report_or_404(session, caller, period.code, region_code, lock=True)
-    if report.status != "submitted":
+    if report.status != ReportStatus.SUBMITTED:
         raise Conflict(f"The report is {report.status}; only a submitted report is accepted or returned.")
-    if decision == "returned" and not comment:
+    if decision == ReportStatus.RETURNED and not comment:
         raise Unprocessable(
             "A returned report says what to correct.", errors=[{"field": "comment", "message": "Required."}]
         )
     await transition(session, report, decision, caller, comment)
-    if decision == "accepted":
+    if decision == ReportStatus.ACCEPTED:
         await refresh_result(session, report, period)
     return report
 
@@ -269,7 +274,7 @@ async def reopen(session: AsyncSession, period: Period, region_code: str, reason
     report = await find_report(session, caller, period.code, region_code, lock=True)
     if report is None:
         report = await create_report(session, period.code, region_code, caller)
-    if report.status == "accepted":
+    if report.status == ReportStatus.ACCEPTED:
         raise Conflict("The report is accepted; it is final.")
     if report.reopened:
         raise Conflict("The report is reopened already.")
@@ -340,7 +345,7 @@ def dry_run_out(
         id=report.id if report else None,
         period_code=period.code,
         region_code=region_code,
-        status="submitted" if submit else (report.status if report else "draft"),  # type: ignore[arg-type]
+        status=ReportStatus.SUBMITTED if submit else ReportStatus(report.status if report else ReportStatus.DRAFT),
         version=(report.version if report else 1) + (2 if submit else 1),
         late=report.late if report else False,
         reopened=report.reopened if report else False,

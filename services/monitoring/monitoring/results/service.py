@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
+from smartcity_vocabulary import Dimension
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +15,7 @@ from ..indicators.models import TrackedIndicator
 from ..periods.models import Period
 from ..portfolio.models import Initiative, Portfolio
 from ..reports.models import Report, ReportInitiative, ReportValue
-from ..vocabulary import DIMENSIONS
+from ..vocabulary import ReportStatus
 from .achievement import achievement, mean
 from .models import RegionResult
 
@@ -85,7 +86,7 @@ async def refresh_result(session: AsyncSession, report: Report, period: Period) 
         "achievement": mean(i["achievement"] for i in indicators),
         "progress": mean(i["progress"] for i in initiatives),
         "on_time": not report.late,
-        "dimensions": {d: mean(by_dimension[d]) for d in DIMENSIONS if d in by_dimension},
+        "dimensions": {d: mean(by_dimension[d]) for d in Dimension if d in by_dimension},
         "indicators": indicators,
         "initiatives": initiatives,
         "accepted_at": report.decided_at,
@@ -124,7 +125,7 @@ async def refresh_results_of_region(session: AsyncSession, region_code: str) -> 
         await session.execute(
             sa.select(Report, Period)
             .join(Period, Period.code == Report.period_code)
-            .where(Report.region_code == region_code, Report.status == "accepted")
+            .where(Report.region_code == region_code, Report.status == ReportStatus.ACCEPTED)
         )
     ).all()
     for report, period in rows:

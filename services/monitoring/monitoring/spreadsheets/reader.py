@@ -21,9 +21,11 @@ from openpyxl.utils import get_column_letter
 from smartcity_kit.problems import Unprocessable
 
 from ..reports.content import Content, StatusEntry, ValueEntry, Where
-from ..vocabulary import INITIATIVE_STATUSES
+from ..vocabulary import InitiativeStatus
 from .layout import CSV_COLUMNS, CSV_SHEET, INDICATOR_COLUMNS, INDICATORS, INITIATIVE_COLUMNS, INITIATIVES, MAX_ROWS
 from .safety import runs_as_formula
+
+STATUSES = tuple(str(s) for s in InitiativeStatus)
 
 
 class Cells:
@@ -145,13 +147,13 @@ class Cells:
         if status in (None, ""):
             return None  # nothing said about this initiative
         status = str(status).strip().lower()
-        if status not in INITIATIVE_STATUSES:
-            self.bad(number, self.column_of("status"), f"The status is one of {', '.join(INITIATIVE_STATUSES)}.")
+        if status not in STATUSES:
+            self.bad(number, self.column_of("status"), f"The status is one of {', '.join(STATUSES)}.")
         progress = self.number(number, row, "progress")
         if progress is not None and not 0 <= progress <= 100:
             self.bad(number, self.column_of("progress"), "Progress is a percentage within 0-100.")
         text = self.text(number, row, note)
-        if initiative_id is None or status not in INITIATIVE_STATUSES or progress is None:
+        if initiative_id is None or status not in STATUSES or progress is None:
             return None
         return StatusEntry(
             initiative_id,

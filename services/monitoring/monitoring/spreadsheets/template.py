@@ -17,7 +17,7 @@ from ..indicators.models import TrackedIndicator
 from ..periods.models import Period
 from ..portfolio.models import Initiative
 from ..reports.models import Report, ReportInitiative, ReportValue
-from ..vocabulary import INITIATIVE_STATUSES
+from ..vocabulary import InitiativeStatus
 from .layout import INDICATOR_COLUMNS, INDICATORS, INITIATIVE_COLUMNS, INITIATIVES
 from .safety import neutralise
 
@@ -119,7 +119,7 @@ def build_workbook(period: Period, indicator_rows: list[list[object]], initiativ
                     sheet.cell(row=row_number, column=index).fill = FILL_IN
         sheet.freeze_panes = "A2"
     if initiative_rows:
-        choice = DataValidation(type="list", formula1=f'"{",".join(INITIATIVE_STATUSES)}"', allow_blank=True)
+        choice = DataValidation(type="list", formula1=f'"{",".join(InitiativeStatus)}"', allow_blank=True)
         initiatives.add_data_validation(choice)
         choice.add(f"D2:D{len(initiative_rows) + 1}")
         progress = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)

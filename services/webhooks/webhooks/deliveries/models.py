@@ -16,7 +16,7 @@ class DeliveryStatus(StrEnum):
     failed = "failed"
 
 
-PENDING = sa.text("status = 'pending'")
+PENDING = sa.text(f"status = '{DeliveryStatus.pending}'")
 
 
 class Delivery(Base):

@@ -8,6 +8,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from smartcity_kit.schemas import Rfc3339Time, StrictModel
 
+from .models import DeliveryStatus
+
 
 class AttemptOut(BaseModel):
     attempted_at: datetime
@@ -22,7 +24,9 @@ class DeliveryOut(BaseModel):
     endpoint_id: uuid.UUID
     message_id: str = Field(description="`webhook-id`: the event's id, the same on every attempt.")
     event_type: str
-    status: str = Field(description="`pending` (to send or retry), `delivered` or `failed` (retries exhausted).")
+    status: DeliveryStatus = Field(
+        description="`pending` (to send or retry), `delivered` or `failed` (retries exhausted)."
+    )
     attempts: int
     last_status_code: int | None
     last_error: str | None

@@ -30,7 +30,7 @@ def delivery_out(d: Delivery) -> DeliveryOut:
         endpoint_id=d.endpoint_id,
         message_id=d.message_id,
         event_type=d.event_type,
-        status=d.status,
+        status=DeliveryStatus(d.status),
         attempts=d.attempts,
         last_status_code=d.last_status_code,
         last_error=d.last_error,

@@ -10,6 +10,8 @@ from typing import Annotated
 from pydantic import BaseModel, Field, field_validator
 from smartcity_kit.schemas import StrictModel
 
+from .models import EndpointStatus
+
 # an event type (`participant.status_changed`), every type under a prefix (`participant.*`), or all (`*`)
 PATTERN = re.compile(r"^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$")
 EventTypePattern = Annotated[
@@ -64,7 +66,7 @@ class EndpointOut(BaseModel):
     event_types: list[str]
     region_code: str | None
     ordered: bool
-    status: str = Field(description="`active`, or `disabled` (see `disabled_reason`).")
+    status: EndpointStatus = Field(description="`active`, or `disabled` (see `disabled_reason`).")
     disabled_reason: str | None
     disabled_at: datetime | None
     failing_since: datetime | None = Field(description="First failure since the last success; 3 days disable.")

@@ -49,7 +49,7 @@ async def endpoint_out(session: AsyncSession, endpoint: Endpoint) -> EndpointOut
         event_types=endpoint.event_types,
         region_code=endpoint.region_code,
         ordered=endpoint.ordered,
-        status=endpoint.status,
+        status=EndpointStatus(endpoint.status),
         disabled_reason=endpoint.disabled_reason,
         disabled_at=endpoint.disabled_at,
         failing_since=endpoint.failing_since,
