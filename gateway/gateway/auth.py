@@ -171,7 +171,7 @@ def caller_from_claims(claims: dict[str, Any], *, subject: str, role: str, regio
     if found not in ROLES:
         raise Unauthorized("The token carries no known role.")
     region_code = claim(claims, region)
-    if found == "region" and not region_code:
+    if found == Role.REGION and not region_code:
         raise Unauthorized("A region token must carry a region code.")
     return Caller(
         subject=str(sub),

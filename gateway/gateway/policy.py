@@ -14,25 +14,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from smartcity_kit.identity import ROLES
+from smartcity_kit.identity import ROLES, Role
 
 ANY = frozenset(ROLES)
-STAFF = frozenset({"admin", "operator"})
-STAFF_REGION = STAFF | {"region"}
-STAFF_MENTOR = STAFF | {"mentor"}
+STAFF = frozenset({Role.ADMIN, Role.OPERATOR})
+STAFF_REGION = STAFF | {Role.REGION}
+STAFF_MENTOR = STAFF | {Role.MENTOR}
 # a region reads the feeds too: the owning service narrows them to the events that name its region
-FEED_READERS = STAFF | {"partner", "region"}
+FEED_READERS = STAFF | {Role.PARTNER, Role.REGION}
 # who registers webhook endpoints: staff for partner systems, a partner for itself, a region for its own region
-SUBSCRIBERS = STAFF | {"region", "partner"}
+SUBSCRIBERS = STAFF | {Role.REGION, Role.PARTNER}
 # who reads the audit trails (smartcity_kit.audit.router says the same)
 # an auditor (BPK, the Inspectorate) reads every route, added to each GET below, and writes none
-AUDITOR = "auditor"
-AUDIT_READERS = frozenset({"admin", AUDITOR})
+AUDITOR = Role.AUDITOR
+AUDIT_READERS = frozenset({Role.ADMIN, AUDITOR})
 # a partner ministry's key bound to an organisation publishes its official index (the service checks which)
-PUBLISHERS = frozenset({"partner"})
+PUBLISHERS = frozenset({Role.PARTNER})
 
 # (route class, method, path template, roles allowed)
-ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
+ROUTE_CLASSES: list[tuple[str, str, str, frozenset[Role]]] = [
     # gateway
     ("me", "GET", "/api/v1/me", ANY),
     ("api_keys.manage", "POST", "/api/v1/api-keys", STAFF),
@@ -147,7 +147,7 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[str]]] = [
 @dataclass(frozen=True, slots=True)
 class RouteClass:
     name: str
-    roles: frozenset[str]
+    roles: frozenset[Role]
     template: str  # the route it was found by
 
 

@@ -12,7 +12,7 @@ import time
 import uuid
 
 import jwt
-from smartcity_kit.identity import ROLES
+from smartcity_kit.identity import ROLES, Role
 
 from .keys import load_or_create_signing_key
 from .settings import Settings
@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--region", help="region code, required for --role region (e.g. 32.73)")
     parser.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds (default 8 h)")
     args = parser.parse_args(argv)
-    if args.role == "region" and not args.region:
+    if args.role == Role.REGION and not args.region:
         parser.error("--role region needs --region")
-    if args.role != "region" and args.region:
+    if args.role != Role.REGION and args.region:
         parser.error("--region only goes with --role region")
     sys.stdout.write(issue_token(Settings(), args.sub, args.role, args.region, args.ttl) + "\n")
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Header, Request, Response
 from smartcity_kit.db import SessionDep
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep, Role, require_roles
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
@@ -18,7 +18,9 @@ from . import replay, service
 from .models import ApiKey
 from .schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
 
-router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"], dependencies=[require_roles("admin", "operator")])
+# who makes and revokes API keys, named once; the gateway's table says the same (tests/test_permissions.py)
+CanManageKeys = require_roles(Role.ADMIN, Role.OPERATOR)
+router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"], dependencies=[CanManageKeys])
 
 
 def key_out(row: ApiKey) -> dict[str, Any]:

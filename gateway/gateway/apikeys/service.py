@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import Caller, Role
 from smartcity_kit.problems import Forbidden, NotFound, Unprocessable
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,16 +16,16 @@ from .store import CHANNEL, hash_key, new_key
 
 
 async def create_key(session: AsyncSession, body: ApiKeyIn, caller: Caller) -> tuple[ApiKey, str]:
-    if body.role == "region" and not body.region_code:
+    if body.role == Role.REGION and not body.region_code:
         raise Unprocessable(
             "A region key needs a region.", errors=[{"field": "region_code", "message": "Required for role region."}]
         )
-    if body.role != "region" and body.region_code:
+    if body.role != Role.REGION and body.region_code:
         raise Unprocessable(
             "Only a region key carries a region.",
             errors=[{"field": "region_code", "message": "Only for role region."}],
         )
-    if body.organization is not None and body.role != "partner":
+    if body.organization is not None and body.role != Role.PARTNER:
         raise Unprocessable(
             "Only a partner key speaks for an organisation.",
             errors=[{"field": "organization", "message": "Only for role partner."}],
@@ -34,7 +34,7 @@ async def create_key(session: AsyncSession, body: ApiKeyIn, caller: Caller) -> t
         raise Unprocessable(
             "The expiry is in the past.", errors=[{"field": "expires_at", "message": "Must be in the future."}]
         )
-    if body.role == "admin" and caller.role != "admin":
+    if body.role == Role.ADMIN and caller.role != Role.ADMIN:
         raise Forbidden("Only an admin may make an admin key.")
     key, prefix = new_key()
     row = ApiKey(

@@ -20,6 +20,7 @@ from . import tracing
 from .bodylimit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from .catalogue import Catalogue, add_webhooks
 from .db import database_ready, install_db_error_handlers
+from .identity import SERVICE
 from .logging import request_id_var
 from .metrics import FeedCollector, PoolCollector, new_registry
 from .openapi import document_problems
@@ -72,7 +73,7 @@ class RequestContextMiddleware:
             if self.access_log_enabled and scope["path"] not in ("/healthz", "/metrics"):
                 caller = scope.get("state", {}).get("caller")
                 # another service polling an events feed twice a second is routine: debug, unless it failed
-                quiet = caller is not None and caller.role == "service" and status < 400
+                quiet = caller is not None and caller.role == SERVICE and status < 400
                 (access_log.debug if quiet else access_log.info)(
                     "request",
                     method=scope["method"],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import httpx
 import structlog
 
-from .identity import Caller, sign_identity
+from .identity import SERVICE, Caller, sign_identity
 from .logging import request_id_var
 from .problems import ServiceUnavailable
 
@@ -35,7 +35,7 @@ class DocumentsClient:
 
     async def find(self, document_id: uuid.UUID) -> DocumentInfo | None:
         """The document's metadata; None when it is unknown or deleted; 503 when the service does not answer."""
-        headers = {"x-smartcity-identity": sign_identity(Caller(subject=self.me, role="service"), self.secret)}
+        headers = {"x-smartcity-identity": sign_identity(Caller(subject=self.me, role=SERVICE), self.secret)}
         if (rid := request_id_var.get()) is not None:
             headers["x-request-id"] = rid
         try:

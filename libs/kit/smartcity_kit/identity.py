@@ -154,14 +154,25 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 READ_METHODS = frozenset({"GET", "HEAD"})
 
 
-def require_roles(*roles: str) -> Any:
-    """A dependency that refuses (403) a caller whose role is not in `roles`; an auditor passes every read."""
+@dataclass(frozen=True, slots=True)
+class RoleCheck:
+    """A permission: refuses (403) a caller whose role is not one of `roles` (nor, with `services`, another
+    service); an auditor passes every read. Each service names its permissions once
+    (`CanManageProgramme = require_roles(...)`) and the gateway's table is checked against them
+    (tests/test_permissions.py)."""
 
-    def check(caller: CallerDep, request: Request) -> Caller:
+    roles: frozenset[Role]
+    services: bool = False
+
+    def __call__(self, caller: CallerDep, request: Request) -> Caller:
         if caller.role == Role.AUDITOR and request.method in READ_METHODS:
             return caller
-        if caller.role not in roles:
+        if caller.role not in self.roles and not (self.services and caller.role == SERVICE):
             raise Forbidden(f"The role '{caller.role}' may not do this.")
         return caller
 
-    return Depends(check)
+
+def require_roles(*roles: Role, services: bool = False) -> Any:
+    """A dependency that refuses (403) a caller whose role is not in `roles` (with `services`, another service
+    passes too); an auditor passes every read."""
+    return Depends(RoleCheck(frozenset(roles), services))

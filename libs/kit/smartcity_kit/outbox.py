@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from . import tracing
 from .catalogue import EventData
 from .db import SessionDep
-from .identity import Caller, CallerDep, require_roles, sign_identity
+from .identity import SERVICE, Caller, CallerDep, Role, require_roles, sign_identity
 from .pagination import CursorQuery, decode_cursor, encode_cursor
 from .problems import Unprocessable, problem_responses
 
@@ -107,9 +107,13 @@ class EventPage(BaseModel):
 def in_scope(table: sa.Table, caller: Caller) -> sa.ColumnElement[bool]:
     """The events `caller` reads: a region those whose `data.region_code` is its own, every other reader all."""
     visible = table.c.txid < _VISIBLE_BELOW
-    if caller.role == "region":
+    if caller.role == Role.REGION:
         return sa.and_(visible, table.c.data["region_code"].astext == sa.literal(caller.region_code or ""))
     return visible
+
+
+# who reads a feed: staff, partners, another service; a region too, narrowed to the events of its own region
+FEED_READERS = require_roles(Role.ADMIN, Role.OPERATOR, Role.PARTNER, Role.REGION, services=True)
 
 
 def events_router(service: str, table: sa.Table) -> APIRouter:
@@ -122,7 +126,7 @@ def events_router(service: str, table: sa.Table) -> APIRouter:
         description="Events in commit order, from `after` (a page's `next_cursor`). A region reads only the events "
         "whose `data.region_code` is its own; staff, partners and services read every event.",
         responses=problem_responses(401, 403, 422),
-        dependencies=[require_roles("admin", "operator", "partner", "service", "region")],
+        dependencies=[FEED_READERS],
     )
     async def read_events(
         # the one value this service answers to, as an enum in the document; a Literal made at run time,
@@ -248,7 +252,7 @@ class FeedConsumer:
         params: dict[str, Any] = {"limit": self.batch}
         if cursor:
             params["after"] = cursor
-        token = sign_identity(Caller(subject=self.me, role="service"), self.secret)
+        token = sign_identity(Caller(subject=self.me, role=SERVICE), self.secret)
         response = await self.client.get(self.url, params=params, headers={"x-smartcity-identity": token})
         response.raise_for_status()
         page = EventPage.model_validate_json(response.content)

@@ -17,7 +17,7 @@ from smartcity_kit.bodylimit import STREAMED_BODY
 from smartcity_kit.db import SessionDep, create_engine, make_metadata
 from smartcity_kit.etag import etag_of, require_if_match, set_etag
 from smartcity_kit.idempotency import IdempotencyMiddleware, idempotency_table
-from smartcity_kit.identity import Caller, CallerDep, IdentityMiddleware, require_roles, sign_identity
+from smartcity_kit.identity import Caller, CallerDep, IdentityMiddleware, Role, require_roles, sign_identity
 from smartcity_kit.outbox import consumer_cursor_table, events_router, outbox_table, record_event
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import NotFound
@@ -54,7 +54,7 @@ def build_app() -> FastAPI:
     install_common(app, service="kit", outbox=events)
     router = APIRouter()
 
-    @router.post("/api/v1/notes", status_code=201, response_model=NoteOut, dependencies=[require_roles("operator")])
+    @router.post("/api/v1/notes", status_code=201, response_model=NoteOut, dependencies=[require_roles(Role.OPERATOR)])
     async def create(body: NoteIn, session: SessionDep, request: Request) -> NoteOut:
         note_id = (await session.execute(sa.insert(notes).values(text=body.text).returning(notes.c.id))).scalar_one()
         await record_event(session, events, "note.created", f"notes/{note_id}", {"id": note_id})
@@ -75,11 +75,11 @@ def build_app() -> FastAPI:
         )
         return Page[NoteOut](items=[NoteOut(id=i, text="") for i in rows], next_cursor=next_cursor)
 
-    @router.post("/api/v1/notes/import", status_code=204, dependencies=[require_roles("operator")])
+    @router.post("/api/v1/notes/import", status_code=204, dependencies=[require_roles(Role.OPERATOR)])
     async def import_notes() -> None:  # a literal path beside /notes/{note_id}: GET on it is a 405, not a 422
         return None
 
-    @router.post("/api/v1/notes/attachments", openapi_extra=STREAMED_BODY, dependencies=[require_roles("operator")])
+    @router.post("/api/v1/notes/attachments", openapi_extra=STREAMED_BODY, dependencies=[require_roles(Role.OPERATOR)])
     async def attach(request: Request) -> dict[str, int]:  # streams its body and bounds it itself (here: never)
         size = 0
         async for chunk in request.stream():

@@ -7,21 +7,29 @@ import uuid
 from typing import TypeVarTuple
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import SERVICE, Caller, Role, require_roles
 from smartcity_kit.problems import NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .mentors.models import Mentor
 from .tracks.models import Track, TrackMentor
 
-READERS_OF_ALL = ("admin", "operator", "partner", "auditor", "service")
+# who may do what, named once; a route names its permission, and the gateway's table says the same
+# (tests/test_permissions.py)
+CanManageProgramme = require_roles(Role.ADMIN, Role.OPERATOR)
+# a region for its own track (the route checks which), or staff for any
+OwnRegionOrStaff = require_roles(Role.ADMIN, Role.OPERATOR, Role.REGION)
+# a mentor for the tracks assigned to it (the route checks which), or staff for any
+AssignedMentorOrStaff = require_roles(Role.ADMIN, Role.OPERATOR, Role.MENTOR)
+
+READERS_OF_ALL = (Role.ADMIN, Role.OPERATOR, Role.PARTNER, Role.AUDITOR, SERVICE)
 
 Ts = TypeVarTuple("Ts")
 
 
 async def mentor_of(session: AsyncSession, caller: Caller) -> Mentor | None:
     """The mentor record a `mentor` caller stands for: its token's subject is the mentor's id or e-mail."""
-    if caller.role != "mentor":
+    if caller.role != Role.MENTOR:
         return None
     condition = sa.func.lower(Mentor.email) == caller.subject.lower()
     with contextlib.suppress(ValueError):  # a subject that is not a UUID is an e-mail
@@ -33,9 +41,9 @@ async def scope_tracks(session: AsyncSession, stmt: sa.Select[*Ts], caller: Call
     """`stmt` (selecting from tracks) narrowed to what `caller` may see."""
     if caller.role in READERS_OF_ALL:
         return stmt
-    if caller.role == "region" and caller.region_code:
+    if caller.role == Role.REGION and caller.region_code:
         return stmt.where(Track.region_code == caller.region_code)
-    if caller.role == "mentor":
+    if caller.role == Role.MENTOR:
         mentor = await mentor_of(session, caller)
         if mentor is not None:
             assigned = sa.select(TrackMentor.track_id).where(TrackMentor.mentor_id == mentor.id)

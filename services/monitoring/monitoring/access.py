@@ -10,13 +10,23 @@ import contextlib
 import uuid
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import SERVICE, Caller, Role, require_roles
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from .portfolio.models import RegionMentor
 
-READERS_OF_ALL = ("admin", "operator", "partner", "auditor", "service")
+# who may do what, named once; a route names its permission, and the gateway's table says the same
+# (tests/test_permissions.py)
+CanManageProgramme = require_roles(Role.ADMIN, Role.OPERATOR)
+# a region for its own region (the route checks which), or staff for any
+OwnRegionOrStaff = require_roles(Role.ADMIN, Role.OPERATOR, Role.REGION)
+# a mentor for the regions it mentors (the route checks which), or staff for any
+AssignedMentorOrStaff = require_roles(Role.ADMIN, Role.OPERATOR, Role.MENTOR)
+# a partner ministry's key, for the index its ministry publishes (the route checks which)
+PartnerMinistry = require_roles(Role.PARTNER)
+
+READERS_OF_ALL = (Role.ADMIN, Role.OPERATOR, Role.PARTNER, Role.AUDITOR, SERVICE)
 
 
 def mentor_match(caller: Caller) -> sa.ColumnElement[bool]:
@@ -35,9 +45,9 @@ def region_scope(caller: Caller, column: sa.ColumnElement[str] | QueryableAttrib
     """A condition on `column` (a region code) true for the regions `caller` may see."""
     if caller.role in READERS_OF_ALL:
         return sa.true()
-    if caller.role == "region" and caller.region_code:
+    if caller.role == Role.REGION and caller.region_code:
         return column == caller.region_code
-    if caller.role == "mentor":
+    if caller.role == Role.MENTOR:
         return column.in_(mentored_regions(caller))
     return sa.false()
 
@@ -45,9 +55,9 @@ def region_scope(caller: Caller, column: sa.ColumnElement[str] | QueryableAttrib
 async def sees_region(session: AsyncSession, caller: Caller, region_code: str) -> bool:
     if caller.role in READERS_OF_ALL:
         return True
-    if caller.role == "region":
+    if caller.role == Role.REGION:
         return caller.region_code == region_code
-    if caller.role == "mentor":
+    if caller.role == Role.MENTOR:
         stmt = sa.select(sa.literal(True)).where(mentor_match(caller), RegionMentor.region_code == region_code)
         return bool((await session.execute(stmt.limit(1))).scalar())
     return False
@@ -55,7 +65,7 @@ async def sees_region(session: AsyncSession, caller: Caller, region_code: str) -
 
 def may_write_for(caller: Caller, region_code: str) -> bool:
     """Writing a region's data (indicators, reports): the region itself, or an operator for it."""
-    return caller.is_staff or (caller.role == "region" and caller.region_code == region_code)
+    return caller.is_staff or (caller.role == Role.REGION and caller.region_code == region_code)
 
 
 def actor(caller: Caller) -> str:

@@ -6,18 +6,24 @@ import uuid
 from typing import TypeVarTuple
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import Caller, Role, require_roles
 from smartcity_kit.problems import NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .applications.models import Participant
+
+# who may do what, named once; a route names its permission, and the gateway's table says the same
+# (tests/test_permissions.py)
+CanManageProgramme = require_roles(Role.ADMIN, Role.OPERATOR)
+# a region for its own region (the route checks which), or staff for any
+OwnRegionOrStaff = require_roles(Role.ADMIN, Role.OPERATOR, Role.REGION)
 
 Ts = TypeVarTuple("Ts")
 
 
 def scope_participants(stmt: sa.Select[*Ts], caller: Caller) -> sa.Select[*Ts]:
     """`stmt` (selecting from participants) narrowed to what `caller` may see."""
-    if caller.role == "region":
+    if caller.role == Role.REGION:
         return stmt.where(Participant.region_code == (caller.region_code or ""))
     return stmt
 

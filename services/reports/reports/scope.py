@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import Depends, Query
 from smartcity_kit.db import SessionDep
-from smartcity_kit.identity import CallerDep
+from smartcity_kit.identity import CallerDep, Role
 from smartcity_kit.problems import NotFound
 
 from .projections.models import Phase
@@ -52,7 +52,7 @@ async def report_scope(
         str | None, Query(pattern=r"^\d{2}\.\d{2}$", description="One kabupaten/kota, e.g. `32.73`.")
     ] = None,
 ) -> Scope:
-    if caller.role == "region":
+    if caller.role == Role.REGION:
         own = caller.region_code
         if own is None:
             raise NotFound("Your credential names no region.")

@@ -5,23 +5,25 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import Caller, Role, require_roles
 from smartcity_kit.problems import NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .endpoints.models import Endpoint
 
-SUBSCRIBERS = ("admin", "operator", "region", "partner")
+# who manages endpoints, named once (the gateway's table says the same, tests/test_permissions.py): staff for
+# partner systems, a partner for itself, a region for its own region (scope_endpoints narrows each)
+Subscriber = require_roles(Role.ADMIN, Role.OPERATOR, Role.REGION, Role.PARTNER)
 
 
 def scope_endpoints(stmt: sa.Select[Endpoint], caller: Caller) -> sa.Select[Endpoint]:
     """`stmt` (selecting from endpoints) narrowed to what `caller` may see and change."""
-    if caller.is_staff or caller.role == "auditor":  # an auditor reads them all; the gateway refuses its writes
+    if caller.is_staff or caller.role == Role.AUDITOR:  # an auditor reads them all; the gateway refuses its writes
         return stmt
-    if caller.role == "region" and caller.region_code:
-        return stmt.where(Endpoint.owner_role == "region", Endpoint.region_code == caller.region_code)
-    if caller.role == "partner":
-        return stmt.where(Endpoint.owner_role == "partner", Endpoint.owner_subject == caller.subject)
+    if caller.role == Role.REGION and caller.region_code:
+        return stmt.where(Endpoint.owner_role == Role.REGION, Endpoint.region_code == caller.region_code)
+    if caller.role == Role.PARTNER:
+        return stmt.where(Endpoint.owner_role == Role.PARTNER, Endpoint.owner_subject == caller.subject)
     return stmt.where(sa.false())
 
 

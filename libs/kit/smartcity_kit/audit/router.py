@@ -13,12 +13,12 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from ..db import SessionDep
-from ..identity import require_roles
+from ..identity import Role, require_roles
 from ..pagination import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
 from ..problems import Unprocessable, problem_responses
 
 # who reads the audit trail; the gateway's policy says the same
-AUDIT_READERS = ("admin", "auditor")
+AUDIT_READERS = require_roles(Role.ADMIN, Role.AUDITOR)
 CSV_COLUMNS = ("id", "at", "actor", "request_id", "action", "resource", "changes")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -86,7 +86,7 @@ def audit_router(service: str, entries: sa.Table) -> APIRouter:
             **problem_responses(401, 403, 422),
             200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
         },
-        dependencies=[require_roles(*AUDIT_READERS)],
+        dependencies=[AUDIT_READERS],
     )
     async def read_audit(
         service: Literal[service],  # type: ignore[valid-type]

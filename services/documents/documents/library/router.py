@@ -11,11 +11,12 @@ from pydantic import BaseModel
 from smartcity_kit.bodylimit import STREAMED_BODY
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep, Role
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import Forbidden, NotFound, problem_responses
 from smartcity_vocabulary import DocumentKind
 
+from ..access import CanManageProgramme, OwnRegionOrStaff
 from ..storage import Storage
 from ..uploads.form import receive_form
 from ..uploads.sniff import ACCEPTED
@@ -27,7 +28,6 @@ from .schemas import REGION_CODE, DocumentOut, DocumentSummary, UploadForm, Vers
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 
-WRITERS = ("admin", "operator", "region")
 DocumentId = Annotated[uuid.UUID, Path(description="The document's id.")]
 
 
@@ -89,7 +89,7 @@ def _created(response: Response, out: DocumentOut) -> DocumentOut:
 
 async def mentored_regions(request: Request, caller: CallerDep) -> frozenset[str]:
     """For a mentor, the regions it mentors (asked of the mentoring service); nothing for anyone else."""
-    if caller.role != "mentor":
+    if caller.role != Role.MENTOR:
         return frozenset()
     mentored: MentoredRegions = request.app.state.mentored
     return await mentored.of(caller)
@@ -109,13 +109,13 @@ def _storage(request: Request) -> Storage:
     response_model=DocumentOut,
     summary="Upload a new document (multipart/form-data: file, region_code, kind, title)",
     responses=problem_responses(401, 403, 413, 415, 422),
-    dependencies=[require_roles(*WRITERS)],
+    dependencies=[OwnRegionOrStaff],
     openapi_extra=_upload_body(UploadForm),
 )
 async def create_document(request: Request, response: Response, session: SessionDep, caller: CallerDep) -> DocumentOut:
     def early(name: str, value: str) -> None:
         # a region team's upload for another region is refused before its file is read
-        if name == "region_code" and caller.role == "region" and value != caller.region_code:
+        if name == "region_code" and caller.role == Role.REGION and value != caller.region_code:
             raise Forbidden("A region team uploads documents for its own region only.")
 
     form = await receive_form(
@@ -140,7 +140,7 @@ async def create_document(request: Request, response: Response, session: Session
     response_model=DocumentOut,
     summary="Upload the next version of a document (multipart/form-data: file)",
     responses=problem_responses(401, 403, 404, 413, 415, 422),
-    dependencies=[require_roles(*WRITERS)],
+    dependencies=[OwnRegionOrStaff],
     openapi_extra=_upload_body(VersionForm),
 )
 async def add_version(
@@ -267,7 +267,7 @@ async def version_content(
     status_code=204,
     summary="Delete a document (hidden from every read; its bytes are kept until a purge)",
     responses=problem_responses(401, 403, 404, 422),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def delete_document(document_id: DocumentId, session: SessionDep, caller: CallerDep) -> Response:
     await service.delete_document(session, caller=caller, document_id=document_id)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import SERVICE, Caller, Role
 from smartcity_kit.problems import Forbidden, NotFound, Unprocessable, validation_errors
 from smartcity_vocabulary import DocumentKind
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,7 @@ from .blobs import hold_blob
 from .models import Document, Version
 from .schemas import DocumentFields
 
-READ_ALL = ("admin", "operator", "partner", "auditor", "service")
+READ_ALL = (Role.ADMIN, Role.OPERATOR, Role.PARTNER, Role.AUDITOR, SERVICE)
 
 
 def can_read_all(caller: Caller) -> bool:
@@ -30,9 +30,9 @@ def check_may_write(caller: Caller, region_code: str) -> None:
     """Operators (and admins) write for every region, a region team for its own only."""
     if caller.is_staff:
         return
-    if caller.role == "region" and caller.region_code == region_code:
+    if caller.role == Role.REGION and caller.region_code == region_code:
         return
-    if caller.role == "region":
+    if caller.role == Role.REGION:
         raise Forbidden("A region team uploads documents for its own region only.")
     raise Forbidden(f"The role '{caller.role}' may not upload documents.")
 
@@ -48,7 +48,7 @@ def visible(caller: Caller, mentored: frozenset[str] = frozenset()) -> sa.Column
     """Live documents in the caller's scope: every region for readers of all, a mentor's the regions it mentors
     (`mentored`), a region team's its own."""
     condition: sa.ColumnElement[bool] = Document.deleted_at.is_(None)
-    if caller.role == "mentor":
+    if caller.role == Role.MENTOR:
         condition = sa.and_(condition, Document.region_code.in_(sorted(mentored)))
     elif not can_read_all(caller):
         condition = sa.and_(condition, Document.region_code == (caller.region_code or ""))

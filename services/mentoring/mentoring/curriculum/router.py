@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, require_if_match, set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import Page
 from smartcity_kit.problems import NotFound, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..access import CanManageProgramme
 from . import service
 from .models import Stage
 from .schemas import StageIn, StageOut
@@ -54,7 +55,7 @@ async def read_stage(session: SessionDep, _: CallerDep, response: Response, code
     "/{code}",
     response_model=StageOut,
     responses=problem_responses(401, 403, 404, 412, 422, 428),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def update_stage(
     data: StageIn, request: Request, response: Response, session: SessionDep, code: str = StageCode

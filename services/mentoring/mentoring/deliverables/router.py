@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
-from ..access import track_or_404
+from ..access import AssignedMentorOrStaff, OwnRegionOrStaff, track_or_404
 from . import service
 from .models import Deliverable
 from .schemas import DeliverableIn, DeliverableOut, ReviewIn
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/v1", tags=["deliverables"])
     status_code=201,
     response_model=DeliverableOut,
     responses=problem_responses(401, 403, 404, 409, 422, 503),
-    dependencies=[require_roles("admin", "operator", "region")],
+    dependencies=[OwnRegionOrStaff],
 )
 async def submit_deliverable(
     track_id: uuid.UUID, data: DeliverableIn, request: Request, session: SessionDep, caller: CallerDep
@@ -83,6 +83,7 @@ async def read_deliverable(
     "/deliverables/{deliverable_id}/review",
     response_model=DeliverableOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[AssignedMentorOrStaff],
 )
 async def review_deliverable(
     deliverable_id: uuid.UUID, data: ReviewIn, session: SessionDep, caller: CallerDep

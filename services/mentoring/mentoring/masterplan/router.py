@@ -7,10 +7,10 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.problems import problem_responses
 
-from ..access import track_or_404
+from ..access import CanManageProgramme, OwnRegionOrStaff, track_or_404
 from . import service
 from .schemas import MasterPlanIn, MasterPlanOut
 
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/v1/tracks/{track_id}/masterplan", tags=["masterp
         201: {"description": "Created", "model": MasterPlanOut},
         **problem_responses(401, 403, 404, 409, 412, 422, 428),
     },
-    dependencies=[require_roles("admin", "operator", "region")],
+    dependencies=[OwnRegionOrStaff],
 )
 async def put_masterplan(
     track_id: uuid.UUID,
@@ -57,7 +57,7 @@ async def read_masterplan(
     "/approve",
     response_model=MasterPlanOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def approve_masterplan(
     track_id: uuid.UUID, response: Response, session: SessionDep, caller: CallerDep

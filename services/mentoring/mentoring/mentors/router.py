@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 from smartcity_vocabulary import Dimension
 
+from ..access import CanManageProgramme
 from . import service
 from .models import Mentor
 from .schemas import MentorIn, MentorOut
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/api/v1/mentors", tags=["mentors"])
     status_code=201,
     response_model=MentorOut,
     responses=problem_responses(401, 403, 409, 422),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def create_mentor(data: MentorIn, session: SessionDep) -> MentorOut:
     mentor = await service.create_mentor(session, data)

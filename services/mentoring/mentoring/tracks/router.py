@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
-from ..access import scope_tracks, track_or_404
+from ..access import CanManageProgramme, scope_tracks, track_or_404
 from . import service
 from .models import Track, TrackMentor
 from .schemas import MentorAssignment, TrackOut
@@ -76,7 +76,7 @@ async def read_track(track_id: uuid.UUID, session: SessionDep, caller: CallerDep
     status_code=201,
     response_model=TrackOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def assign_mentor(
     track_id: uuid.UUID, data: MentorAssignment, session: SessionDep, caller: CallerDep
@@ -92,7 +92,7 @@ async def assign_mentor(
     "/{track_id}/mentors/{mentor_id}",
     status_code=204,
     responses=problem_responses(401, 403, 404),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def unassign_mentor(track_id: uuid.UUID, mentor_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
     """Take a mentor off a track; the place counts toward their capacity no more."""
@@ -104,7 +104,7 @@ async def unassign_mentor(track_id: uuid.UUID, mentor_id: uuid.UUID, session: Se
     "/{track_id}/advance",
     response_model=TrackOut,
     responses=problem_responses(401, 403, 404, 409),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def advance_track(track_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> TrackOut:
     """The next stage; from the last stage, completion (which also needs an approved master plan)."""

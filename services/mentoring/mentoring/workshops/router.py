@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Body, Query, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 from smartcity_kit.schemas import Rfc3339Time
 
+from ..access import AssignedMentorOrStaff, CanManageProgramme
 from . import service
 from .models import Workshop, WorkshopTrack
 from .schemas import AttendanceIn, SessionIn, SessionOut
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
     status_code=201,
     response_model=SessionOut,
     responses=problem_responses(401, 403, 409, 422),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def create_session(data: SessionIn, session: SessionDep, caller: CallerDep) -> SessionOut:
     """Schedule a workshop for many tracks at once; every problem named in one 422; 409 on double booking."""
@@ -81,7 +82,7 @@ async def read_session(session_id: uuid.UUID, session: SessionDep, caller: Calle
     "/{session_id}/attendance",
     response_model=SessionOut,
     responses=problem_responses(401, 403, 404, 422),
-    dependencies=[require_roles("admin", "operator", "mentor")],
+    dependencies=[AssignedMentorOrStaff],
 )
 async def put_attendance(
     session_id: uuid.UUID,

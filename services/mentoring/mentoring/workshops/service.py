@@ -8,7 +8,7 @@ from typing import TypeVarTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import Caller, Role
 from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
 from smartcity_vocabulary import TrackStatus, time_zone_of_region
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -140,14 +140,14 @@ async def scope_sessions(session: AsyncSession, stmt: sa.Select[*Ts], caller: Ca
     """Regions see workshops of their track; mentors those they run or whose tracks they mentor."""
     if caller.role in READERS_OF_ALL:
         return stmt
-    if caller.role == "region" and caller.region_code:
+    if caller.role == Role.REGION and caller.region_code:
         own = (
             sa.select(WorkshopTrack.session_id)
             .join(Track, Track.id == WorkshopTrack.track_id)
             .where(Track.region_code == caller.region_code)
         )
         return stmt.where(Workshop.id.in_(own))
-    if caller.role == "mentor":
+    if caller.role == Role.MENTOR:
         mentor = await mentor_of(session, caller)
         if mentor is not None:
             runs = sa.select(WorkshopMentor.session_id).where(WorkshopMentor.mentor_id == mentor.id)
@@ -191,7 +191,7 @@ async def record_attendance(
             errors.append({"field": f"[{i}].attendees", "message": "Nobody attended a track marked absent."})
     if errors:
         raise Unprocessable(f"The attendance has {len(errors)} problem(s); nothing was saved.", errors=errors)
-    if caller.role == "mentor":
+    if caller.role == Role.MENTOR:
         mentor = await mentor_of(session, caller)
         assert mentor is not None  # the session was visible
         runs = await session.get(WorkshopMentor, (workshop.id, mentor.id))
@@ -238,7 +238,7 @@ async def sessions_out(session: AsyncSession, caller: Caller, workshops: list[Wo
             .where(WorkshopTrack.session_id.in_(ids))
             .order_by(Track.region_code, WorkshopTrack.track_id)
         )
-        if caller.role == "region":
+        if caller.role == Role.REGION:
             stmt = stmt.where(Track.region_code == caller.region_code)
         for member, region_code in (await session.execute(stmt)).all():
             members[member.session_id].append((member, region_code))
@@ -248,7 +248,7 @@ async def sessions_out(session: AsyncSession, caller: Caller, workshops: list[Wo
         for m in (await session.execute(of_mentors)).scalars():
             mentors[m.session_id].append(m.mentor_id)
     zone = None
-    if caller.role == "region" and caller.region_code:
+    if caller.role == Role.REGION and caller.region_code:
         zone = await region_time_zone(session, caller.region_code)
     out = []
     for w in workshops:

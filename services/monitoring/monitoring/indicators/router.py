@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Path, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import NotFound, problem_responses
 from smartcity_vocabulary import Dimension
 
+from ..access import OwnRegionOrStaff
 from ..portfolio.service import initiative_or_404
 from ..results.service import refresh_results_of_region
 from . import service
@@ -20,7 +21,6 @@ from .models import CatalogueIndicator
 from .schemas import AttachIn, CatalogueIndicatorOut, Targets, TrackedIndicatorOut
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["indicators"])
-WRITERS = require_roles("admin", "operator", "region")
 
 
 @router.get("/indicators", response_model=Page[CatalogueIndicatorOut], responses=problem_responses(401, 422))
@@ -52,7 +52,7 @@ async def get_catalogue_indicator(session: SessionDep, code: str = Path(max_leng
     status_code=201,
     response_model=TrackedIndicatorOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[WRITERS],
+    dependencies=[OwnRegionOrStaff],
 )
 async def attach_indicator(
     initiative_id: uuid.UUID, body: AttachIn, session: SessionDep, caller: CallerDep, response: Response
@@ -89,7 +89,7 @@ async def get_tracked(
     "/tracked-indicators/{tracked_id}/targets",
     response_model=TrackedIndicatorOut,
     responses=problem_responses(401, 403, 404, 412, 422, 428),
-    dependencies=[WRITERS],
+    dependencies=[OwnRegionOrStaff],
 )
 async def put_targets(
     tracked_id: uuid.UUID, body: Targets, request: Request, session: SessionDep, caller: CallerDep, response: Response

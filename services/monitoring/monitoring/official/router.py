@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import ValidationError
 from smartcity_kit.db import SessionDep
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import Unprocessable, UnsupportedMediaType, problem_responses, validation_errors
 
+from ..access import PartnerMinistry
 from ..spreadsheets.router import read_body
 from ..vocabulary import REGION_CODE, OfficialIndex
 from . import service
@@ -57,7 +58,7 @@ VALUES_SCHEMA = {
             },
         }
     },
-    dependencies=[require_roles("partner")],
+    dependencies=[PartnerMinistry],
 )
 async def publish(
     index: OfficialIndex, year: Year, request: Request, session: SessionDep, caller: CallerDep

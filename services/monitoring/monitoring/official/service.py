@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import Caller, Role
 from smartcity_kit.problems import Forbidden, Unprocessable
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +31,7 @@ _REGION = re.compile(REGION_CODE)
 def require_owner(caller: Caller, index: OfficialIndex) -> str:
     """The caller's organisation when it owns `index`; 403 otherwise (an organisation publishes its own index)."""
     owner = OFFICIAL_INDICES[index]
-    if caller.role != "partner" or caller.organization != owner:
+    if caller.role != Role.PARTNER or caller.organization != owner:
         raise Forbidden(f"Only an API key of {owner} publishes the {index}.")
     return owner
 

@@ -5,23 +5,26 @@ from __future__ import annotations
 import sqlalchemy as sa
 from fastapi import APIRouter, Path
 from smartcity_kit.db import SessionDep
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import Conflict, problem_responses
 
-from ..access import actor
+from ..access import CanManageProgramme, actor
 from ..vocabulary import PERIOD_CODE, PeriodStatus
 from . import service
 from .models import Period
 from .schemas import PeriodIn, PeriodOut
 
 router = APIRouter(prefix="/api/v1/monitoring/periods", tags=["periods"])
-STAFF = require_roles("admin", "operator")
 PeriodCode = Path(pattern=PERIOD_CODE)
 
 
 @router.post(
-    "", status_code=201, response_model=PeriodOut, responses=problem_responses(401, 403, 409, 422), dependencies=[STAFF]
+    "",
+    status_code=201,
+    response_model=PeriodOut,
+    responses=problem_responses(401, 403, 409, 422),
+    dependencies=[CanManageProgramme],
 )
 async def open_period(body: PeriodIn, session: SessionDep, caller: CallerDep) -> PeriodOut:
     return PeriodOut.model_validate(await service.open_period(session, body, caller))
@@ -46,7 +49,10 @@ async def get_period(session: SessionDep, code: str = PeriodCode) -> PeriodOut:
 
 
 @router.post(
-    "/{code}/lock", response_model=PeriodOut, responses=problem_responses(401, 403, 404, 409), dependencies=[STAFF]
+    "/{code}/lock",
+    response_model=PeriodOut,
+    responses=problem_responses(401, 403, 404, 409),
+    dependencies=[CanManageProgramme],
 )
 async def lock_period(session: SessionDep, caller: CallerDep, code: str = PeriodCode) -> PeriodOut:
     """Refuse every further submission of the period (an operator may still reopen one region's report)."""

@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..access import AssignedMentorOrStaff, CanManageProgramme, OwnRegionOrStaff
 from ..periods.models import Period
 from ..periods.service import period_or_404
 from ..vocabulary import PERIOD_CODE, REGION_CODE, ReportStatus
@@ -22,9 +23,6 @@ from .models import Report, ReportChange
 from .schemas import DecisionIn, ReopenIn, ReportChangeOut, ReportIn, ReportOut
 
 router = APIRouter(prefix="/api/v1/monitoring/periods/{code}/reports", tags=["reports"])
-STAFF = require_roles("admin", "operator")
-WRITERS = require_roles("admin", "operator", "region")
-DECIDERS = require_roles("admin", "operator", "mentor")
 RegionCode = Annotated[str, Path(pattern=REGION_CODE)]
 
 
@@ -70,7 +68,7 @@ async def get_report(
     "/{region_code}",
     response_model=ReportOut,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428, 503),
-    dependencies=[WRITERS],
+    dependencies=[OwnRegionOrStaff],
 )
 async def put_report(
     period: PeriodDep,
@@ -107,7 +105,7 @@ async def put_report(
     "/{region_code}/submit",
     response_model=ReportOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[WRITERS],
+    dependencies=[OwnRegionOrStaff],
 )
 async def submit_report(
     period: PeriodDep, region_code: RegionCode, session: SessionDep, caller: CallerDep, response: Response
@@ -120,7 +118,7 @@ async def submit_report(
     "/{region_code}/review",
     response_model=ReportOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[DECIDERS],
+    dependencies=[AssignedMentorOrStaff],
 )
 async def review_report(
     period: PeriodDep,
@@ -139,7 +137,7 @@ async def review_report(
     "/{region_code}/reopen",
     response_model=ReportOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[STAFF],
+    dependencies=[CanManageProgramme],
 )
 async def reopen_report(
     period: PeriodDep,

@@ -19,7 +19,7 @@ from fastapi import Request
 from smartcity_kit.catalogue import EventData
 from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.etag import etag_of, require_if_match
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import Caller, Role
 from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,7 +45,7 @@ def report_etag(report: Report) -> str:
 def visible(caller: Caller) -> sa.ColumnElement[bool]:
     """The reports `caller` may read: partners only accepted ones, the others their regions' all."""
     condition = region_scope(caller, Report.region_code)
-    if caller.role == "partner":
+    if caller.role == Role.PARTNER:
         condition = sa.and_(condition, Report.status == ReportStatus.ACCEPTED)
     return condition
 
@@ -243,7 +243,7 @@ async def may_decide(session: AsyncSession, caller: Caller, region_code: str) ->
     """An operator, or a mentor assigned to the region's track."""
     if caller.is_staff:
         return True
-    if caller.role != "mentor":
+    if caller.role != Role.MENTOR:
         return False
     stmt = sa.select(RegionMentor.track_id).where(mentor_match(caller), RegionMentor.region_code == region_code)
     return (await session.execute(stmt.limit(1))).first() is not None
@@ -252,7 +252,7 @@ async def may_decide(session: AsyncSession, caller: Caller, region_code: str) ->
 async def decide(
     session: AsyncSession, period: Period, region_code: str, decision: Decision, comment: str | None, caller: Caller
 ) -> Report:
-    if caller.role not in ("admin", "operator", "mentor"):
+    if caller.role not in (Role.ADMIN, Role.OPERATOR, Role.MENTOR):
         raise Forbidden(f"The role '{caller.role}' may not verify reports.")
     if not await may_decide(session, caller, region_code):
         raise NotFound(f"No report of region {region_code} for {period.code} is visible to you.")

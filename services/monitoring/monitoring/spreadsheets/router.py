@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query, Request, Response
 from smartcity_kit.bodylimit import STREAMED_BODY
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.problems import PayloadTooLarge, UnsupportedMediaType, problem_responses
 from starlette.concurrency import run_in_threadpool
 
+from ..access import OwnRegionOrStaff
 from ..reports import service
 from ..reports.router import PeriodDep, RegionCode, answer
 from ..reports.schemas import ReportOut
@@ -21,7 +22,6 @@ from .safety import check_zip
 from .template import build_workbook, template_rows
 
 router = APIRouter(prefix="/api/v1/monitoring/periods/{code}/reports", tags=["reports"])
-WRITERS = require_roles("admin", "operator", "region")
 CSV_TYPES = ("text/csv", "application/csv")
 
 
@@ -29,7 +29,7 @@ CSV_TYPES = ("text/csv", "application/csv")
     "/{region_code}/template.xlsx",
     response_class=Response,
     responses={200: {"content": {XLSX: {}}}, **problem_responses(401, 403, 404)},
-    dependencies=[WRITERS],
+    dependencies=[OwnRegionOrStaff],
 )
 async def download_template(
     period: PeriodDep, region_code: RegionCode, session: SessionDep, caller: CallerDep
@@ -67,7 +67,7 @@ async def read_body(request: Request, limit: int) -> bytes:
         },
         **STREAMED_BODY,  # bounded by MONITORING_UPLOAD_MAX_BYTES as it is read
     },
-    dependencies=[WRITERS],
+    dependencies=[OwnRegionOrStaff],
 )
 async def upload_report(
     period: PeriodDep,

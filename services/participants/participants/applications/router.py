@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, require_if_match, set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 from smartcity_vocabulary import ParticipantStatus
 
-from ..access import participant_or_404, scope_participants
+from ..access import CanManageProgramme, OwnRegionOrStaff, participant_or_404, scope_participants
 from . import service
 from .models import Participant, StatusChange
 from .schemas import ApplicationIn, ContactsPatch, HistoryEntry, ParticipantOut, ReasonIn
@@ -34,7 +34,7 @@ def etag_and_out(participant: Participant, response: Response) -> ParticipantOut
     status_code=201,
     response_model=ParticipantOut,
     responses=problem_responses(401, 403, 409, 422),
-    dependencies=[require_roles("admin", "operator", "region")],
+    dependencies=[OwnRegionOrStaff],
 )
 async def apply(data: ApplicationIn, session: SessionDep, caller: CallerDep, response: Response) -> ParticipantOut:
     """A kabupaten or kota applies to a phase (a region caller for itself only); status `applied`."""
@@ -85,7 +85,7 @@ async def read_participant(
     "/{participant_id}",
     response_model=ParticipantOut,
     responses=problem_responses(401, 403, 404, 412, 422, 428),
-    dependencies=[require_roles("admin", "operator", "region")],
+    dependencies=[OwnRegionOrStaff],
 )
 async def update_contacts(
     participant_id: uuid.UUID,
@@ -109,7 +109,7 @@ async def update_contacts(
     "/{participant_id}/reject",
     response_model=ParticipantOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def reject(
     participant_id: uuid.UUID, data: ReasonIn, session: SessionDep, caller: CallerDep, response: Response
@@ -127,7 +127,7 @@ async def reject(
     "/{participant_id}/withdraw",
     response_model=ParticipantOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[require_roles("admin", "operator", "region")],
+    dependencies=[OwnRegionOrStaff],
 )
 async def withdraw(
     participant_id: uuid.UUID, data: ReasonIn, session: SessionDep, caller: CallerDep, response: Response

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import Caller, Role
 from smartcity_kit.problems import Conflict, Forbidden, Unprocessable
 from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.dialects.postgresql import insert
@@ -29,7 +29,7 @@ def contacts_json(contacts: list[Contact]) -> list[dict[str, Any]]:
 
 async def apply(session: AsyncSession, data: ApplicationIn, caller: Caller) -> Participant:
     """A kabupaten/kota applies to a phase whose registration window is open; once in the programme."""
-    if caller.role == "region" and caller.region_code != data.region_code:
+    if caller.role == Role.REGION and caller.region_code != data.region_code:
         raise Forbidden("A region applies only for itself.")
     region = await session.get(Region, data.region_code)
     if region is None or region.level != "regency_city":

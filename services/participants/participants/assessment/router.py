@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, require_if_match, set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.problems import Conflict, Unprocessable, problem_responses
 from smartcity_vocabulary import ParticipantStatus
 
-from ..access import participant_or_404
+from ..access import CanManageProgramme, participant_or_404
 from ..applications.flow import actor_of, change_status
 from ..applications.schemas import ParticipantOut
 from ..applications.service import participant_out
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
     "/{participant_id}/assessment",
     response_model=ParticipantOut,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def assess(
     participant_id: uuid.UUID,

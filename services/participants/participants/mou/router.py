@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from smartcity_kit.db import SessionDep
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.problems import problem_responses
 
+from ..access import CanManageProgramme
 from ..phases.router import PhaseCodePath
 from . import service
 from .schemas import SigningIn, SigningOut
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/api/v1/phases", tags=["mou"])
     status_code=201,
     response_model=SigningOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def sign_mous(code: PhaseCodePath, data: SigningIn, session: SessionDep, caller: CallerDep) -> SigningOut:
     """Record one signing day: all or nothing; each participant must be `selected` in this phase."""

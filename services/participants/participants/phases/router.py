@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Path, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
+from ..access import CanManageProgramme
 from . import service
 from .models import Phase
 from .schemas import PhaseDetail, PhaseIn, PhaseOut
@@ -26,7 +27,7 @@ PhaseCodePath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
     status_code=201,
     response_model=PhaseDetail,
     responses=problem_responses(401, 403, 409, 422),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def create_phase(data: PhaseIn, session: SessionDep) -> PhaseDetail:
     """Open a cohort with its quota and registration window (dates, read in each region's time zone)."""

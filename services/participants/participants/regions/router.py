@@ -7,11 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 from smartcity_kit.bodylimit import STREAMED_BODY
 from smartcity_kit.db import SessionDep
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import PayloadTooLarge, UnsupportedMediaType, problem_responses
 from smartcity_vocabulary import TimeZone
 
+from ..access import CanManageProgramme
 from . import service
 from .models import Region
 from .schemas import ImportResult, RegionOut
@@ -43,7 +44,7 @@ def region_out(region: Region) -> RegionOut:
     response_model=ImportResult,
     summary="Import regions from a CSV file (upsert, all or nothing)",
     responses=problem_responses(401, 403, 413, 415, 422),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
     openapi_extra={
         "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}},
         **STREAMED_BODY,  # bounded below by PARTICIPANTS_IMPORT_MAX_BYTES
@@ -74,7 +75,7 @@ async def csv_body(request: Request) -> bytes:
     description="Columns `code,population_male,population_female,population,area_km2`; every code must be a "
     "region already imported. Each region whose figures change records a `region.statistics_updated` event.",
     responses=problem_responses(401, 403, 413, 415, 422),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
     openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def import_statistics(request: Request, session: SessionDep) -> ImportResult:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from smartcity_kit.db import SessionDep
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.problems import problem_responses
 
+from ..access import CanManageProgramme
 from ..phases.router import PhaseCodePath
 from . import service
 from .schemas import SelectionIn, SelectionOut
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api/v1/phases", tags=["selection"])
     "/{code}/selection",
     response_model=SelectionOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    dependencies=[require_roles("admin", "operator")],
+    dependencies=[CanManageProgramme],
 )
 async def run_selection(code: PhaseCodePath, data: SelectionIn, session: SessionDep, caller: CallerDep) -> SelectionOut:
     """Rank the phase's assessed participants and select up to the quota left; `dry_run` only reports."""

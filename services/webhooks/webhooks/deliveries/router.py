@@ -7,16 +7,16 @@ import uuid
 import sqlalchemy as sa
 from fastapi import APIRouter
 from smartcity_kit.db import SessionDep
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
-from ..access import SUBSCRIBERS, endpoint_or_404
+from ..access import Subscriber, endpoint_or_404
 from . import service
 from .models import Delivery, DeliveryStatus
 from .schemas import DeliveryDetail, DeliveryOut, Redelivered, RedeliverIn
 
-router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], dependencies=[require_roles(*SUBSCRIBERS)])
+router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], dependencies=[Subscriber])
 
 
 @router.get(

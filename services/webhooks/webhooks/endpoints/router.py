@@ -10,18 +10,18 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, require_if_match, set_etag
-from smartcity_kit.identity import CallerDep, require_roles
+from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
-from ..access import SUBSCRIBERS, endpoint_or_404, scope_endpoints
+from ..access import Subscriber, endpoint_or_404, scope_endpoints
 from ..settings import Settings
 from . import service
 from .known_types import KnownTypes
 from .models import Endpoint
 from .schemas import EndpointCreated, EndpointIn, EndpointOut, EndpointPatch, Rotated, RotationIn
 
-router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], dependencies=[require_roles(*SUBSCRIBERS)])
+router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], dependencies=[Subscriber])
 
 
 def _settings(request: Request) -> Settings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller
+from smartcity_kit.identity import Caller, Role
 from smartcity_kit.problems import Unprocessable
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -83,7 +83,7 @@ async def register(
     session: AsyncSession, caller: Caller, data: EndpointIn, settings: Settings, known: KnownTypes
 ) -> EndpointCreated:
     region_code = data.region_code
-    if caller.role == "region":
+    if caller.role == Role.REGION:
         if region_code is not None and region_code != caller.region_code:
             raise Unprocessable(
                 "A region subscribes to its own events only.",
