@@ -31,8 +31,8 @@ router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
 )
 async def create_session(data: SessionIn, session: SessionDep, caller: CallerDep) -> SessionOut:
     """Schedule a workshop for many tracks at once; every problem named in one 422; 409 on double booking."""
-    workshop = await service.create_session(session, data, caller)
-    return (await service.sessions_out(session, caller, [workshop]))[0]
+    workshop = await service.create_workshop(session, data, caller)
+    return (await service.workshops_out(session, caller, [workshop]))[0]
 
 
 @router.get("", response_model=Page[SessionOut], responses=problem_responses(401, 422))
@@ -47,7 +47,7 @@ async def list_sessions(
     cursor: CursorQuery = None,
 ) -> Page[SessionOut]:
     """Workshops in start order; a region caller also gets `local_starts_at`/`local_ends_at` in its zone."""
-    stmt = await service.scope_sessions(session, sa.select(Workshop), caller)
+    stmt = await service.scope_workshops(session, sa.select(Workshop), caller)
     if track_id:
         stmt = stmt.where(
             Workshop.id.in_(sa.select(WorkshopTrack.session_id).where(WorkshopTrack.track_id == track_id))
@@ -67,13 +67,13 @@ async def list_sessions(
         cursor=cursor,
         convert=[_aware, uuid.UUID],
     )
-    return Page[SessionOut](items=await service.sessions_out(session, caller, rows), next_cursor=next_cursor)
+    return Page[SessionOut](items=await service.workshops_out(session, caller, rows), next_cursor=next_cursor)
 
 
 @router.get("/{session_id}", response_model=SessionOut, responses=problem_responses(401, 404))
 async def read_session(session_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response) -> SessionOut:
-    workshop = await service.session_or_404(session, caller, session_id)
-    out = (await service.sessions_out(session, caller, [workshop]))[0]
+    workshop = await service.workshop_or_404(session, caller, session_id)
+    out = (await service.workshops_out(session, caller, [workshop]))[0]
     set_etag(response, etag_of(out.model_dump(mode="json")))
     return out
 
@@ -91,9 +91,9 @@ async def put_attendance(
     rows: list[AttendanceIn] = Body(max_length=1000),
 ) -> SessionOut:
     """Record who came, per track; tracks not named keep what they had."""
-    workshop = await service.session_or_404(session, caller, session_id)
+    workshop = await service.workshop_or_404(session, caller, session_id)
     await service.record_attendance(session, caller, workshop, rows)
-    return (await service.sessions_out(session, caller, [workshop]))[0]
+    return (await service.workshops_out(session, caller, [workshop]))[0]
 
 
 def _aware(value: str) -> datetime:

@@ -37,7 +37,7 @@ def _with_offset(value: datetime, minutes: int) -> datetime:
     return value.astimezone(timezone(timedelta(minutes=minutes)) if minutes else UTC)
 
 
-async def create_session(session: AsyncSession, data: SessionIn, caller: Caller) -> Workshop:
+async def create_workshop(session: AsyncSession, data: SessionIn, caller: Caller) -> Workshop:
     errors: list[dict[str, str]] = []
 
     def problem(field: str, message: str) -> None:
@@ -136,7 +136,7 @@ async def refuse_double_booking(session: AsyncSession, data: SessionIn) -> None:
         )
 
 
-async def scope_sessions(session: AsyncSession, stmt: sa.Select[*Ts], caller: Caller) -> sa.Select[*Ts]:
+async def scope_workshops(session: AsyncSession, stmt: sa.Select[*Ts], caller: Caller) -> sa.Select[*Ts]:
     """Regions see workshops of their track; mentors those they run or whose tracks they mentor."""
     if caller.role in READERS_OF_ALL:
         return stmt
@@ -160,11 +160,12 @@ async def scope_sessions(session: AsyncSession, stmt: sa.Select[*Ts], caller: Ca
     return stmt.where(sa.false())
 
 
-async def session_or_404(session: AsyncSession, caller: Caller, session_id: uuid.UUID) -> Workshop:
-    stmt = await scope_sessions(session, sa.select(Workshop).where(Workshop.id == session_id), caller)
+async def workshop_or_404(session: AsyncSession, caller: Caller, workshop_id: uuid.UUID) -> Workshop:
+    """The workshop (a `session` in the API) if `caller` may see it; 404 otherwise."""
+    stmt = await scope_workshops(session, sa.select(Workshop).where(Workshop.id == workshop_id), caller)
     workshop = (await session.execute(stmt)).scalar()
     if workshop is None:
-        raise NotFound(f"No session {session_id} is visible to you.")
+        raise NotFound(f"No session {workshop_id} is visible to you.")
     return workshop
 
 
@@ -193,7 +194,7 @@ async def record_attendance(
         raise Unprocessable(f"The attendance has {len(errors)} problem(s); nothing was saved.", errors=errors)
     if caller.role == Role.MENTOR:
         mentor = await mentor_of(session, caller)
-        assert mentor is not None  # the session was visible
+        assert mentor is not None  # the workshop was visible
         runs = await session.get(WorkshopMentor, (workshop.id, mentor.id))
         if runs is None:
             assigned = set(
@@ -226,7 +227,7 @@ async def region_time_zone(session: AsyncSession, region_code: str) -> str:
     return (await session.execute(stmt)).scalar() or time_zone_of_region(region_code)
 
 
-async def sessions_out(session: AsyncSession, caller: Caller, workshops: list[Workshop]) -> list[SessionOut]:
+async def workshops_out(session: AsyncSession, caller: Caller, workshops: list[Workshop]) -> list[SessionOut]:
     """Output for `caller`: a region sees only its own tracks, and the times in its own zone too."""
     ids = [w.id for w in workshops]
     members: dict[uuid.UUID, list[tuple[WorkshopTrack, str]]] = {i: [] for i in ids}
