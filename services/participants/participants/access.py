@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import TypeVarTuple
+from typing import Annotated, TypeVarTuple
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller, Role, require_roles
+from fastapi import Depends
+from smartcity_kit.db import SessionDep
+from smartcity_kit.identity import Caller, CallerDep, Role, require_roles
 from smartcity_kit.problems import NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,3 +41,12 @@ async def participant_or_404(
     if participant is None:
         raise NotFound(f"No participant {participant_id} is visible to you.")
     return participant
+
+
+async def visible_participant(participant_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Participant:
+    """The path's participant as `caller` may see it (404 otherwise), for the routes that only read it."""
+    return await participant_or_404(session, caller, participant_id)
+
+
+# a route that reads one participant names it once: `participant: VisibleParticipant`
+VisibleParticipant = Annotated[Participant, Depends(visible_participant)]

@@ -15,7 +15,7 @@ from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 from smartcity_vocabulary import ParticipantStatus
 
-from ..access import CanManageProgramme, OwnRegionOrStaff, participant_or_404, scope_participants
+from ..access import CanManageProgramme, OwnRegionOrStaff, VisibleParticipant, participant_or_404, scope_participants
 from . import service
 from .models import Participant, StatusChange
 from .schemas import ApplicationIn, ContactsPatch, HistoryEntry, ParticipantOut, ReasonIn
@@ -75,10 +75,8 @@ async def list_participants(
 
 
 @router.get("/{participant_id}", response_model=ParticipantOut, responses=problem_responses(401, 404, 422))
-async def read_participant(
-    participant_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response
-) -> ParticipantOut:
-    return etag_and_out(await participant_or_404(session, caller, participant_id), response)
+async def read_participant(participant: VisibleParticipant, response: Response) -> ParticipantOut:
+    return etag_and_out(participant, response)
 
 
 @router.patch(
@@ -140,17 +138,15 @@ async def withdraw(
 
 @router.get("/{participant_id}/history", response_model=Page[HistoryEntry], responses=problem_responses(401, 404, 422))
 async def history(
-    participant_id: uuid.UUID,
+    participant: VisibleParticipant,
     session: SessionDep,
-    caller: CallerDep,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[HistoryEntry]:
     """Every status change, oldest first: `from`, `to`, `at`, `actor`, `reason`."""
-    await participant_or_404(session, caller, participant_id)
     rows, next_cursor = await keyset_page(
         session,
-        sa.select(StatusChange).where(StatusChange.participant_id == participant_id),
+        sa.select(StatusChange).where(StatusChange.participant_id == participant.id),
         keys=[StatusChange.id],
         key_of=lambda c: [c.id],
         limit=limit,
