@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from typing import TypeVarTuple
+from typing import Annotated, TypeVarTuple
 
 import sqlalchemy as sa
-from smartcity_kit.identity import SERVICE, Caller, Role, require_roles
+from fastapi import Depends
+from smartcity_kit.db import SessionDep
+from smartcity_kit.identity import SERVICE, Caller, CallerDep, Role, require_roles
 from smartcity_kit.problems import NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,3 +62,12 @@ async def track_or_404(session: AsyncSession, caller: Caller, track_id: uuid.UUI
     if track is None:
         raise NotFound(f"No track {track_id} is visible to you.")
     return track
+
+
+async def visible_track(track_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Track:
+    """The path's track as `caller` may see it (404 otherwise), for the routes that only read it."""
+    return await track_or_404(session, caller, track_id)
+
+
+# a route that reads one track names it once: `track: VisibleTrack`
+VisibleTrack = Annotated[Track, Depends(visible_track)]

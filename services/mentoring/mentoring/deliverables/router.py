@@ -13,7 +13,8 @@ from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
-from ..access import AssignedMentorOrStaff, OwnRegionOrStaff, track_or_404
+from ..access import AssignedMentorOrStaff, OwnRegionOrStaff, VisibleTrack, track_or_404
+from ..vocabulary import DeliverableStatus
 from . import service
 from .models import Deliverable
 from .schemas import DeliverableIn, DeliverableOut, ReviewIn
@@ -43,16 +44,14 @@ async def submit_deliverable(
     "/tracks/{track_id}/deliverables", response_model=Page[DeliverableOut], responses=problem_responses(401, 404, 422)
 )
 async def list_deliverables(
-    track_id: uuid.UUID,
+    track: VisibleTrack,
     session: SessionDep,
-    caller: CallerDep,
     kind: str | None = Query(None, max_length=32),
-    status: str | None = Query(None, pattern="^(submitted|approved|changes_requested|superseded)$"),
+    status: DeliverableStatus | None = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[DeliverableOut]:
-    await track_or_404(session, caller, track_id)
-    stmt = sa.select(Deliverable).where(Deliverable.track_id == track_id)
+    stmt = sa.select(Deliverable).where(Deliverable.track_id == track.id)
     if kind:
         stmt = stmt.where(Deliverable.kind == kind)
     if status:

@@ -10,7 +10,7 @@ from smartcity_kit.etag import set_etag
 from smartcity_kit.identity import CallerDep
 from smartcity_kit.problems import problem_responses
 
-from ..access import CanManageProgramme, OwnRegionOrStaff, track_or_404
+from ..access import CanManageProgramme, OwnRegionOrStaff, VisibleTrack, track_or_404
 from . import service
 from .schemas import MasterPlanIn, MasterPlanOut
 
@@ -43,11 +43,8 @@ async def put_masterplan(
 
 
 @router.get("", response_model=MasterPlanOut, responses=problem_responses(401, 404))
-async def read_masterplan(
-    track_id: uuid.UUID, response: Response, session: SessionDep, caller: CallerDep
-) -> MasterPlanOut:
+async def read_masterplan(track: VisibleTrack, response: Response, session: SessionDep) -> MasterPlanOut:
     """The plan with its `roadmap`: the initiatives per year and dimension."""
-    track = await track_or_404(session, caller, track_id)
     plan = await service.plan_or_404(session, track)
     set_etag(response, service.plan_etag(plan))
     return service.plan_out(plan)

@@ -13,7 +13,7 @@ from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
-from ..access import CanManageProgramme, scope_tracks, track_or_404
+from ..access import CanManageProgramme, VisibleTrack, scope_tracks, track_or_404
 from . import service
 from .models import Track, TrackMentor
 from .schemas import MentorAssignment, TrackOut
@@ -64,8 +64,7 @@ async def list_tracks(
 
 
 @router.get("/{track_id}", response_model=TrackOut, responses=problem_responses(401, 404, 422))
-async def read_track(track_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response) -> TrackOut:
-    track = await track_or_404(session, caller, track_id)
+async def read_track(track: VisibleTrack, session: SessionDep, response: Response) -> TrackOut:
     out = service.track_out(track, (await service.mentor_ids_of(session, [track.id]))[track.id])
     set_etag(response, etag_of(out.model_dump(mode="json")))
     return out
