@@ -12,6 +12,7 @@ from smartcity_kit.etag import etag_of, set_etag
 from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
+from smartcity_vocabulary import TrackStatus
 
 from ..access import CanManageProgramme, VisibleTrack, scope_tracks, track_or_404
 from . import service
@@ -30,7 +31,7 @@ async def list_tracks(
     caller: CallerDep,
     phase_code: str | None = Query(None, max_length=64),
     stage: str | None = Query(None, pattern=STAGE_PATTERN),
-    status: str | None = Query(None, pattern="^(active|completed|withdrawn)$"),
+    status: TrackStatus | None = None,
     mentor_id: uuid.UUID | None = None,
     participant_id: uuid.UUID | None = None,
     region_code: str | None = Query(None, pattern=REGION_PATTERN),
