@@ -52,7 +52,10 @@ a reporting period, a mentor) name none. Times are RFC 3339, UUIDs are strings, 
 
 def type_of(schema: dict[str, Any], defs: dict[str, Any]) -> str:
     if "$ref" in schema:
-        return str(schema["$ref"]).rsplit("/", 1)[-1].removeprefix("event.")
+        name = str(schema["$ref"]).rsplit("/", 1)[-1]
+        if "enum" in defs.get(name, {}):  # a vocabulary's enum: its values say more than its class name
+            return type_of(defs[name], defs)
+        return name.removeprefix("event.")
     if "anyOf" in schema:
         return " or ".join(type_of(s, defs) for s in schema["anyOf"])
     if "enum" in schema:
@@ -88,7 +91,9 @@ def section(model: type[EventData], service: str, defs: dict[str, Any]) -> list[
         *fields_table(schema, defs),
     ]
     nested = sorted(
-        {r.rsplit("/", 1)[-1] for r in _refs(schema)} - {"event." + model.__name__},
+        name
+        for name in {r.rsplit("/", 1)[-1] for r in _refs(schema)} - {"event." + model.__name__}
+        if "enum" not in defs[name]
     )
     for name in nested:
         lines += ["", f"`{name.removeprefix('event.')}`:", "", *fields_table(defs[name], defs)]
