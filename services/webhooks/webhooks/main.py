@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+import structlog
 from fastapi import FastAPI
 from smartcity_kit.app import RequestContextMiddleware, install_common
 from smartcity_kit.audit.chain import sealing
@@ -25,6 +25,10 @@ from .endpoints.known_types import KnownTypes
 from .endpoints.router import router as endpoints_router
 from .feeds import consumers, follow
 from .settings import Settings
+
+log = structlog.get_logger("webhooks")
+# seconds the shutdown waits for the feed consumers and the dispatcher to stop once cancelled
+STOP_SECONDS = 10.0
 
 SERVICE = "webhooks"
 
@@ -61,9 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             for task in tasks:
                 task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            # bounded: a task stuck in a call that ignores its cancellation must not hold the shutdown for ever
+            if tasks and (stuck := (await asyncio.wait(tasks, timeout=STOP_SECONDS))[1]):
+                log.warning("background tasks did not stop in time", tasks=sorted(t.get_name() for t in stuck))
             await feed_http.aclose()
             await delivery_http.aclose()
             await engine.dispose()

@@ -103,7 +103,8 @@ class Dispatcher:
         finally:
             for task in self.tasks.values():
                 task.cancel()
-            await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+            if self.tasks:  # bounded, as the service's shutdown is
+                await asyncio.wait(list(self.tasks.values()), timeout=5)
 
     async def claim_and_start(self) -> None:
         free = self.settings.max_endpoints - len(self.tasks)
