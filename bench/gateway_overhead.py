@@ -1,18 +1,22 @@
-"""What the gateway costs: the same read straight at the service, through the gateway, and through nginx.
+"""What the request path costs: one read from a minimal app, the service, the gateway and nginx.
 
     .venv/bin/python bench/gateway_overhead.py [--duration 5] [--rounds 3] [--connections 1,16]
 
 Needs `wrk` and `nginx` (Debian: apt-get install wrk nginx-light) and a PostgreSQL
 (DATABASE_URL, default the local one with trust auth). It makes a scratch
-database, imports the regions, starts the participants service, the gateway and
-nginx (keep-alive upstream) with the service and the proxy pinned to CPU 0 and
-wrk to CPU 1, and reports for each target and concurrency (the median of
-interleaved rounds): requests per second, p50/p99 latency, and CPU time per
-request of the service and of the proxy (from /proc, user + system). The read
-is `GET /api/v1/regions?limit=50` (about 9 KB of JSON from the database).
+database, imports the regions, starts the participants service, the gateway,
+nginx (keep-alive upstream) and the minimal reference app of bench/minimal_app.py
+(a Starlette route, an asyncpg pool, the service's SQL, orjson bytes, uvicorn
+with httptools) with the servers and the proxy pinned to CPU 0 and wrk to CPU 1,
+and reports for each target and concurrency (the median of interleaved rounds):
+requests per second, p50/p99 latency, and CPU time per request of the service
+and of the proxy (from /proc, user + system), each also as a ratio to the
+minimal app in the same round, so that the ratios mean the same on any machine.
+The read is `GET /api/v1/regions?limit=50` (about 9 KB of JSON from the
+database); the minimal app must answer the same JSON document as the service.
 Direct and nginx calls carry an identity header signed with the internal
 secret, as the gateway would send. The machine should be otherwise idle: other
-work on CPU 0 shows up as noise in every figure.
+work on CPU 0 shows up as noise in every figure, less so in the ratios.
 """
 
 from __future__ import annotations
@@ -155,7 +159,7 @@ def main() -> None:
     database_url = server_url.rsplit("/", 1)[0] + "/" + database
     work = Path(tempfile.mkdtemp(prefix="gateway-bench-"))
     secret = secrets.token_urlsafe(32)
-    ports = {"participants": free_port(), "gateway": free_port(), "nginx": free_port()}
+    ports = {"participants": free_port(), "gateway": free_port(), "nginx": free_port(), "minimal": free_port()}
     env = dict(os.environ) | {
         "DATABASE_URL": database_url,
         "SMARTCITY_INTERNAL_SECRET": secret,
@@ -176,6 +180,9 @@ def main() -> None:
         wait_ready(f"http://127.0.0.1:{ports['participants']}/readyz")
         processes["gateway"] = subprocess.Popen([*pinned, str(BIN / "gateway-serve")], env=env, **quiet)
         wait_ready(f"http://127.0.0.1:{ports['gateway']}/readyz")
+        minimal = [sys.executable, str(REPO / "bench" / "minimal_app.py"), "--port", str(ports["minimal"])]
+        processes["minimal"] = subprocess.Popen([*pinned, *minimal], env=env, **quiet)
+        wait_ready(f"http://127.0.0.1:{ports['minimal']}/healthz")
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (work / sub).mkdir()
         conf = work / "nginx.conf"
@@ -200,31 +207,45 @@ def main() -> None:
         response.raise_for_status()
         sample = httpx.get(f"http://127.0.0.1:{ports['gateway']}{PATH}", headers={"Authorization": f"Bearer {token}"})
         print(f"# GET {PATH}: {len(sample.json()['items'])} regions, {len(sample.content)} bytes", flush=True)
+        reference = httpx.get(f"http://127.0.0.1:{ports['minimal']}{PATH}")
+        if reference.json() != sample.json():
+            sys.exit(f"the minimal app's answer differs from the service's:\n{reference.text}\n{sample.text}")
 
-        targets = {
-            "direct": (ports["participants"], f"X-Smartcity-Identity: {identity}", ["participants"]),
-            "gateway": (ports["gateway"], f"Authorization: Bearer {token}", ["participants", "gateway"]),
-            "nginx": (ports["nginx"], f"X-Smartcity-Identity: {identity}", ["participants", "nginx"]),
+        # target: (port, header, the server that does the work, the proxy in front of it)
+        targets: dict[str, tuple[int, str, str, str | None]] = {
+            "minimal": (ports["minimal"], f"X-Smartcity-Identity: {identity}", "minimal", None),
+            "direct": (ports["participants"], f"X-Smartcity-Identity: {identity}", "participants", None),
+            "gateway": (ports["gateway"], f"Authorization: Bearer {token}", "participants", "gateway"),
+            "nginx": (ports["nginx"], f"X-Smartcity-Identity: {identity}", "participants", "nginx"),
         }
         results = []
         for connections in (int(c) for c in args.connections.split(",")):
-            for port, header, _ in targets.values():  # warm-up: pools filled, caches hot
+            for port, header, _, _ in targets.values():  # warm-up: pools filled, caches hot
                 run_wrk(f"http://127.0.0.1:{port}{PATH}", header, connections, 2)
-            # rounds interleave the targets so that a neighbour's load hits all three alike; the median counts
+            # rounds interleave the targets so that a neighbour's load hits them all alike; the median counts
             rounds: dict[str, list[dict]] = {target: [] for target in targets}
             for _ in range(args.rounds):
-                for target, (port, header, measured) in targets.items():
+                for target, (port, header, server, proxy) in targets.items():
+                    measured = {"service": server} | ({"proxy": proxy} if proxy else {})
                     # taskset execs, so the pid is the server's; nginx's worker is its master's child
-                    pids = {name: [processes[name].pid, *children(processes[name].pid)] for name in measured}
-                    before = {name: cpu_seconds(p) for name, p in pids.items()}
+                    pids = {role: [processes[n].pid, *children(processes[n].pid)] for role, n in measured.items()}
+                    before = {role: cpu_seconds(p) for role, p in pids.items()}
                     figures = run_wrk(f"http://127.0.0.1:{port}{PATH}", header, connections, args.duration)
-                    for name, p in pids.items():
-                        spent = cpu_seconds(p) - before[name]
-                        figures[f"cpu_ms_per_request_{name}"] = spent * 1000 / figures["requests"]
+                    for role, p in pids.items():
+                        spent = cpu_seconds(p) - before[role]
+                        figures[f"cpu_ms_{role}"] = spent * 1000 / figures["requests"]
                     rounds[target].append(figures)
                     print(json.dumps(figures | {"target": target, "connections": connections}), flush=True)
             for target, runs in rounds.items():
+                # each round's figures over the minimal app's of the same round, then the median of those ratios
+                ratios = {
+                    "rps_x_minimal": [r["rps"] / m["rps"] for r, m in zip(runs, rounds["minimal"], strict=True)],
+                    "cpu_x_minimal": [
+                        r["cpu_ms_service"] / m["cpu_ms_service"] for r, m in zip(runs, rounds["minimal"], strict=True)
+                    ],
+                }
                 median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+                median |= {key: statistics.median(values) for key, values in ratios.items()}
                 results.append(median | {"target": target, "connections": connections, "rounds": len(runs)})
         report(results)
         if args.json:
@@ -242,18 +263,19 @@ def main() -> None:
 
 
 def report(results: list[dict]) -> None:
-    columns = ["connections", "target", "req/s", "% of direct", "p50 ms", "p99 ms", "added p50 ms"]
-    columns += ["CPU ms/req service", "CPU ms/req proxy"]
+    columns = ["connections", "target", "req/s", "x minimal", "% of direct", "p50 ms", "p99 ms", "added p50 ms"]
+    columns += ["CPU ms/req service", "x minimal", "CPU ms/req proxy"]
     print("\n| " + " | ".join(columns) + " |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("|" + " --- |" * len(columns))
     by = {(r["connections"], r["target"]): r for r in results}
     for r in results:
         direct = by[(r["connections"], "direct")]
-        proxy_cpu = r.get("cpu_ms_per_request_gateway", r.get("cpu_ms_per_request_nginx"))
+        proxy_cpu = r.get("cpu_ms_proxy")
         print(
-            f"| {r['connections']} | {r['target']} | {r['rps']:.0f} | {100 * r['rps'] / direct['rps']:.0f}% "
-            f"| {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['p50_ms'] - direct['p50_ms']:+.2f} "
-            f"| {r['cpu_ms_per_request_participants']:.3f} | {'' if proxy_cpu is None else f'{proxy_cpu:.3f}'} |"
+            f"| {r['connections']} | {r['target']} | {r['rps']:.0f} | {r['rps_x_minimal']:.2f} "
+            f"| {100 * r['rps'] / direct['rps']:.0f}% | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} "
+            f"| {r['p50_ms'] - direct['p50_ms']:+.2f} | {r['cpu_ms_service']:.3f} | {r['cpu_x_minimal']:.2f} "
+            f"| {'' if proxy_cpu is None else f'{proxy_cpu:.3f}'} |"
         )
 
 
