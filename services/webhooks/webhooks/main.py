@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if tasks and (stuck := (await asyncio.wait(tasks, timeout=STOP_SECONDS))[1]):
                 log.warning("background tasks did not stop in time", tasks=sorted(t.get_name() for t in stuck))
             await feed_http.aclose()
-            await delivery_http.aclose()
+            await delivery_http.close()
             await engine.dispose()
 
     app = FastAPI(

@@ -25,7 +25,7 @@ import time
 import uuid
 from datetime import datetime
 
-import httpx
+import aiohttp
 import sqlalchemy as sa
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -82,7 +82,7 @@ RELEASE = sa.text(
 
 class Dispatcher:
     def __init__(
-        self, *, sessionmaker: async_sessionmaker[AsyncSession], client: httpx.AsyncClient, settings: Settings
+        self, *, sessionmaker: async_sessionmaker[AsyncSession], client: aiohttp.ClientSession, settings: Settings
     ) -> None:
         self.sessionmaker, self.client, self.settings = sessionmaker, client, settings
         self.me = uuid.uuid4()
