@@ -196,6 +196,7 @@ def merge(
         schemes["openIdConnect"] = {
             "type": "openIdConnect",
             "openIdConnectUrl": oidc_issuer.rstrip("/") + "/.well-known/openid-configuration",
+            "description": "Operators sign in at the organisation's provider: authorization code flow with PKCE.",
         }
         security.append({"openIdConnect": []})
     components["securitySchemes"] = schemes

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     # seconds a fetched JWKS is trusted; an unknown `kid` refetches, at most once per `oidc_jwks_min_refresh`
     oidc_jwks_ttl: float = 3600.0
     oidc_jwks_min_refresh: float = 10.0
+    # operators sign in to /docs at that provider: the public client registered for the docs (authorization code
+    # flow with PKCE, redirect URI <gateway>/docs/oauth2-redirect.html) and the scopes asked (space separated)
+    docs_oidc_client_id: str = ""
+    docs_oidc_scopes: str = "openid"
     # which claims carry subject, role and region (the provider's names); dotted paths reach into objects
     claim_subject: str = "sub"
     claim_role: str = "role"
@@ -112,6 +116,8 @@ class Settings(BaseSettings):
             self.redis_url = os.environ.get("REDIS_URL", "")
         if self.oidc_issuer and not self.oidc_audience:
             raise ValueError("GATEWAY_OIDC_AUDIENCE must be set with GATEWAY_OIDC_ISSUER.")
+        if self.docs_oidc_client_id and not self.oidc_issuer:
+            raise ValueError("GATEWAY_DOCS_OIDC_CLIENT_ID needs GATEWAY_OIDC_ISSUER: the provider it is registered at.")
         self.role_limits()  # refuse a malformed value at start-up
         self.trusted_networks()
         try:
@@ -163,6 +169,9 @@ class Settings(BaseSettings):
 
     def trusted_networks(self) -> list[Network]:
         return parse_networks(self.trusted_proxies)
+
+    def docs_oidc_scope_list(self) -> list[str]:
+        return self.docs_oidc_scopes.split()
 
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
