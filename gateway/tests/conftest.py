@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,16 +25,11 @@ from gateway.main import Gateway
 from gateway.migrate import MIGRATIONS
 from gateway.settings import Settings
 from gateway.token_cli import issue_token
+from smartcity_dev.platform import free_port
 from smartcity_kit.migrations import upgrade
 
 SECRET = "gateway-test-internal-secret-of-32-chars"
 GENEROUS_LIMITS = "admin=1000:1000,operator=1000:1000,mentor=1000:1000,region=1000:1000,partner=1000:1000"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -119,7 +113,7 @@ def internal_secret() -> str:
 
 
 @pytest.fixture(scope="session")
-def migrated_database(database_url: str) -> str:
+def migrated_url(database_url: str) -> str:
     upgrade(MIGRATIONS, database_url)
     return database_url
 
@@ -130,7 +124,7 @@ def signing_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def make_settings(migrated_database: str, upstream: Upstream, signing_key: Path) -> Callable[..., Settings]:
+def make_settings(migrated_url: str, upstream: Upstream, signing_key: Path) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
             "participants_url": upstream.url,
@@ -141,7 +135,7 @@ def make_settings(migrated_database: str, upstream: Upstream, signing_key: Path)
             "webhooks_url": upstream.url,
             "signing_key_path": str(signing_key),
             "internal_secret": SECRET,
-            "database_url": migrated_database,
+            "database_url": migrated_url,
             "rate_limits": GENEROUS_LIMITS,
             "failed_auth_limit": "1000:1000",
             "redis_url": "",

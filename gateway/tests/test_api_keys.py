@@ -13,8 +13,8 @@ from smartcity_kit.identity import verify_identity
 
 
 @pytest.fixture
-async def db(migrated_database: str):
-    conn = await asyncpg.connect(migrated_database)
+async def db(migrated_url: str):
+    conn = await asyncpg.connect(migrated_url)
     yield conn
     await conn.close()
 

@@ -6,10 +6,9 @@ import hashlib
 
 from gateway.database import SCHEMA
 from smartcity_kit.audit.triggers import owner_privileges, unaudited_tables
-from smartcity_kit.db import create_engine
 
 
-async def test_making_and_revoking_a_key_is_recorded_without_the_key(client, bearer, migrated_database):
+async def test_making_and_revoking_a_key_is_recorded_without_the_key(client, bearer, migrated_url):
     made = await client.post(
         "/api/v1/api-keys",
         json={"name": "BPK audit", "role": "partner"},
@@ -36,10 +35,8 @@ async def test_making_and_revoking_a_key_is_recorded_without_the_key(client, bea
     assert (await client.get("/api/v1/audit/gateway", headers=bearer("operator"))).status_code == 403
 
 
-async def test_every_table_is_audited_but_the_replay_store(migrated_database):
-    engine = create_engine(migrated_database)
+async def test_every_table_is_audited_but_the_replay_store(engine):
     async with engine.connect() as conn:
         assert await conn.run_sync(unaudited_tables, SCHEMA) == ["api_key_requests"]
         for table in ("audit_entries", "audit_seals"):
             assert await conn.run_sync(owner_privileges, SCHEMA, table) == ["INSERT", "REFERENCES", "SELECT", "TRIGGER"]
-    await engine.dispose()

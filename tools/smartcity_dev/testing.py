@@ -1,8 +1,16 @@
-"""A pytest plugin: a real, empty PostgreSQL database for the test session, and the rules for skips.
+"""A pytest plugin: a real, empty PostgreSQL database for the test session, the fixtures every package's tests
+build on, and the rules for skips.
 
 `DATABASE_URL` when set (CI and developers' machines run one), else the
 embedded PostgreSQL in `.data/test-postgres`. Either way the session gets a
 database of its own, dropped at the end.
+
+A package's conftest names only what is its own: `migrated_url` (the session's database with its migrations
+applied), `internal_secret`, `settings`, `app` and the package's factories. From them this plugin gives every
+package the same `engine`, `connection` (a transaction rolled back after the test), `session_factory` and
+`session` (savepoints inside it), `committed` (a sessionmaker that really commits, its package's
+`committed_tables` emptied after the test), `client` (httpx on the app, in process) and `as_role` (the signed
+identity headers of a caller), and `served` for an app that must be reached over real HTTP.
 
 A test that needs a backend this machine may lack (Redis, the S3-compatible
 server, chromium, node) calls `skip_without(backend, reason)`: on a bare
@@ -13,17 +21,29 @@ CI proves every backend every time. Every run ends with what was skipped, and wh
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import os
+import threading
 import time
 import uuid
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, Literal, NoReturn, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import httpx
 import pytest
+import sqlalchemy as sa
+import uvicorn
+from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_kit.identity import SERVICE, Caller, CallerRole, Role, sign_identity
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from .platform import free_port
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
@@ -165,3 +185,131 @@ def wait_until(
             raise TimeoutError(f"{what} did not hold within {timeout} s")
         time.sleep(every)
     return value
+
+
+async def eventually(
+    condition: Callable[[], Any], timeout: float = 60.0, what: str = "the condition", every: float = 0.02
+) -> Any:
+    """`wait_until` inside the event loop: poll `condition()` (sync or async) until it gives something true,
+    and return that."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = condition()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise TimeoutError(f"{what} did not hold within {timeout} s")
+        await asyncio.sleep(every)
+
+
+def identity_headers(
+    secret: str,
+    role: str,
+    region_code: str | None = None,
+    subject: str | None = None,
+    organization: str | None = None,
+) -> dict[str, str]:
+    """The headers of a request from `role` as the gateway signs them (`subject` defaults to `<role>@test`)."""
+    caller_role: CallerRole = SERVICE if role == SERVICE else Role(role)
+    caller = Caller(subject or f"{role}@test", caller_role, region_code=region_code, organization=organization)
+    return {"x-smartcity-identity": sign_identity(caller, secret)}
+
+
+@pytest.fixture
+def as_role(internal_secret: str) -> Callable[..., dict[str, str]]:
+    """as_role(role, region_code=None, subject=None, organization=None): a caller's identity headers."""
+    return partial(identity_headers, internal_secret)
+
+
+class Engines:
+    """One engine per database and pool size for the whole session, disposed at its end."""
+
+    def __init__(self) -> None:
+        self.made: dict[tuple[str, int], AsyncEngine] = {}
+
+    def get(self, url: str, pool_size: int) -> AsyncEngine:
+        key = (url, pool_size)
+        if key not in self.made:
+            self.made[key] = create_engine(url, pool_size=pool_size)
+        return self.made[key]
+
+
+@pytest.fixture(scope="session")
+async def engines() -> AsyncIterator[Engines]:
+    made = Engines()
+    yield made
+    for engine in made.made.values():
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pool_size() -> int:
+    """The engine's pool size; a package whose tests hold more connections at once names its own."""
+    return 10
+
+
+@pytest.fixture
+def engine(migrated_url: str, engines: Engines, pool_size: int) -> AsyncEngine:
+    """The engine on the package's migrated database (function-scoped, so that each package's own
+    `migrated_url` is the one used; the engine itself lives for the session)."""
+    return engines.get(migrated_url, pool_size)
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection in a transaction rolled back after the test: nothing a test writes through it stays."""
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        yield conn
+        await transaction.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    """Sessions inside the test's transaction: their commits are savepoints, rolled back with it."""
+    return async_sessionmaker(
+        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with session_factory() as s:
+        yield s
+
+
+@pytest.fixture
+async def committed(engine: AsyncEngine, committed_tables: tuple[str, ...]) -> AsyncIterator[Any]:
+    """A sessionmaker that really commits (for feeds, workers, concurrency); the package's `committed_tables`
+    are emptied after the test."""
+    yield make_sessionmaker(engine)
+    async with engine.begin() as conn:
+        await conn.execute(sa.text(f"TRUNCATE {', '.join(committed_tables)} CASCADE"))
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """httpx on the package's `app`, in process (no socket)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+        yield c
+
+
+@contextmanager
+def served(app: Any, lifespan: Literal["on", "off"] = "off", timeout: float = 20.0) -> Iterator[str]:
+    """Serve `app` with uvicorn on a free loopback port in a thread, for what must reach it over real HTTP;
+    gives its URL and stops it on leaving."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        wait_until(lambda: server.started or not thread.is_alive(), timeout, "the server's start")
+        if not server.started:
+            raise RuntimeError("the server under test stopped as it started")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout)

@@ -17,7 +17,7 @@ from smartcity_kit.bodylimit import STREAMED_BODY
 from smartcity_kit.db import SessionDep, create_engine, make_metadata
 from smartcity_kit.etag import etag_of, require_if_match, set_etag
 from smartcity_kit.idempotency import IdempotencyMiddleware, idempotency_table
-from smartcity_kit.identity import Caller, CallerDep, IdentityMiddleware, Role, require_roles, sign_identity
+from smartcity_kit.identity import CallerDep, IdentityMiddleware, Role, require_roles
 from smartcity_kit.outbox import consumer_cursor_table, events_router, outbox_table, record_event
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import NotFound
@@ -152,13 +152,9 @@ async def kit_client(kit_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-def as_(role: str, subject: str = "someone", region_code: str | None = None) -> dict[str, str]:
-    return {"x-smartcity-identity": sign_identity(Caller(subject=subject, role=role, region_code=region_code), SECRET)}
-
-
-@pytest.fixture
-def who():
-    return as_
+@pytest.fixture(scope="session")
+def internal_secret() -> str:
+    return SECRET
 
 
 @pytest.fixture

@@ -193,15 +193,19 @@ def test_purge_deletes_nothing_without_a_retention(monkeypatch, capsys):
     assert "nothing purged" in capsys.readouterr().err
 
 
-async def test_a_write_request_names_its_caller_and_admins_read_it(kit_client, who):
+async def test_a_write_request_names_its_caller_and_admins_read_it(kit_client, as_role):
     created = await kit_client.post(
-        "/api/v1/notes", json={"text": "=1+1"}, headers={**who("operator", "ops@kominfo.go.id"), "x-request-id": "r-1"}
+        "/api/v1/notes",
+        json={"text": "=1+1"},
+        headers={**as_role("operator", subject="ops@kominfo.go.id"), "x-request-id": "r-1"},
     )
     assert created.status_code == 201
-    await kit_client.post("/api/v1/notes", json={"text": "two"}, headers=who("operator", "other@kominfo.go.id"))
-    assert (await kit_client.get("/api/v1/audit/kit", headers=who("operator"))).status_code == 403
+    await kit_client.post(
+        "/api/v1/notes", json={"text": "two"}, headers=as_role("operator", subject="other@kominfo.go.id")
+    )
+    assert (await kit_client.get("/api/v1/audit/kit", headers=as_role("operator"))).status_code == 403
     page = await kit_client.get(
-        "/api/v1/audit/kit", params={"actor": "operator:ops@kominfo.go.id"}, headers=who("admin")
+        "/api/v1/audit/kit", params={"actor": "operator:ops@kominfo.go.id"}, headers=as_role("admin")
     )
     assert page.status_code == 200
     [entry] = page.json()["items"]
@@ -217,20 +221,20 @@ async def test_a_write_request_names_its_caller_and_admins_read_it(kit_client, w
             "version": {"before": None, "after": 1},
         },
     }
-    first = (await kit_client.get("/api/v1/audit/kit", params={"limit": 1}, headers=who("admin"))).json()
+    first = (await kit_client.get("/api/v1/audit/kit", params={"limit": 1}, headers=as_role("admin"))).json()
     rest = await kit_client.get(
-        "/api/v1/audit/kit", params={"limit": 1, "cursor": first["next_cursor"]}, headers=who("admin")
+        "/api/v1/audit/kit", params={"limit": 1, "cursor": first["next_cursor"]}, headers=as_role("admin")
     )
     assert [e["resource"] for e in first["items"] + rest.json()["items"]] == ["notes/1", "notes/2"]
     assert rest.json()["next_cursor"] is None
-    by_resource = await kit_client.get("/api/v1/audit/kit", params={"resource": "notes/2"}, headers=who("admin"))
+    by_resource = await kit_client.get("/api/v1/audit/kit", params={"resource": "notes/2"}, headers=as_role("admin"))
     assert [e["actor"] for e in by_resource.json()["items"]] == ["operator:other@kominfo.go.id"]
-    naive = await kit_client.get("/api/v1/audit/kit", params={"from": "2026-01-01T00:00:00"}, headers=who("admin"))
+    naive = await kit_client.get("/api/v1/audit/kit", params={"from": "2026-01-01T00:00:00"}, headers=as_role("admin"))
     assert naive.status_code == 422
-    later = await kit_client.get("/api/v1/audit/kit", params={"from": "2999-01-01T00:00:00Z"}, headers=who("admin"))
+    later = await kit_client.get("/api/v1/audit/kit", params={"from": "2999-01-01T00:00:00Z"}, headers=as_role("admin"))
     assert later.json() == {"items": [], "next_cursor": None}
 
-    csv_ = await kit_client.get("/api/v1/audit/kit", params={"format": "csv"}, headers=who("admin"))
+    csv_ = await kit_client.get("/api/v1/audit/kit", params={"format": "csv"}, headers=as_role("admin"))
     assert csv_.headers["content-type"] == "text/csv; charset=utf-8"
     lines = csv_.text.splitlines()
     assert lines[0] == "id,at,actor,request_id,action,resource,changes"
@@ -242,9 +246,11 @@ async def test_a_write_request_names_its_caller_and_admins_read_it(kit_client, w
     assert '""text"":{""before"":null,""after"":""=1+1""}' in lines[1]
 
 
-async def test_an_auditor_reads_every_trail_and_feed_and_writes_nothing(kit_client, who):
-    assert (await kit_client.get("/api/v1/audit/kit", headers=who("auditor", "bpk@bpk.go.id"))).status_code == 200
-    assert (await kit_client.get("/api/v1/events/kit", headers=who("auditor"))).status_code == 200
-    refused = await kit_client.post("/api/v1/notes", json={"text": "x"}, headers=who("auditor"))
+async def test_an_auditor_reads_every_trail_and_feed_and_writes_nothing(kit_client, as_role):
+    assert (
+        await kit_client.get("/api/v1/audit/kit", headers=as_role("auditor", subject="bpk@bpk.go.id"))
+    ).status_code == 200
+    assert (await kit_client.get("/api/v1/events/kit", headers=as_role("auditor"))).status_code == 200
+    refused = await kit_client.post("/api/v1/notes", json={"text": "x"}, headers=as_role("auditor"))
     assert refused.status_code == 403
-    assert (await kit_client.get("/api/v1/audit/kit", headers=who("admin"))).json()["items"] == []
+    assert (await kit_client.get("/api/v1/audit/kit", headers=as_role("admin"))).json()["items"] == []

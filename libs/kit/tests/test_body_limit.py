@@ -24,8 +24,8 @@ def big_note(size: int) -> bytes:
     return b'{"text": "' + b"a" * (size - 12) + b'"}'
 
 
-async def test_a_body_declared_past_the_limit_is_413_and_nothing_is_written(kit_client, who, kit_engine):
-    headers = {"Content-Type": "application/json", "Idempotency-Key": "big-1", **who("operator")}
+async def test_a_body_declared_past_the_limit_is_413_and_nothing_is_written(kit_client, as_role, kit_engine):
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "big-1", **as_role("operator")}
     response = await kit_client.post("/api/v1/notes", content=big_note(MiB + 1), headers=headers)
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
@@ -41,14 +41,14 @@ async def test_a_body_declared_past_the_limit_is_413_and_nothing_is_written(kit_
         assert (await conn.execute(sa.text("SELECT count(*) FROM kit_test.idempotency_keys"))).scalar_one() == 0
 
 
-async def test_a_body_just_within_the_limit_is_read(kit_client, who):
-    headers = {"Content-Type": "application/json", **who("operator")}
+async def test_a_body_just_within_the_limit_is_read(kit_client, as_role):
+    headers = {"Content-Type": "application/json", **as_role("operator")}
     response = await kit_client.post("/api/v1/notes", content=big_note(MiB), headers=headers)
     assert response.status_code == 201
 
 
-async def test_a_body_without_a_length_is_cut_while_it_streams(kit_client, who, kit_engine):
-    headers = {"Content-Type": "application/json", **who("operator")}
+async def test_a_body_without_a_length_is_cut_while_it_streams(kit_client, as_role, kit_engine):
+    headers = {"Content-Type": "application/json", **as_role("operator")}
     response = await kit_client.post("/api/v1/notes", content=chunks(8 * MiB), headers=headers)
     assert response.status_code == 413
     assert response.json()["detail"] == "The request body is larger than this endpoint accepts (1048576 bytes)."
@@ -56,15 +56,15 @@ async def test_a_body_without_a_length_is_cut_while_it_streams(kit_client, who, 
         assert (await conn.execute(sa.text("SELECT count(*) FROM kit_test.notes"))).scalar_one() == 0
 
 
-async def test_the_body_is_bounded_whatever_its_declared_type(kit_client, who):
+async def test_the_body_is_bounded_whatever_its_declared_type(kit_client, as_role):
     for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
-        headers = {"Content-Type": content_type, **who("operator")}
+        headers = {"Content-Type": content_type, **as_role("operator")}
         response = await kit_client.patch("/api/v1/notes/1", content=chunks(2 * MiB), headers=headers)
         assert response.status_code == 413, content_type
 
 
-async def test_a_route_that_streams_its_body_is_not_bounded_here(kit_client, who):
-    response = await kit_client.post("/api/v1/notes/attachments", content=chunks(5 * MiB), headers=who("operator"))
+async def test_a_route_that_streams_its_body_is_not_bounded_here(kit_client, as_role):
+    response = await kit_client.post("/api/v1/notes/attachments", content=chunks(5 * MiB), headers=as_role("operator"))
     assert response.status_code == 200
     assert response.json() == {"size": 5 * MiB}
 

@@ -12,7 +12,7 @@ from .conftest import build_app
 
 
 async def test_a_request_that_finds_no_free_connection_is_503_in_a_route_and_in_a_middleware(
-    kit_engine: AsyncEngine, database_url: str, who
+    kit_engine: AsyncEngine, database_url: str, as_role
 ):
     engine = create_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=0.1)
     app = build_app()
@@ -23,10 +23,10 @@ async def test_a_request_that_finds_no_free_connection_is_503_in_a_route_and_in_
         async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
             async with engine.connect() as held:  # the pool's only connection, busy elsewhere
                 await held.execute(sa.text("SELECT 1"))
-                read = await client.get("/api/v1/notes/1", headers=who("operator"))
+                read = await client.get("/api/v1/notes/1", headers=as_role("operator"))
                 # the idempotency middleware asks for a connection before any route runs
                 write = await client.post(
-                    "/api/v1/notes", json={"text": "x"}, headers={**who("operator"), "Idempotency-Key": "busy-1"}
+                    "/api/v1/notes", json={"text": "x"}, headers={**as_role("operator"), "Idempotency-Key": "busy-1"}
                 )
             for answer in (read, write):
                 assert (answer.status_code, answer.headers["content-type"], answer.headers["retry-after"]) == (
@@ -35,13 +35,13 @@ async def test_a_request_that_finds_no_free_connection_is_503_in_a_route_and_in_
                     "2",
                 )
                 assert answer.json()["detail"] == "The service is busy; retry shortly."
-            freed = await client.get("/api/v1/notes/1", headers=who("operator"))
+            freed = await client.get("/api/v1/notes/1", headers=as_role("operator"))
             assert freed.status_code == 404
     finally:
         await engine.dispose()
 
 
-async def test_a_database_refusing_new_connections_is_503_not_500(kit_engine: AsyncEngine, database_url: str, who):
+async def test_a_database_refusing_new_connections_is_503_not_500(kit_engine: AsyncEngine, database_url: str, as_role):
     """PostgreSQL's "too many clients" (SQLSTATE 53300) reaches the handler wrapped by the asyncpg dialect: the
     wrapper's class name is no asyncpg name, so it was a 500 until the check read the SQLSTATE."""
     role = "kit_no_connections"
@@ -56,7 +56,7 @@ async def test_a_database_refusing_new_connections_is_503_not_500(kit_engine: As
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
-            answer = await client.get("/api/v1/notes/1", headers=who("operator"))
+            answer = await client.get("/api/v1/notes/1", headers=as_role("operator"))
         assert (answer.status_code, answer.headers["content-type"], answer.headers["retry-after"]) == (
             503,
             "application/problem+json",

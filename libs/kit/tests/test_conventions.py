@@ -14,7 +14,7 @@ from smartcity_kit.pagination import decode_cursor, encode_cursor
 from smartcity_kit.problems import Unprocessable
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-SECRET = "kit-test-secret-long-enough-for-hs256!"
+from .conftest import SECRET
 
 
 async def count(engine: AsyncEngine, table: str) -> int:
@@ -22,9 +22,9 @@ async def count(engine: AsyncEngine, table: str) -> int:
         return (await conn.execute(sa.text(f"SELECT count(*) FROM kit_test.{table}"))).scalar_one()
 
 
-async def test_problem_details_for_validation_and_unknown_fields(kit_client, who):
+async def test_problem_details_for_validation_and_unknown_fields(kit_client, as_role):
     response = await kit_client.post(
-        "/api/v1/notes", json={"text": "a", "colour": "red", "author_email": "nope"}, headers=who("operator")
+        "/api/v1/notes", json={"text": "a", "colour": "red", "author_email": "nope"}, headers=as_role("operator")
     )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
@@ -34,50 +34,52 @@ async def test_problem_details_for_validation_and_unknown_fields(kit_client, who
     assert {e["field"]: e["message"] for e in body["errors"]}["colour"] == "Unknown field."
 
 
-async def test_unknown_route_and_method_are_problems(kit_client, who):
-    missing = await kit_client.get("/api/v1/nothing-here", headers=who("partner"))
+async def test_unknown_route_and_method_are_problems(kit_client, as_role):
+    missing = await kit_client.get("/api/v1/nothing-here", headers=as_role("partner"))
     assert (missing.status_code, missing.headers["content-type"]) == (404, "application/problem+json")
-    wrong = await kit_client.delete("/api/v1/notes", headers=who("operator"))
+    wrong = await kit_client.delete("/api/v1/notes", headers=as_role("operator"))
     assert (wrong.status_code, wrong.headers["content-type"]) == (405, "application/problem+json")
 
 
-async def test_a_trailing_slash_is_not_redirected(kit_client, who):
-    response = await kit_client.get("/api/v1/notes/", headers={**who("partner"), "host": "evil.example"})
+async def test_a_trailing_slash_is_not_redirected(kit_client, as_role):
+    response = await kit_client.get("/api/v1/notes/", headers={**as_role("partner"), "host": "evil.example"})
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     assert "location" not in response.headers
 
 
-async def test_identity_is_required_and_roles_are_checked(kit_client, who):
+async def test_identity_is_required_and_roles_are_checked(kit_client, as_role):
     assert (await kit_client.get("/api/v1/notes")).status_code == 401
     forged = await kit_client.get("/api/v1/notes", headers={"x-smartcity-identity": "e30.e30.forged"})
     assert forged.status_code == 401
-    assert (await kit_client.post("/api/v1/notes", json={"text": "x"}, headers=who("partner"))).status_code == 403
+    assert (await kit_client.post("/api/v1/notes", json={"text": "x"}, headers=as_role("partner"))).status_code == 403
     assert (await kit_client.get("/healthz")).status_code == 200
 
 
-async def test_request_id_is_taken_or_made(kit_client, who):
-    given = await kit_client.get("/api/v1/notes", headers={**who("partner"), "x-request-id": "abc-123"})
+async def test_request_id_is_taken_or_made(kit_client, as_role):
+    given = await kit_client.get("/api/v1/notes", headers={**as_role("partner"), "x-request-id": "abc-123"})
     assert given.headers["x-request-id"] == "abc-123"
-    made = await kit_client.get("/api/v1/notes", headers=who("partner"))
+    made = await kit_client.get("/api/v1/notes", headers=as_role("partner"))
     assert len(made.headers["x-request-id"]) == 32
 
 
-async def test_cursor_pages_stay_valid_while_rows_are_added(kit_client, who):
+async def test_cursor_pages_stay_valid_while_rows_are_added(kit_client, as_role):
     for i in range(5):
-        await kit_client.post("/api/v1/notes", json={"text": f"n{i}"}, headers=who("operator"))
-    first = (await kit_client.get("/api/v1/notes", params={"limit": 2}, headers=who("partner"))).json()
+        await kit_client.post("/api/v1/notes", json={"text": f"n{i}"}, headers=as_role("operator"))
+    first = (await kit_client.get("/api/v1/notes", params={"limit": 2}, headers=as_role("partner"))).json()
     assert [n["id"] for n in first["items"]] == [1, 2]
-    await kit_client.post("/api/v1/notes", json={"text": "late"}, headers=who("operator"))
+    await kit_client.post("/api/v1/notes", json={"text": "late"}, headers=as_role("operator"))
     rest, cursor = [], first["next_cursor"]
     while cursor:
         page = (
-            await kit_client.get("/api/v1/notes", params={"limit": 2, "cursor": cursor}, headers=who("partner"))
+            await kit_client.get("/api/v1/notes", params={"limit": 2, "cursor": cursor}, headers=as_role("partner"))
         ).json()
         rest += [n["id"] for n in page["items"]]
         cursor = page["next_cursor"]
     assert rest == [3, 4, 5, 6]
-    bad = await kit_client.get("/api/v1/notes", params={"cursor": encode_cursor(["x", "y"])}, headers=who("partner"))
+    bad = await kit_client.get(
+        "/api/v1/notes", params={"cursor": encode_cursor(["x", "y"])}, headers=as_role("partner")
+    )
     assert bad.status_code == 422
 
 
@@ -88,32 +90,34 @@ def test_cursor_roundtrip_and_garbage():
             decode_cursor(garbage, 2)
 
 
-async def test_if_match_is_required_and_must_be_current(kit_client, who):
-    await kit_client.post("/api/v1/notes", json={"text": "v1"}, headers=who("operator"))
-    got = await kit_client.get("/api/v1/notes/1", headers=who("operator"))
+async def test_if_match_is_required_and_must_be_current(kit_client, as_role):
+    await kit_client.post("/api/v1/notes", json={"text": "v1"}, headers=as_role("operator"))
+    got = await kit_client.get("/api/v1/notes/1", headers=as_role("operator"))
     etag = got.headers["etag"]
-    no_header = await kit_client.patch("/api/v1/notes/1", json={"text": "v2"}, headers=who("operator"))
+    no_header = await kit_client.patch("/api/v1/notes/1", json={"text": "v2"}, headers=as_role("operator"))
     assert no_header.status_code == 428
-    ok = await kit_client.patch("/api/v1/notes/1", json={"text": "v2"}, headers={**who("operator"), "if-match": etag})
+    ok = await kit_client.patch(
+        "/api/v1/notes/1", json={"text": "v2"}, headers={**as_role("operator"), "if-match": etag}
+    )
     assert ok.status_code == 200
     assert ok.headers["etag"] != etag
     stale = await kit_client.patch(
-        "/api/v1/notes/1", json={"text": "v3"}, headers={**who("operator"), "if-match": etag}
+        "/api/v1/notes/1", json={"text": "v3"}, headers={**as_role("operator"), "if-match": etag}
     )
     assert stale.status_code == 412
-    assert (await kit_client.get("/api/v1/notes/1", headers=who("operator"))).json()["text"] == "v2"
+    assert (await kit_client.get("/api/v1/notes/1", headers=as_role("operator"))).json()["text"] == "v2"
 
 
-async def test_if_match_compares_strongly_so_a_weak_etag_is_412(kit_client, who):
-    await kit_client.post("/api/v1/notes", json={"text": "v1"}, headers=who("operator"))
-    etag = (await kit_client.get("/api/v1/notes/1", headers=who("operator"))).headers["etag"]
+async def test_if_match_compares_strongly_so_a_weak_etag_is_412(kit_client, as_role):
+    await kit_client.post("/api/v1/notes", json={"text": "v1"}, headers=as_role("operator"))
+    etag = (await kit_client.get("/api/v1/notes/1", headers=as_role("operator"))).headers["etag"]
     for header in (f"W/{etag}", f'"other", W/{etag}'):
         weak = await kit_client.patch(
-            "/api/v1/notes/1", json={"text": "v2"}, headers={**who("operator"), "if-match": header}
+            "/api/v1/notes/1", json={"text": "v2"}, headers={**as_role("operator"), "if-match": header}
         )
         assert weak.status_code == 412, header
     listed = await kit_client.patch(
-        "/api/v1/notes/1", json={"text": "v2"}, headers={**who("operator"), "if-match": f'"other", {etag}'}
+        "/api/v1/notes/1", json={"text": "v2"}, headers={**as_role("operator"), "if-match": f'"other", {etag}'}
     )
     assert listed.status_code == 200
 
@@ -137,8 +141,8 @@ async def test_an_idempotency_key_belongs_to_the_whole_identity(kit_client, kit_
     assert await count(kit_engine, "notes") == 4
 
 
-async def test_idempotency_replays_refuses_other_bodies_and_is_per_caller(kit_client, who, kit_engine):
-    headers = {**who("operator", "ana"), "idempotency-key": "k-1"}
+async def test_idempotency_replays_refuses_other_bodies_and_is_per_caller(kit_client, as_role, kit_engine):
+    headers = {**as_role("operator", subject="ana"), "idempotency-key": "k-1"}
     first = await kit_client.post("/api/v1/notes", json={"text": "once"}, headers=headers)
     again = await kit_client.post("/api/v1/notes", json={"text": "once"}, headers=headers)
     assert (first.status_code, again.status_code) == (201, 201)
@@ -150,17 +154,19 @@ async def test_idempotency_replays_refuses_other_bodies_and_is_per_caller(kit_cl
     assert other_body.json()["errors"][0]["field"] == "Idempotency-Key"
     # another caller's identical key is another request
     other_caller = await kit_client.post(
-        "/api/v1/notes", json={"text": "once"}, headers={**who("operator", "budi"), "idempotency-key": "k-1"}
+        "/api/v1/notes",
+        json={"text": "once"},
+        headers={**as_role("operator", subject="budi"), "idempotency-key": "k-1"},
     )
     assert other_caller.status_code == 201
     assert await count(kit_engine, "notes") == 2
     too_long = await kit_client.post(
-        "/api/v1/notes", json={"text": "x"}, headers={**who("operator"), "idempotency-key": "k" * 256}
+        "/api/v1/notes", json={"text": "x"}, headers={**as_role("operator"), "idempotency-key": "k" * 256}
     )
     assert too_long.status_code == 422
 
 
-async def test_idempotency_conflict_while_in_flight_and_release_after_5xx(kit_client, who, kit_engine):
+async def test_idempotency_conflict_while_in_flight_and_release_after_5xx(kit_client, as_role, kit_engine):
     async with kit_engine.begin() as conn:  # a first request still running
         await conn.execute(
             sa.text(
@@ -170,11 +176,11 @@ async def test_idempotency_conflict_while_in_flight_and_release_after_5xx(kit_cl
             {"caller": Caller(subject="ana", role="operator").owner},
         )
     busy = await kit_client.post(
-        "/api/v1/notes", json={"text": "x"}, headers={**who("operator", "ana"), "idempotency-key": "busy"}
+        "/api/v1/notes", json={"text": "x"}, headers={**as_role("operator", subject="ana"), "idempotency-key": "busy"}
     )
     assert busy.status_code == 409
     assert await count(kit_engine, "notes") == 0
-    headers = {**who("operator", "ana"), "idempotency-key": "crash"}
+    headers = {**as_role("operator", subject="ana"), "idempotency-key": "crash"}
     failed = await kit_client.post("/api/v1/notes", json={"text": "fail-after-write"}, headers=headers)
     assert failed.status_code == 500
     assert failed.headers["content-type"] == "application/problem+json"
@@ -184,36 +190,38 @@ async def test_idempotency_conflict_while_in_flight_and_release_after_5xx(kit_cl
     assert await count(kit_engine, "idempotency_keys") == 1  # only 'busy'
 
 
-async def test_the_feed_never_skips_an_event_that_commits_late(kit_client, who, kit_engine):
-    await kit_client.post("/api/v1/notes", json={"text": "a"}, headers=who("operator"))
-    await all_visible(kit_client, who, 1)
+async def test_the_feed_never_skips_an_event_that_commits_late(kit_client, as_role, kit_engine):
+    await kit_client.post("/api/v1/notes", json={"text": "a"}, headers=as_role("operator"))
+    await all_visible(kit_client, as_role, 1)
     # a transaction that writes an event and stays open ...
     slow = await kit_engine.connect()
     slow_tx = await slow.begin()
     await slow.execute(sa.text("INSERT INTO kit_test.events (type, subject, data) VALUES ('note.slow', 's', '{}')"))
     # ... while a later one commits
-    await kit_client.post("/api/v1/notes", json={"text": "b"}, headers=who("operator"))
-    page = (await kit_client.get("/api/v1/events/kit", headers=who("partner"))).json()
+    await kit_client.post("/api/v1/notes", json={"text": "b"}, headers=as_role("operator"))
+    page = (await kit_client.get("/api/v1/events/kit", headers=as_role("partner"))).json()
     assert [e["type"] for e in page["items"]] == ["note.created"]  # the later one waits behind the open one
     await slow_tx.commit()
     await slow.close()
     for _ in range(600):  # once no older transaction of the cluster is running
         rest = (
-            await kit_client.get("/api/v1/events/kit", params={"after": page["next_cursor"]}, headers=who("partner"))
+            await kit_client.get(
+                "/api/v1/events/kit", params={"after": page["next_cursor"]}, headers=as_role("partner")
+            )
         ).json()
         if len(rest["items"]) >= 2:
             break
         await asyncio.sleep(0.05)
     assert [e["type"] for e in rest["items"]] == ["note.slow", "note.created"]
     empty = (
-        await kit_client.get("/api/v1/events/kit", params={"after": rest["next_cursor"]}, headers=who("partner"))
+        await kit_client.get("/api/v1/events/kit", params={"after": rest["next_cursor"]}, headers=as_role("partner"))
     ).json()
     assert (empty["items"], empty["next_cursor"]) == ([], rest["next_cursor"])
-    assert (await kit_client.get("/api/v1/events/kit", headers=who("mentor"))).status_code == 403
-    assert (await kit_client.get("/api/v1/events/other", headers=who("partner"))).status_code == 422
+    assert (await kit_client.get("/api/v1/events/kit", headers=as_role("mentor"))).status_code == 403
+    assert (await kit_client.get("/api/v1/events/other", headers=as_role("partner"))).status_code == 422
 
 
-async def test_a_region_reads_only_the_events_of_its_own_region(kit_client, who, kit_engine):
+async def test_a_region_reads_only_the_events_of_its_own_region(kit_client, as_role, kit_engine):
     async with kit_engine.begin() as conn:
         for n, region in enumerate(["32.73", "32.04", None, "32.73"]):
             data = {"n": n} if region is None else {"n": n, "region_code": region}
@@ -223,8 +231,8 @@ async def test_a_region_reads_only_the_events_of_its_own_region(kit_client, who,
                 ),
                 {"s": f"notes/{n}", "d": json.dumps(data)},
             )
-    await all_visible(kit_client, who, 4)
-    bandung = who("region", region_code="32.73")
+    await all_visible(kit_client, as_role, 4)
+    bandung = as_role("region", region_code="32.73")
     first = await kit_client.get("/api/v1/events/kit", params={"limit": 1}, headers=bandung)
     assert first.status_code == 200
     assert [e["data"] for e in first.json()["items"]] == [{"n": 0, "region_code": "32.73"}]
@@ -232,27 +240,29 @@ async def test_a_region_reads_only_the_events_of_its_own_region(kit_client, who,
     rest = await kit_client.get("/api/v1/events/kit", params={"after": first.json()["next_cursor"]}, headers=bandung)
     assert [e["data"] for e in rest.json()["items"]] == [{"n": 3, "region_code": "32.73"}]
     assert rest.headers["x-feed-behind"] == "0"
-    everything = await kit_client.get("/api/v1/events/kit", headers=who("partner"))
+    everything = await kit_client.get("/api/v1/events/kit", headers=as_role("partner"))
     assert [e["data"]["n"] for e in everything.json()["items"]] == [0, 1, 2, 3]
-    nowhere = await kit_client.get("/api/v1/events/kit", headers=who("region"))  # a region caller without a code
+    nowhere = await kit_client.get("/api/v1/events/kit", headers=as_role("region"))  # a region caller without a code
     assert nowhere.json()["items"] == []
 
 
-async def all_visible(kit_client, who, n: int) -> None:
+async def all_visible(kit_client, as_role, n: int) -> None:
     """Until the feed shows `n` events: a transaction of another database of the cluster may hide them a moment
     (visibility follows the oldest running transaction of the whole cluster, which test sessions share)."""
     for _ in range(600):
-        page = (await kit_client.get("/api/v1/events/kit", params={"limit": 500}, headers=who("partner"))).json()
+        page = (await kit_client.get("/api/v1/events/kit", params={"limit": 500}, headers=as_role("partner"))).json()
         if len(page["items"]) >= n:
             return
         await asyncio.sleep(0.05)
     raise TimeoutError(f"the feed never showed {n} events")
 
 
-async def test_feed_consumer_applies_each_event_once_across_replicas_and_crashes(kit_app, kit_client, who, kit_cursors):
+async def test_feed_consumer_applies_each_event_once_across_replicas_and_crashes(
+    kit_app, kit_client, as_role, kit_cursors
+):
     for i in range(7):
-        await kit_client.post("/api/v1/notes", json={"text": f"n{i}"}, headers=who("operator"))
-    await all_visible(kit_client, who, 7)
+        await kit_client.post("/api/v1/notes", json={"text": f"n{i}"}, headers=as_role("operator"))
+    await all_visible(kit_client, as_role, 7)
     applied: list[int] = []
     budget = {"events": 3}
 
@@ -287,9 +297,11 @@ async def test_feed_consumer_applies_each_event_once_across_replicas_and_crashes
         assert await consumer().run_once() == 0
 
 
-async def test_idempotency_answer_is_stored_before_its_last_byte_leaves(kit_app, who, kit_engine):
+async def test_idempotency_answer_is_stored_before_its_last_byte_leaves(kit_app, as_role, kit_engine):
     """A client that repeats the moment the answer arrives must get a replay, not 409 'still in flight'."""
-    headers = [(k.encode(), v.encode()) for k, v in {**who("operator", "ana"), "idempotency-key": "fast"}.items()]
+    headers = [
+        (k.encode(), v.encode()) for k, v in {**as_role("operator", subject="ana"), "idempotency-key": "fast"}.items()
+    ]
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},

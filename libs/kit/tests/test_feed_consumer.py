@@ -9,7 +9,8 @@ import httpx
 import sqlalchemy as sa
 from smartcity_kit.outbox import FeedConsumer
 
-from .test_conventions import SECRET, all_visible
+from .conftest import SECRET
+from .test_conventions import all_visible
 
 HOLDERS = sa.text(
     "SELECT state, backend_xid::text AS xid, query FROM pg_stat_activity"
@@ -43,14 +44,14 @@ def consumer(kit_app, cursors, client, handler) -> FeedConsumer:
     )
 
 
-async def post_notes(kit_client, who, n: int) -> None:
+async def post_notes(kit_client, as_role, n: int) -> None:
     for i in range(n):
-        assert (await kit_client.post("/api/v1/notes", json={"text": f"n{i}"}, headers=who("operator"))).status_code
-    await all_visible(kit_client, who, n)
+        assert (await kit_client.post("/api/v1/notes", json={"text": f"n{i}"}, headers=as_role("operator"))).status_code
+    await all_visible(kit_client, as_role, n)
 
 
-async def test_no_transaction_is_open_while_the_feed_is_fetched(kit_app, kit_client, who, kit_cursors, kit_engine):
-    await post_notes(kit_client, who, 3)
+async def test_no_transaction_is_open_while_the_feed_is_fetched(kit_app, kit_client, as_role, kit_cursors, kit_engine):
+    await post_notes(kit_client, as_role, 3)
     seen: list[list] = []
 
     async def look() -> None:
@@ -70,9 +71,9 @@ async def test_no_transaction_is_open_while_the_feed_is_fetched(kit_app, kit_cli
     assert seen == [[], []]  # no backend of the database held a transaction (let alone an id) during either fetch
 
 
-async def test_a_cursor_moved_during_the_fetch_leaves_the_batch(kit_app, kit_client, who, kit_cursors, kit_engine):
+async def test_a_cursor_moved_during_the_fetch_leaves_the_batch(kit_app, kit_client, as_role, kit_cursors, kit_engine):
     """Had another consumer applied the batch meanwhile (a lock lost with its connection), it is not applied again."""
-    await post_notes(kit_client, who, 2)
+    await post_notes(kit_client, as_role, 2)
 
     async def another_consumer_moves_it() -> None:
         async with kit_engine.begin() as conn:
@@ -91,9 +92,9 @@ async def test_a_cursor_moved_during_the_fetch_leaves_the_batch(kit_app, kit_cli
 
 
 async def test_the_turn_is_released_after_a_failed_fetch_and_a_cancelled_one(
-    kit_app, kit_client, who, kit_cursors, kit_engine
+    kit_app, kit_client, as_role, kit_cursors, kit_engine
 ):
-    await post_notes(kit_client, who, 1)
+    await post_notes(kit_client, as_role, 1)
     stuck = asyncio.Event()
 
     async def fail() -> None:

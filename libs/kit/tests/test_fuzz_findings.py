@@ -22,23 +22,23 @@ def test_every_operation_documents_its_problems_as_problem_json(kit_app):
                 assert operation["responses"][status]["content"] == PROBLEM, (method, path, status)
 
 
-async def test_a_405_lists_every_method_of_the_resource(kit_client, who):
-    wrong = await kit_client.delete("/api/v1/notes", headers=who("operator"))
+async def test_a_405_lists_every_method_of_the_resource(kit_client, as_role):
+    wrong = await kit_client.delete("/api/v1/notes", headers=as_role("operator"))
     assert (wrong.status_code, wrong.headers["allow"]) == (405, "GET, POST")
-    options = await kit_client.options("/api/v1/notes/7", headers=who("operator"))
+    options = await kit_client.options("/api/v1/notes/7", headers=as_role("operator"))
     assert (options.status_code, options.headers["allow"]) == (405, "GET, PATCH")
     assert options.headers["content-type"] == "application/problem+json"
 
 
-async def test_a_literal_path_with_another_method_is_a_405_not_a_bad_id(kit_client, who):
-    response = await kit_client.get("/api/v1/notes/import", headers=who("operator"))
+async def test_a_literal_path_with_another_method_is_a_405_not_a_bad_id(kit_client, as_role):
+    response = await kit_client.get("/api/v1/notes/import", headers=as_role("operator"))
     assert (response.status_code, response.headers["allow"]) == (405, "POST")
-    bad_id = await kit_client.get("/api/v1/notes/seven", headers=who("operator"))
+    bad_id = await kit_client.get("/api/v1/notes/seven", headers=as_role("operator"))
     assert bad_id.status_code == 422
 
 
-async def test_a_nul_character_is_refused_with_422_and_nothing_is_stored(kit_client, kit_engine, who):
-    response = await kit_client.post("/api/v1/notes", json={"text": "a\u0000b"}, headers=who("operator"))
+async def test_a_nul_character_is_refused_with_422_and_nothing_is_stored(kit_client, kit_engine, as_role):
+    response = await kit_client.post("/api/v1/notes", json={"text": "a\u0000b"}, headers=as_role("operator"))
     assert (response.status_code, response.headers["content-type"]) == (422, "application/problem+json")
     assert response.json()["errors"] == [
         {
@@ -120,8 +120,8 @@ def test_rfc3339_times_are_taken(value):
     assert TypeAdapter(Rfc3339Time).json_schema()["format"] == "date-time"
 
 
-async def test_a_number_beyond_the_column_is_refused_with_422(kit_client, who):
-    response = await kit_client.get("/api/v1/notes/99999999999", headers=who("partner"))
+async def test_a_number_beyond_the_column_is_refused_with_422(kit_client, as_role):
+    response = await kit_client.get("/api/v1/notes/99999999999", headers=as_role("partner"))
     assert (response.status_code, response.headers["content-type"]) == (422, "application/problem+json")
 
 
@@ -146,8 +146,8 @@ def test_a_date_is_yyyy_mm_dd_and_never_a_number(value):
         "a\x7f",
     ],
 )
-async def test_invisible_and_control_characters_are_refused_in_any_text_field(kit_client, kit_engine, who, text):
-    response = await kit_client.post("/api/v1/notes", json={"text": text}, headers=who("operator"))
+async def test_invisible_and_control_characters_are_refused_in_any_text_field(kit_client, kit_engine, as_role, text):
+    response = await kit_client.post("/api/v1/notes", json={"text": text}, headers=as_role("operator"))
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error["field"] == "text"

@@ -8,9 +8,8 @@ import httpx
 import sqlalchemy as sa
 from smartcity_kit.outbox import FeedConsumer
 
+from .conftest import SECRET
 from .test_conventions import all_visible
-
-SECRET = "kit-test-secret-long-enough-for-hs256!"
 
 
 def sample(text: str, name: str) -> float:
@@ -21,13 +20,13 @@ def sample(text: str, name: str) -> float:
 
 
 async def test_metrics_hold_the_process_the_pool_the_outbox_and_how_far_a_consumer_is_behind(
-    kit_app, kit_client, who, kit_cursors, kit_engine
+    kit_app, kit_client, as_role, kit_cursors, kit_engine
 ):
     for i in range(5):
-        assert (await kit_client.post("/api/v1/notes", json={"text": f"m{i}"}, headers=who("operator"))).is_success
+        assert (await kit_client.post("/api/v1/notes", json={"text": f"m{i}"}, headers=as_role("operator"))).is_success
     async with kit_engine.connect() as conn:
         total = (await conn.execute(sa.text("SELECT count(*) FROM kit_test.events"))).scalar_one()
-    await all_visible(kit_client, who, total)  # another test session's transaction may hide them a moment
+    await all_visible(kit_client, as_role, total)  # another test session's transaction may hide them a moment
 
     async def ignore(session, event) -> None:
         return None

@@ -23,11 +23,10 @@ from documents.main import create_app
 from documents.migrate import MIGRATIONS
 from documents.settings import Settings
 from documents.storage import make_storage
+from smartcity_dev.platform import free_port
 from smartcity_dev.testing import skip_without
-from smartcity_kit.db import create_engine
-from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.migrations import upgrade
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 SECRET = "documents-test-secret-of-32-chars-or-more"
 LIMIT = 2 * 1024 * 1024  # a small upload limit keeps the over-limit tests cheap
@@ -35,16 +34,15 @@ BUCKET = "smartcity-documents-test"
 S3_KEYS = {"s3_access_key_id": "testing", "s3_secret_access_key": "testing"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def migrated_url(database_url: str) -> str:
     upgrade(MIGRATIONS, database_url)
     return database_url
+
+
+@pytest.fixture(scope="session")
+def internal_secret() -> str:
+    return SECRET
 
 
 @pytest.fixture(scope="session")
@@ -102,46 +100,12 @@ def settings(backend: str, migrated_url: str, tmp_path: Path, request: pytest.Fi
     )
 
 
-@pytest.fixture(scope="session")
-async def engine(migrated_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(migrated_url)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    async with engine.connect() as conn:
-        transaction = await conn.begin()
-        yield conn
-        await transaction.rollback()
-
-
-@pytest.fixture
-def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(
-        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
-    )
-
-
-@pytest.fixture
-async def session(session_factory) -> AsyncIterator[AsyncSession]:
-    async with session_factory() as s:
-        yield s
-
-
 @pytest.fixture
 async def storage(settings: Settings):
     storage = make_storage(settings)
     await storage.start()
     yield storage
     await storage.close()
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -153,25 +117,9 @@ async def app(settings: Settings, engine: AsyncEngine, session_factory, storage)
     # no mentoring service runs beside these tests: a mentor's reads find it absent (tests/ run the real one)
     async with httpx.AsyncClient() as http:
         app.state.mentored = MentoredRegions(
-            base_url=f"http://127.0.0.1:{closed_port()}", client=http, secret=SECRET, ttl=30
+            base_url=f"http://127.0.0.1:{free_port()}", client=http, secret=SECRET, ttl=30
         )
         yield app
-
-
-def identity(role: str, region_code: str | None = None, subject: str | None = None) -> dict[str, str]:
-    caller = Caller(subject=subject or f"{role}@test", role=role, region_code=region_code)
-    return {"x-smartcity-identity": sign_identity(caller, SECRET)}
-
-
-@pytest.fixture
-def as_role() -> Callable[..., dict[str, str]]:
-    return identity
-
-
-@pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://documents") as c:
-        yield c
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import asyncio
 
 import sqlalchemy as sa
 from documents.library.models import Document
+from smartcity_dev.testing import eventually
 
 BOUNDARY = "cut-off-test"
 
@@ -30,13 +31,6 @@ def form_start() -> bytes:
 async def read_status(reader: asyncio.StreamReader) -> int:
     header = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
     return int(header.split(b" ", 2)[1])
-
-
-async def eventually(check, timeout: float = 60) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, "the condition did not come true in time"
-        await asyncio.sleep(0.02)
 
 
 async def test_an_upload_cut_off_halfway_leaves_no_row_and_no_bytes(live, as_role, make_pdf, session, leftovers):

@@ -10,30 +10,27 @@ an identity signed as role `service`.
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
-import uvicorn
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from mentoring.main import create_app
 from mentoring.migrate import MIGRATIONS
 from mentoring.settings import Settings
 from mentoring.tracks.service import open_track
-from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_dev.testing import served
 from smartcity_kit.documents_client import DocumentsClient
-from smartcity_kit.identity import Caller, sign_identity, verify_identity
+from smartcity_kit.identity import verify_identity
 from smartcity_kit.migrations import upgrade
 from smartcity_vocabulary import time_zone_of_region
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 SECRET = "mentoring-test-secret-of-32-chars-or-more"
 
@@ -126,29 +123,11 @@ def upstream_app(state: Upstreams) -> FastAPI:
     return app
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def upstream_server() -> Iterator[tuple[str, Upstreams]]:
     state = Upstreams()
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(upstream_app(state), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise TimeoutError("the stand-in upstream did not start")
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{port}", state
-    server.should_exit = True
-    thread.join(10)
+    with served(upstream_app(state)) as url:
+        yield url, state
 
 
 @pytest.fixture
@@ -169,10 +148,20 @@ def upstream_url(upstream_server) -> str:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, upstream_url: str) -> Settings:
+def migrated_url(database_url: str) -> str:
     upgrade(MIGRATIONS, database_url)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def internal_secret() -> str:
+    return SECRET
+
+
+@pytest.fixture(scope="session")
+def settings(migrated_url: str, upstream_url: str) -> Settings:
     return Settings(
-        database_url=database_url,
+        database_url=migrated_url,
         internal_secret=SECRET,
         participants_url=upstream_url,
         documents_url=upstream_url,
@@ -181,44 +170,17 @@ def settings(database_url: str, upstream_url: str) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(settings.database_url)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    async with engine.connect() as conn:
-        transaction = await conn.begin()
-        yield conn
-        await transaction.rollback()
-
-
-@pytest.fixture
-def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(
-        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
+def committed_tables() -> tuple[str, ...]:
+    """Every table the feed touches."""
+    return (
+        "mentoring.tracks",
+        "mentoring.track_mentors",
+        "mentoring.deliverables",
+        "mentoring.masterplans",
+        "mentoring.session_tracks",
+        "mentoring.events",
+        "mentoring.consumer_cursors",
     )
-
-
-@pytest.fixture
-async def session(session_factory) -> AsyncIterator[AsyncSession]:
-    async with session_factory() as s:
-        yield s
-
-
-@pytest.fixture
-async def committed(engine):
-    """A sessionmaker that really commits; every table the feed touches is emptied after the test."""
-    yield make_sessionmaker(engine)
-    async with engine.begin() as conn:
-        await conn.execute(
-            sa.text(
-                "TRUNCATE mentoring.tracks, mentoring.track_mentors, mentoring.deliverables, mentoring.masterplans,"
-                " mentoring.session_tracks, mentoring.events, mentoring.consumer_cursors CASCADE"
-            )
-        )
 
 
 @pytest.fixture
@@ -234,22 +196,6 @@ def app(settings: Settings, engine: AsyncEngine, session_factory, http, upstream
     app.state.sessionmaker = session_factory
     app.state.documents = DocumentsClient(base_url=settings.documents_url, client=http, secret=SECRET, me="mentoring")
     return app
-
-
-def identity(role: str, region_code: str | None = None, subject: str | None = None) -> dict[str, str]:
-    caller = Caller(subject=subject or f"{role}@test", role=role, region_code=region_code)
-    return {"x-smartcity-identity": sign_identity(caller, SECRET)}
-
-
-@pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mentoring") as c:
-        yield c
-
-
-@pytest.fixture
-def as_role() -> Callable[..., dict[str, str]]:
-    return identity
 
 
 @pytest.fixture
@@ -273,7 +219,7 @@ def make_track(session_factory):
 
 
 @pytest.fixture
-def make_mentor(client):
+def make_mentor(client, as_role):
     """Create a mentor through the API; returns its JSON."""
     counter = iter(range(1, 10_000))
 
@@ -288,7 +234,7 @@ def make_mentor(client):
             "max_tracks": 5,
             **overrides,
         }
-        response = await client.post("/api/v1/mentors", json=body, headers=identity("operator"))
+        response = await client.post("/api/v1/mentors", json=body, headers=as_role("operator"))
         assert response.status_code == 201, response.text
         return response.json()
 
@@ -296,10 +242,10 @@ def make_mentor(client):
 
 
 @pytest.fixture
-def assign(client):
+def assign(client, as_role):
     async def do(track_id, mentor_id) -> httpx.Response:
         return await client.post(
-            f"/api/v1/tracks/{track_id}/mentors", json={"mentor_id": str(mentor_id)}, headers=identity("operator")
+            f"/api/v1/tracks/{track_id}/mentors", json={"mentor_id": str(mentor_id)}, headers=as_role("operator")
         )
 
     return do

@@ -8,23 +8,17 @@ every call crosses real HTTP with a signed identity.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
-import uvicorn
 from documents.main import create_app as create_documents_app
 from documents.migrate import MIGRATIONS as DOCUMENTS_MIGRATIONS
 from documents.settings import Settings as DocumentsSettings
-from fastapi import FastAPI
 from mentoring.main import create_app as create_mentoring_app
 from mentoring.migrate import MIGRATIONS as MENTORING_MIGRATIONS
 from mentoring.settings import Settings as MentoringSettings
@@ -32,38 +26,12 @@ from monitoring.main import create_app
 from monitoring.migrate import MIGRATIONS
 from monitoring.portfolio.service import ApprovedPlan, create_portfolio
 from monitoring.settings import Settings
-from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_dev.testing import served
 from smartcity_kit.documents_client import DocumentsClient
-from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.migrations import upgrade
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 SECRET = "monitoring-test-secret-of-32-chars-or-more"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve_in_thread(app: FastAPI) -> tuple[str, Callable[[], None]]:
-    """Serve `app` (lifespan included) on a free port; returns its URL and how to stop it."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise TimeoutError("a service under test did not start")
-        time.sleep(0.02)
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(20)
-
-    return f"http://127.0.0.1:{port}", stop
 
 
 @pytest.fixture(scope="session")
@@ -72,25 +40,33 @@ def documents_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
     settings = DocumentsSettings(
         database_url=database_url, internal_secret=SECRET, storage_dir=tmp_path_factory.mktemp("documents")
     )
-    url, stop = serve_in_thread(create_documents_app(settings))
-    yield url
-    stop()
+    with served(create_documents_app(settings), lifespan="on") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def mentoring_url(database_url: str) -> Iterator[str]:
     upgrade(MENTORING_MIGRATIONS, database_url)
     settings = MentoringSettings(database_url=database_url, internal_secret=SECRET, consume_feed=False)
-    url, stop = serve_in_thread(create_mentoring_app(settings))
-    yield url
-    stop()
+    with served(create_mentoring_app(settings), lifespan="on") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, documents_url: str, mentoring_url: str) -> Settings:
+def migrated_url(database_url: str) -> str:
     upgrade(MIGRATIONS, database_url)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def internal_secret() -> str:
+    return SECRET
+
+
+@pytest.fixture(scope="session")
+def settings(migrated_url: str, documents_url: str, mentoring_url: str) -> Settings:
     return Settings(
-        database_url=database_url,
+        database_url=migrated_url,
         internal_secret=SECRET,
         documents_url=documents_url,
         mentoring_url=mentoring_url,
@@ -101,59 +77,27 @@ def settings(database_url: str, documents_url: str, mentoring_url: str) -> Setti
 
 
 @pytest.fixture(scope="session")
-async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(settings.database_url)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    async with engine.connect() as conn:
-        transaction = await conn.begin()
-        yield conn
-        await transaction.rollback()
-
-
-@pytest.fixture
-def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(
-        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
-    )
-
-
-@pytest.fixture
-async def session(session_factory) -> AsyncIterator[AsyncSession]:
-    async with session_factory() as s:
-        yield s
-
-
-@pytest.fixture
-async def committed(engine):
-    """A sessionmaker that really commits; the monitoring tables are emptied after the test."""
-    yield make_sessionmaker(engine)
-    async with engine.begin() as conn:
-        tables = ", ".join(
-            f"monitoring.{t}"
-            for t in (
-                "region_results",
-                "report_history",
-                "report_values",
-                "report_initiatives",
-                "reports",
-                "reminders",
-                "periods",
-                "tracked_indicators",
-                "initiatives",
-                "portfolios",
-                "region_mentors",
-                "official_values",
-                "events",
-                "consumer_cursors",
-                "idempotency_keys",
-            )
+def committed_tables() -> tuple[str, ...]:
+    return tuple(
+        f"monitoring.{t}"
+        for t in (
+            "region_results",
+            "report_history",
+            "report_values",
+            "report_initiatives",
+            "reports",
+            "reminders",
+            "periods",
+            "tracked_indicators",
+            "initiatives",
+            "portfolios",
+            "region_mentors",
+            "official_values",
+            "events",
+            "consumer_cursors",
+            "idempotency_keys",
         )
-        await conn.execute(sa.text(f"TRUNCATE {tables} CASCADE"))
+    )
 
 
 @pytest.fixture
@@ -169,24 +113,6 @@ def app(settings: Settings, engine: AsyncEngine, session_factory, http):
     app.state.sessionmaker = session_factory
     app.state.documents = DocumentsClient(base_url=settings.documents_url, client=http, secret=SECRET, me="monitoring")
     return app
-
-
-def identity(
-    role: str, region_code: str | None = None, subject: str | None = None, organization: str | None = None
-) -> dict[str, str]:
-    caller = Caller(subject=subject or f"{role}@test", role=role, region_code=region_code, organization=organization)
-    return {"x-smartcity-identity": sign_identity(caller, SECRET)}
-
-
-@pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://monitoring") as c:
-        yield c
-
-
-@pytest.fixture
-def as_role() -> Callable[..., dict[str, str]]:
-    return identity
 
 
 ELEMENTS = {
@@ -251,7 +177,7 @@ def make_portfolio(session_factory):
 
 
 @pytest.fixture
-def attach(client):
+def attach(client, as_role):
     """Attach a catalogue indicator to an initiative through the API; returns the response."""
 
     async def do(initiative_id: str, region_code: str = "32.73", **body: Any) -> httpx.Response:
@@ -264,7 +190,7 @@ def attach(client):
         return await client.post(
             f"/api/v1/monitoring/initiatives/{initiative_id}/indicators",
             json=payload,
-            headers=identity("region", region_code),
+            headers=as_role("region", region_code),
         )
 
     return do
@@ -285,12 +211,8 @@ def events_of(session_factory):
     return read
 
 
-def repo_root() -> Path:
-    return Path(__file__).resolve().parents[3]
-
-
 @pytest.fixture
-def open_period(client):
+def open_period(client, as_role):
     """Open a period of 2026 (the plans' first year) with due and lock dates counted from today."""
 
     async def do(code: str = "2026-Y", due_in: int = 7, locks_in: int = 30) -> dict:
@@ -302,7 +224,7 @@ def open_period(client):
             "due_on": (today + timedelta(days=due_in)).isoformat(),
             "locks_on": (today + timedelta(days=locks_in)).isoformat(),
         }
-        response = await client.post("/api/v1/monitoring/periods", json=body, headers=identity("operator"))
+        response = await client.post("/api/v1/monitoring/periods", json=body, headers=as_role("operator"))
         assert response.status_code == 201, response.text
         return response.json()
 
@@ -310,7 +232,7 @@ def open_period(client):
 
 
 @pytest.fixture
-def upload_document(documents_url):
+def upload_document(documents_url, as_role):
     """A real document in the documents service, uploaded as the region; returns its id."""
 
     async def do(region_code: str = "32.73", content: bytes = b"%PDF-1.4 evidence\n%%EOF\n") -> str:
@@ -319,7 +241,7 @@ def upload_document(documents_url):
                 "/api/v1/documents",
                 data={"region_code": region_code, "kind": "other", "title": "Bukti capaian"},
                 files={"file": ("bukti.pdf", content, "application/pdf")},
-                headers=identity("region", region_code),
+                headers=as_role("region", region_code),
             )
         assert response.status_code == 201, response.text
         return response.json()["id"]

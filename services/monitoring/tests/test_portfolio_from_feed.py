@@ -18,14 +18,10 @@ import sqlalchemy as sa
 from mentoring.tracks.service import open_track
 from monitoring.portfolio.consumer import apply_mentoring_event, mentoring_consumer
 from smartcity_dev.samples import master_plan
-from smartcity_kit.identity import Caller, sign_identity
+from smartcity_dev.testing import eventually, identity_headers
 from smartcity_kit.outbox import Event
 
 from .conftest import ELEMENTS, SECRET, approved_plan
-
-
-def mentoring_identity(role: str, region_code: str | None = None) -> dict[str, str]:
-    return {"x-smartcity-identity": sign_identity(Caller(f"{role}@test", role, region_code), SECRET)}
 
 
 @pytest.fixture
@@ -50,23 +46,14 @@ async def approve_in_mentoring(committed, mentoring_url: str, region_code: str) 
         put = await mentoring.put(
             f"/api/v1/tracks/{track.id}/masterplan",
             json=master_plan(2026),
-            headers=mentoring_identity("region", region_code),
+            headers=identity_headers(SECRET, "region", region_code),
         )
         assert put.status_code == 201, put.text
         approve = await mentoring.post(
-            f"/api/v1/tracks/{track.id}/masterplan/approve", headers=mentoring_identity("operator")
+            f"/api/v1/tracks/{track.id}/masterplan/approve", headers=identity_headers(SECRET, "operator")
         )
         assert approve.status_code == 200, approve.text
     return track.id
-
-
-async def eventually(step, what: str, timeout: float = 30.0):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (value := await step()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError(f"{what} did not come within {timeout} s")
-        await asyncio.sleep(0.05)
-    return value
 
 
 async def drain(consumer) -> int:

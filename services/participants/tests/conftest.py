@@ -1,8 +1,8 @@
-"""Participants tests: one migrated database per session, each test in a rolled-back transaction."""
+"""Participants tests: one migrated database per session, each test in a rolled-back transaction
+(the fixtures every package shares are smartcity_dev.testing's)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from datetime import date, timedelta
 
 import httpx
@@ -10,10 +10,8 @@ import pytest
 from participants.main import create_app
 from participants.migrate import MIGRATIONS
 from participants.settings import Settings
-from smartcity_kit.db import create_engine
-from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.migrations import upgrade
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 SECRET = "participants-test-secret-of-32-chars-or-more"
 
@@ -50,37 +48,19 @@ REGION_ROWS = len(REGIONS_CSV.strip().splitlines()) - 1
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
+def migrated_url(database_url: str) -> str:
     upgrade(MIGRATIONS, database_url)
-    return Settings(database_url=database_url, internal_secret=SECRET)
+    return database_url
 
 
 @pytest.fixture(scope="session")
-async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(settings.database_url)
-    yield engine
-    await engine.dispose()
+def internal_secret() -> str:
+    return SECRET
 
 
-@pytest.fixture
-async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    async with engine.connect() as conn:
-        transaction = await conn.begin()
-        yield conn
-        await transaction.rollback()
-
-
-@pytest.fixture
-def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(
-        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
-    )
-
-
-@pytest.fixture
-async def session(session_factory) -> AsyncIterator[AsyncSession]:
-    async with session_factory() as s:
-        yield s
+@pytest.fixture(scope="session")
+def settings(migrated_url: str) -> Settings:
+    return Settings(database_url=migrated_url, internal_secret=SECRET)
 
 
 @pytest.fixture
@@ -91,32 +71,16 @@ def app(settings: Settings, engine: AsyncEngine, session_factory):
     return app
 
 
-def identity(role: str, region_code: str | None = None, subject: str | None = None) -> dict[str, str]:
-    caller = Caller(subject=subject or f"{role}@test", role=role, region_code=region_code)
-    return {"x-smartcity-identity": sign_identity(caller, SECRET)}
-
-
-@pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://participants") as c:
-        yield c
-
-
-@pytest.fixture
-def as_role() -> Callable[..., dict[str, str]]:
-    return identity
-
-
 @pytest.fixture
 def regions_csv() -> str:
     return REGIONS_CSV
 
 
 @pytest.fixture
-async def regions(client) -> None:
+async def regions(client, as_role) -> None:
     """The small regions file, imported."""
     response = await client.post(
-        "/api/v1/regions/import", content=REGIONS_CSV, headers={**identity("operator"), "content-type": "text/csv"}
+        "/api/v1/regions/import", content=REGIONS_CSV, headers={**as_role("operator"), "content-type": "text/csv"}
     )
     assert response.status_code == 200, response.text
 
@@ -138,7 +102,7 @@ def cohort_codes(count: int) -> list[str]:
 
 
 @pytest.fixture
-def make_phase(client):
+def make_phase(client, as_role):
     async def make(code: str = "2018", quota: int = 50, **overrides) -> dict:
         today = date.today()
         body = {
@@ -150,7 +114,7 @@ def make_phase(client):
             "registration_closes_on": str(today + timedelta(days=30)),
             **overrides,
         }
-        response = await client.post("/api/v1/phases", json=body, headers=identity("operator"))
+        response = await client.post("/api/v1/phases", json=body, headers=as_role("operator"))
         assert response.status_code == 201, response.text
         return response.json()
 
@@ -166,9 +130,9 @@ CONTACT = {
 
 
 @pytest.fixture
-def apply(client):
+def apply(client, as_role):
     async def do(region_code: str, phase_code: str = "2018", **headers_or_role) -> httpx.Response:
-        headers = headers_or_role.get("headers") or identity("operator")
+        headers = headers_or_role.get("headers") or as_role("operator")
         body = {"region_code": region_code, "phase_code": phase_code, "contacts": [CONTACT]}
         return await client.post("/api/v1/participants", json=body, headers=headers)
 
@@ -189,26 +153,26 @@ def scores(kind: str, base: int = 70, **overrides) -> dict:
 
 
 @pytest.fixture
-def assess(client):
+def assess(client, as_role):
     async def do(participant: dict, base: int = 70, **overrides) -> httpx.Response:
         return await client.put(
             f"/api/v1/participants/{participant['id']}/assessment",
             json=scores(participant["kind"], base, **overrides),
-            headers=identity("operator"),
+            headers=as_role("operator"),
         )
 
     return do
 
 
 @pytest.fixture
-async def cohort(client):
+async def cohort(client, as_role):
     """A function importing `count` made-up regions; returns their codes."""
 
     async def load(count: int) -> list[str]:
         response = await client.post(
             "/api/v1/regions/import",
             content=cohort_csv(count),
-            headers={**identity("operator"), "content-type": "text/csv"},
+            headers={**as_role("operator"), "content-type": "text/csv"},
         )
         assert response.status_code == 200, response.text
         return cohort_codes(count)

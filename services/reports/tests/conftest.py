@@ -9,7 +9,6 @@ tables and empties them again at its end.
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -19,7 +18,6 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-import uvicorn
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from reports.main import create_app
@@ -27,9 +25,9 @@ from reports.migrate import MIGRATIONS
 from reports.models import PROJECTIONS
 from reports.projections.feeds import consumers
 from reports.settings import Settings
-from smartcity_dev.platform import free_port
-from smartcity_kit.db import create_engine, make_sessionmaker
-from smartcity_kit.identity import Caller, sign_identity, verify_identity
+from smartcity_dev.testing import served
+from smartcity_kit.db import make_sessionmaker
+from smartcity_kit.identity import verify_identity
 from smartcity_kit.migrations import upgrade
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -148,28 +146,26 @@ def feeds_app(state: Feeds) -> FastAPI:
 @pytest.fixture(scope="session")
 def feeds_server() -> Iterator[tuple[str, Feeds]]:
     state = Feeds()
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(feeds_app(state), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise TimeoutError("the stand-in feeds did not start")
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{port}", state
-    server.should_exit = True
-    thread.join(10)
+    with served(feeds_app(state)) as url:
+        yield url, state
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, feeds_server) -> Settings:
+def migrated_url(database_url: str) -> str:
     upgrade(MIGRATIONS, database_url)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def internal_secret() -> str:
+    return SECRET
+
+
+@pytest.fixture(scope="session")
+def settings(migrated_url: str, feeds_server) -> Settings:
     url = feeds_server[0]
     return Settings(
-        database_url=database_url,
+        database_url=migrated_url,
         internal_secret=SECRET,
         participants_url=url,
         mentoring_url=url,
@@ -178,13 +174,6 @@ def settings(database_url: str, feeds_server) -> Settings:
         consume_feed=False,
         feed_batch=7,  # small, so that a test's events span several batches
     )
-
-
-@pytest.fixture(scope="session")
-async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(settings.database_url)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture
@@ -216,20 +205,10 @@ def catch_up(settings, engine) -> Callable[[], Any]:
     return run
 
 
-def identity(role: str, region_code: str | None = None, subject: str | None = None) -> dict[str, str]:
-    caller = Caller(subject=subject or f"{role}@test", role=role, region_code=region_code)
-    return {"x-smartcity-identity": sign_identity(caller, SECRET)}
-
-
 @pytest.fixture
-def as_role() -> Callable[..., dict[str, str]]:
-    return identity
-
-
-@pytest.fixture
-async def client(settings, engine) -> AsyncIterator[httpx.AsyncClient]:
+def app(settings: Settings, engine: AsyncEngine):
+    """The service as deployed but for its consumers (`catch_up` runs them): its sessions commit for real."""
     app = create_app(settings)
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://reports") as c:
-        yield c
+    return app

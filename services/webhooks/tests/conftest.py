@@ -9,52 +9,28 @@ with an identity signed as role `service`. Time is made fast by settings
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import socket
-import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
-import uvicorn
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
-from smartcity_dev.receivers import Answer, Received, Receiver, verify  # noqa: F401 (the tests import them here)
-from smartcity_kit.db import create_engine, make_sessionmaker
-from smartcity_kit.identity import Caller, sign_identity, verify_identity
+from smartcity_dev.receivers import Answer, Received, Receiver
+from smartcity_dev.testing import identity_headers, served
+from smartcity_kit.identity import verify_identity
 from smartcity_kit.migrations import upgrade
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from webhooks.main import create_app
 from webhooks.migrate import MIGRATIONS
 from webhooks.settings import Settings
 
 SECRET = "webhooks-test-secret-of-32-chars-or-more"
 LOOPBACK = "127.0.0.0/8,::1/128"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve_in_thread(app: FastAPI) -> tuple[str, uvicorn.Server, threading.Thread]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise TimeoutError("the server did not start")
-        time.sleep(0.01)
-    return f"http://127.0.0.1:{port}", server, thread
 
 
 # ---- the other services' feeds, stood in for
@@ -108,10 +84,8 @@ def feeds_app(state: Feeds) -> FastAPI:
 @pytest.fixture(scope="session")
 def feeds_server() -> Iterator[tuple[str, Feeds]]:
     state = Feeds()
-    url, server, thread = serve_in_thread(feeds_app(state))
-    yield url, state
-    server.should_exit = True
-    thread.join(10)
+    with served(feeds_app(state)) as url:
+        yield url, state
 
 
 @pytest.fixture
@@ -146,10 +120,25 @@ def receiver() -> Iterator[Callable[..., Receiver]]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, feeds_url: str) -> Settings:
+def migrated_url(database_url: str) -> str:
     upgrade(MIGRATIONS, database_url)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def internal_secret() -> str:
+    return SECRET
+
+
+@pytest.fixture(scope="session")
+def pool_size() -> int:
+    return 20  # deliveries in flight at once, each holding a connection, beside the tests' own
+
+
+@pytest.fixture(scope="session")
+def settings(migrated_url: str, feeds_url: str) -> Settings:
     return Settings(
-        database_url=database_url,
+        database_url=migrated_url,
         internal_secret=SECRET,
         feeds=f"participants={feeds_url},mentoring={feeds_url}",
         allowed_networks=LOOPBACK,
@@ -163,28 +152,6 @@ def settings(database_url: str, feeds_url: str) -> Settings:
     )
 
 
-@pytest.fixture(scope="session")
-async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(settings.database_url, pool_size=20)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    async with engine.connect() as conn:
-        transaction = await conn.begin()
-        yield conn
-        await transaction.rollback()
-
-
-@pytest.fixture
-def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(
-        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
-    )
-
-
 @pytest.fixture
 def app(settings: Settings, engine: AsyncEngine, session_factory):
     app = create_app(settings)
@@ -193,28 +160,16 @@ def app(settings: Settings, engine: AsyncEngine, session_factory):
     return app
 
 
-def identity(role: str, region_code: str | None = None, subject: str | None = None) -> dict[str, str]:
-    caller = Caller(subject=subject or f"{role}@test", role=role, region_code=region_code)
-    return {"x-smartcity-identity": sign_identity(caller, SECRET)}
+# what the tests' module-level helpers sign with: the plugin's `as_role`, outside a fixture
+identity = partial(identity_headers, SECRET)
 
 
-@pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://webhooks") as c:
-        yield c
-
-
-TABLES = (
-    "webhooks.endpoints, webhooks.endpoint_secrets, webhooks.deliveries, webhooks.attempts, webhooks.consumer_cursors"
-)
-
-
-@pytest.fixture
-async def committed(engine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """A sessionmaker that really commits; every table is emptied after the test."""
-    yield make_sessionmaker(engine)
-    async with engine.begin() as conn:
-        await conn.execute(sa.text(f"TRUNCATE {TABLES}, webhooks.idempotency_keys CASCADE"))
+@pytest.fixture(scope="session")
+def committed_tables() -> tuple[str, ...]:
+    return tuple(
+        f"webhooks.{t}"
+        for t in ("endpoints", "endpoint_secrets", "deliveries", "attempts", "consumer_cursors", "idempotency_keys")
+    )
 
 
 @pytest.fixture
@@ -235,21 +190,6 @@ async def start(settings, committed) -> AsyncIterator[Callable[..., Any]]:
 async def live(start) -> httpx.AsyncClient:
     """The app as configured for the tests, running: its feed consumers read and its dispatcher sends."""
     return await start()
-
-
-async def eventually(condition: Callable[[], Any], timeout: float = 60.0, what: str = "the condition") -> Any:
-    """Poll until `condition()` (sync or async) gives something true; a generous deadline, never a fixed sleep."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = condition()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise TimeoutError(f"{what} did not hold within {timeout} s")
-        await asyncio.sleep(0.02)
 
 
 def new_id() -> str:

@@ -7,8 +7,10 @@ import threading
 from datetime import datetime
 
 import sqlalchemy as sa
+from smartcity_dev.receivers import Answer, verify
+from smartcity_dev.testing import eventually
 
-from .conftest import Answer, eventually, identity, verify
+from .conftest import identity
 
 
 async def subscribe(client, url, event_types=("*",), role="operator", region=None, subject=None, **more):

@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 
 import sqlalchemy as sa
+from smartcity_dev.platform import free_port
+from smartcity_dev.receivers import Answer
+from smartcity_dev.testing import eventually
 
-from .conftest import LOOPBACK, SECRET, Answer, eventually, free_port, identity
+from .conftest import LOOPBACK, SECRET, identity
 
 SERVE = Path(sys.executable).parent / "webhooks-serve"
 

@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 import httpx
+from smartcity_dev.platform import free_port
+from smartcity_dev.testing import eventually
 
-from .conftest import eventually, free_port, identity
+from .conftest import identity
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from .conftest import eventually, identity, verify
+from smartcity_dev.receivers import verify
+from smartcity_dev.testing import eventually
+
+from .conftest import identity
 
 
 async def subscribe(client, url) -> dict:
