@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
@@ -157,28 +159,55 @@ async def approved_kinds(session: AsyncSession, track_id: uuid.UUID) -> set[str]
     return set((await session.execute(stmt)).scalars())
 
 
+@dataclass(frozen=True)
+class StageExit:
+    """What a track needs before it leaves its stage: the required deliverable kinds not yet approved and, at the
+    last stage only, whether its master plan is approved (None: not asked)."""
+
+    stage: str
+    missing_deliverables: list[str]
+    masterplan_approved: bool | None = None
+
+    @property
+    def refusal(self) -> str | None:
+        """Why the track cannot leave its stage, or None when it may."""
+        needs = []
+        if self.missing_deliverables:
+            needs.append("approved deliverables of kind " + ", ".join(self.missing_deliverables))
+        if self.masterplan_approved is False:
+            needs.append("an approved master plan")
+        return f"The track cannot leave {self.stage} yet: it needs " + " and ".join(needs) + "." if needs else None
+
+    def extra(self) -> dict[str, object]:
+        """The 409's members: the stage and what is missing, the master plan named at the last stage only."""
+        extra: dict[str, object] = {"stage": self.stage, "missing_deliverables": self.missing_deliverables}
+        if self.masterplan_approved is not None:
+            extra["masterplan_approved"] = self.masterplan_approved
+        return extra
+
+
+def stage_exit(
+    stage: str, required: Sequence[str], approved: set[str], last: bool, plan_status: str | None
+) -> StageExit:
+    missing = [kind for kind in required if kind not in approved]
+    return StageExit(stage, missing, plan_status == MasterPlanStatus.APPROVED if last else None)
+
+
 async def advance(session: AsyncSession, track: Track) -> None:
     """Move to the next stage, or complete after the last one; 409 naming what is missing."""
     require_active(track)
     stage = await curriculum.get_stage(session, track.stage)
     assert stage is not None  # a foreign key holds it
-    approved = await approved_kinds(session, track.id)
-    missing = [kind for kind in stage.required_deliverables if kind not in approved]
     following = await curriculum.stage_after(session, stage)
-    # what this stage needs, and only that: the master plan is the last stage's concern
-    needed: dict[str, object] = {"stage": stage.code, "missing_deliverables": missing}
-    if following is None:
+    plan_status = None
+    if following is None:  # the master plan is the last stage's concern only
         plan_status = (
             await session.execute(sa.select(MasterPlan.status).where(MasterPlan.track_id == track.id))
         ).scalar()
-        needed["masterplan_approved"] = plan_status == MasterPlanStatus.APPROVED
-    if missing or needed.get("masterplan_approved") is False:
-        needs = []
-        if missing:
-            needs.append("approved deliverables of kind " + ", ".join(missing))
-        if needed.get("masterplan_approved") is False:
-            needs.append("an approved master plan")
-        raise Conflict(f"The track cannot leave {stage.code} yet: it needs " + " and ".join(needs) + ".", extra=needed)
+    approved = await approved_kinds(session, track.id)
+    needed = stage_exit(stage.code, stage.required_deliverables, approved, following is None, plan_status)
+    if needed.refusal is not None:
+        raise Conflict(needed.refusal, extra=needed.extra())
     if following is not None:
         previous, track.stage = track.stage, following.code
         track.updated_at = sa.func.now()

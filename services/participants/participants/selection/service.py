@@ -10,7 +10,8 @@ waitlist, when places are free) move.
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
@@ -33,6 +34,32 @@ HOLDING_A_PLACE = (
 WAITING = (ParticipantStatus.ASSESSED, ParticipantStatus.WAITLISTED)
 RANKED = (*WAITING, *HOLDING_A_PLACE)
 RANK_ORDER = (Participant.readiness_score.desc(), Participant.applied_at, Participant.region_code)
+
+
+@dataclass(frozen=True)
+class Allotment:
+    """The places of a phase shared out over its ranking: each participant's outcome, in rank order."""
+
+    places_before: int
+    places_left: int
+    outcomes: list[ParticipantStatus]
+
+
+def allot(ranked: Sequence[ParticipantStatus], quota: int) -> Allotment:
+    """Those holding a place keep it; the places left go to the waiting (assessed or waitlisted) in rank order,
+    and the rest of the waiting are waitlisted."""
+    places_before = max(quota - sum(s in HOLDING_A_PLACE for s in ranked), 0)
+    places = places_before
+    outcomes = []
+    for status in ranked:
+        outcome = status
+        if status in WAITING:
+            if places > 0:
+                outcome, places = ParticipantStatus.SELECTED, places - 1
+            else:
+                outcome = ParticipantStatus.WAITLISTED
+        outcomes.append(outcome)
+    return Allotment(places_before, places, outcomes)
 
 
 async def best_waitlisted(session: AsyncSession, phase_code: str) -> Participant | None:
@@ -60,18 +87,11 @@ async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool
     ranked = list((await session.execute(stmt)).scalars())
     if not ranked:
         raise Conflict(f"Phase '{phase_code}' has no assessed participant to select from.")
-    places_before = max(phase.quota - sum(p.status in HOLDING_A_PLACE for p in ranked), 0)
-    places = places_before
-    outcomes: dict[uuid.UUID, ParticipantStatus] = {}
+    allotment = allot([ParticipantStatus(p.status) for p in ranked], phase.quota)
+    outcomes = {p.id: outcome for p, outcome in zip(ranked, allotment.outcomes, strict=True)}
     changes: list[Change] = []
     for p in ranked:
-        outcome = ParticipantStatus(p.status)
-        if p.status in WAITING:
-            if places > 0:
-                outcome, places = ParticipantStatus.SELECTED, places - 1
-            else:
-                outcome = ParticipantStatus.WAITLISTED
-        outcomes[p.id] = outcome
+        outcome = outcomes[p.id]
         if outcome != p.status:
             reason = f"Selection of phase {phase_code}: ranked within the {phase.quota} places."
             if outcome == ParticipantStatus.WAITLISTED:
@@ -96,8 +116,8 @@ async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool
         phase_code=phase_code,
         dry_run=dry_run,
         quota=phase.quota,
-        places_before=places_before,
-        places_left=places,
+        places_before=allotment.places_before,
+        places_left=allotment.places_left,
         selected=sum(c.to == ParticipantStatus.SELECTED for c in changes),
         waitlisted=sum(c.to == ParticipantStatus.WAITLISTED for c in changes),
         ranking=ranking,

@@ -75,23 +75,26 @@ async def portfolio_created(session: AsyncSession, event: Event) -> None:
     )
 
 
+def report_change(kind: str, data: ReportEvent) -> dict[str, Any]:
+    """What a report event sets on the region's report of the period: `overdue` marks it and leaves its status;
+    the others set the status, and a first submission (not a resubmission after a return) says whether it was
+    late. Lateness once known is kept (`_report` coalesces it), so a resubmission never clears it."""
+    if kind == "overdue":
+        return {"overdue": True}
+    if kind == "submitted" and not data.resubmission:
+        return {"status": kind, "late": bool(data.late)}
+    return {"status": kind}
+
+
 def _report(kind: str) -> Any:
     async def apply(session: AsyncSession, event: Event) -> None:
         data = ReportEvent.model_validate(event.data)
         key = {"period_code": data.period_code, "region_code": data.region_code}
         table = PeriodReport.__table__
-        if kind == "overdue":
-            values: dict[str, Any] = {"overdue": True}
-        elif kind == "submitted":
-            # lateness is the first submission's: a resubmission after a return keeps it
-            values = {"status": "submitted"}
-            if not data.resubmission:
-                values["late"] = bool(data.late)
-        else:
-            values = {"status": kind}
+        values = report_change(kind, data)
         stmt = insert(PeriodReport).values(**key, **values)
         set_ = dict(values)
-        if kind == "submitted" and "late" in values:
+        if "late" in values:
             set_["late"] = sa.func.coalesce(table.c.late, stmt.excluded.late)
         await session.execute(
             stmt.on_conflict_do_update(index_elements=[PeriodReport.period_code, PeriodReport.region_code], set_=set_)
