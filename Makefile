@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements.in | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint lock bench fuzz events-doc clean
+.PHONY: run test lint lock bench fuzz events-doc openapi clean
 
 $(STAMP): requirements.lock requirements.in
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ fuzz: $(STAMP)
 # docs/events.md, the event catalogue for partner developers, written from the services' event models
 events-doc: $(STAMP)
 	$(BIN)/python -m smartcity_dev.eventsdoc
+
+# openapi/openapi.json, the merged OpenAPI document (every service's app and the gateway's built in process, no
+# server started); a test fails when it differs from what the code makes
+openapi: $(STAMP)
+	$(BIN)/python -m smartcity_dev.openapidoc
 
 # e.g. make bench BENCH_ARGS="--steps 1,10,50 --seconds 20"
 bench: $(STAMP)

@@ -17,6 +17,7 @@ from smartcity_kit.app import add_problem_schema
 from smartcity_kit.audit.router import audit_router
 from smartcity_kit.db import database_ready, install_db_error_handlers
 from smartcity_kit.identity import CallerDep, Role
+from smartcity_kit.openapi import operation_id
 from smartcity_kit.problems import allowed_methods, install_problem_handlers, problem_response, problem_responses
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.responses import Response
@@ -39,6 +40,22 @@ class Me(BaseModel):
     organization: str | None = None
 
 
+# the tags of what the gateway answers, and of what every service serves alike (feeds, audit trails)
+TAGS = [
+    {"name": "gateway", "description": "Who the gateway says the caller is."},
+    {"name": "api-keys", "description": "Partner systems' API keys: made, listed and revoked by staff."},
+    {
+        "name": "events",
+        "description": "Every change a partner could act on, as an event: each service's feed and the catalogue "
+        "of event types (their data's JSON Schema and an example); `webhooks` delivers the same events.",
+    },
+    {
+        "name": "audit",
+        "description": "Each service's audit trail: who changed what, when, from what to what; for auditors and staff.",
+    },
+]
+
+
 def build_local_app(gateway: Gateway) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -56,6 +73,8 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
         redirect_slashes=False,
+        generate_unique_id_function=operation_id,
+        openapi_tags=TAGS,
     )
     install_problem_handlers(app)
     install_db_error_handlers(app)
@@ -108,7 +127,7 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         response_model=Me,
         responses=problem_responses(401),
     )
-    async def me(caller: CallerDep) -> Me:
+    async def read_me(caller: CallerDep) -> Me:
         assert isinstance(caller.role, Role), "the gateway makes no service callers"
         return Me(
             subject=caller.subject,
@@ -125,7 +144,7 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         response_model=EventTypeList,
         responses=problem_responses(401),
     )
-    async def event_types(_: CallerDep) -> Response:
+    async def list_event_types(_: CallerDep) -> Response:
         """Read from the services' OpenAPI documents, as the merged document's `webhooks` are: a service that is
         down is missing from both until it answers again (`info.x-services` of `/openapi.json` says which)."""
         assert gateway.openapi is not None

@@ -1,21 +1,30 @@
 """One OpenAPI 3.1 document for the whole platform, merged from the services' own documents.
 
-Each service's components are namespaced (`participants.RegionOut`) and every
-`$ref` and `operationId` rewritten to match, so nothing clashes; a service
-publishes only the paths the routing table gives it; the per-service events
-feeds become one path with an enum. Each service's event types (its document's
-`webhooks`) are the platform's event catalogue: the merged document's
-`webhooks`, and `GET /api/v1/event-types` (eventtypes.py). A service that is down is left out and
-named in `info`; it is fetched again on the next read of the document and by a
-periodic refresh, so it fills in when it comes back.
+Names are what every common client generator resolves (letters and digits):
+each service's components take the service's name before theirs
+(`ParticipantsRegionOut`, `ParticipantsPageRegionOut` for pydantic's
+`Page_RegionOut_`), except those every document that declares them declares
+alike (the kit's `Problem`, `AuditEntry`, `EventPage`, a vocabulary's enum),
+which keep one name of their own; every `$ref` is rewritten to match. An
+operation's id is the service, a dot and the service's own id
+(`participants.listRegions`, see smartcity_kit.openapi). Each document's
+top-level `tags`, with their descriptions, become the merged document's. A
+service publishes only the paths the routing table gives it; the per-service
+events feeds (and audit trails) become one path with an enum. Each service's
+event types (its document's `webhooks`) are the platform's event catalogue: the
+merged document's `webhooks`, and `GET /api/v1/event-types` (eventtypes.py). A
+service that is down is left out and named in `info`; it is fetched again on
+the next read of the document and by a periodic refresh, so it fills in when it
+comes back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import aiohttp
@@ -31,9 +40,9 @@ EVENTS_PATH = "/api/v1/events/{service}"
 AUDIT_PATH = "/api/v1/audit/{service}"
 # the paths every service serves alike, each one path with `service` as an enum: (operation id, summary, whose)
 SHARED_PATHS = {
-    EVENTS_PATH: ("events_read", "Read a service's events feed", "Whose feed"),
+    EVENTS_PATH: ("events.readFeed", "Read a service's events feed", "Whose feed"),
     AUDIT_PATH: (
-        "audit_read",
+        "audit.readTrail",
         "Read a service's audit trail: who changed what, when, from what to what",
         "Whose trail",
     ),
@@ -54,8 +63,8 @@ SECURITY_SCHEMES: dict[str, Any] = {
 }
 
 
-# what the gateway itself answers on any operation before (or instead of) the service
-GATEWAY_PROBLEM = "#/components/schemas/gateway.Problem"
+# what the gateway itself answers on any operation before (or instead of) the service: its own Problem
+GATEWAY = "gateway"
 RETRY_AFTER = {
     "Retry-After": {
         "description": "Seconds to wait before trying again.",
@@ -72,8 +81,9 @@ GATEWAY_STATUSES: dict[str, tuple[str, bool]] = {
 }
 
 
-def add_gateway_responses(paths: dict[str, Any]) -> None:
-    """Every operation also declares what the gateway answers itself, as problem+json (with Retry-After)."""
+def add_gateway_responses(paths: dict[str, Any], problem: str) -> None:
+    """Every operation also declares what the gateway answers itself, as problem+json (`problem`, a `$ref`) with
+    Retry-After."""
     for item in paths.values():
         for operation in item.values():
             if not isinstance(operation, dict):
@@ -82,7 +92,7 @@ def add_gateway_responses(paths: dict[str, Any]) -> None:
             for status, (description, retry) in GATEWAY_STATUSES.items():
                 response: dict[str, Any] = {
                     "description": description,
-                    "content": {"application/problem+json": {"schema": {"$ref": GATEWAY_PROBLEM}}},
+                    "content": {"application/problem+json": {"schema": {"$ref": problem}}},
                 }
                 if retry:
                     response["headers"] = copy.deepcopy(RETRY_AFTER)
@@ -90,36 +100,100 @@ def add_gateway_responses(paths: dict[str, Any]) -> None:
                     responses[status] = response
 
 
-def _rewrite_refs(node: Any, namespace: str) -> Any:
+def pascal_case(name: str) -> str:
+    """`participants` -> `Participants`, `Page_RegionOut_` -> `PageRegionOut`, `event.Score` -> `EventScore`."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
+
+
+Components = dict[str, dict[str, Any]]
+
+
+def shared_components(documents: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(kind, name) of the components two or more documents declare, every one alike, and that refer only to
+    components shared too: one of them stands for all under its own name."""
+    bodies: dict[tuple[str, str], list[Any]] = {}
+    for document in documents:
+        for kind, entries in document.get("components", {}).items():
+            for name, body in entries.items():
+                bodies.setdefault((kind, name), []).append(body)
+    shared = {key for key, found in bodies.items() if len(found) > 1 and all(b == found[0] for b in found)}
+    while True:  # a shared body referring to a component that is not shared cannot be shared
+        keep = {key for key in shared if all(_target(ref) in shared for ref in _refs(bodies[key][0]))}
+        if keep == shared:
+            return shared
+        shared = keep
+
+
+def _target(ref: str) -> tuple[str, str] | None:
+    if not ref.startswith("#/components/"):
+        return None
+    _, _, kind, name = ref.split("/", 3)
+    return kind, name
+
+
+def _refs(node: Any) -> list[str]:
     if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str) and value.startswith("#/components/"):
-                _, _, kind, name = value.split("/", 3)
-                out[key] = f"#/components/{kind}/{namespace}.{name}"
-            else:
-                out[key] = _rewrite_refs(value, namespace)
-        return out
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [ref for value in node.values() for ref in _refs(value)]
     if isinstance(node, list):
-        return [_rewrite_refs(item, namespace) for item in node]
-    return node
+        return [ref for value in node for ref in _refs(value)]
+    return []
+
+
+class Namer:
+    """The merged document's name of a service's component."""
+
+    def __init__(self, shared: set[tuple[str, str]]) -> None:
+        self.shared = shared
+
+    def name(self, namespace: str, kind: str, name: str) -> str:
+        return pascal_case(name) if (kind, name) in self.shared else pascal_case(namespace) + pascal_case(name)
+
+    def ref(self, namespace: str, ref: str) -> str:
+        target = _target(ref)
+        if target is None:
+            return ref
+        kind, name = target
+        return f"#/components/{kind}/{self.name(namespace, kind, name)}"
+
+    def component(self, namespace: str, kind: str, name: str, body: Any) -> tuple[str, Any]:
+        """(its name, its body with references rewritten); a schema's `title` is its name, since generators name
+        their classes after it: two services' `Assessment` are two classes."""
+        new_name = self.name(namespace, kind, name)
+        new_body = self.rewrite(body, namespace)
+        if isinstance(new_body, dict) and "title" in new_body:
+            new_body["title"] = new_name
+        return new_name, new_body
+
+    def rewrite(self, node: Any, namespace: str) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: self.ref(namespace, value)
+                if key == "$ref" and isinstance(value, str)
+                else self.rewrite(value, namespace)
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [self.rewrite(item, namespace) for item in node]
+        return node
 
 
 def namespaced(
-    document: dict[str, Any], namespace: str
-) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, Any]]:
-    """(paths, components, webhooks) of one document with every component name and reference under `namespace.`."""
-    paths = _rewrite_refs(document.get("paths", {}), namespace)
-    webhooks = _rewrite_refs(document.get("webhooks", {}), namespace)
+    document: dict[str, Any], namespace: str, namer: Namer
+) -> tuple[dict[str, Any], Components, dict[str, Any]]:
+    """(paths, components, webhooks) of one document, its components and references named by `namer`, its
+    operation ids under `namespace.`."""
+    paths = namer.rewrite(document.get("paths", {}), namespace)
+    webhooks = namer.rewrite(document.get("webhooks", {}), namespace)
     for item in [*paths.values(), *webhooks.values()]:
         for operation in item.values():
             if isinstance(operation, dict) and "operationId" in operation:
-                operation["operationId"] = f"{namespace}_{operation['operationId']}"
-    components: dict[str, dict[str, Any]] = {}
+                operation["operationId"] = f"{namespace}.{operation['operationId']}"
+    components: Components = {}
     for kind, entries in document.get("components", {}).items():
         if kind == "securitySchemes":
             continue
-        components[kind] = {f"{namespace}.{name}": _rewrite_refs(body, namespace) for name, body in entries.items()}
+        components[kind] = dict(namer.component(namespace, kind, name, body) for name, body in entries.items())
     return paths, components, webhooks
 
 
@@ -131,12 +205,18 @@ def _merge_shared(path: str, items: list[tuple[str, dict[str, Any]]], services: 
         if not isinstance(operation, dict):
             continue
         operation["summary"] = summary
-        operation["operationId"] = f"{operation_id}_{method}"
+        operation["operationId"] = operation_id if method == "get" else f"{operation_id}{pascal_case(method)}"
         for parameter in operation.get("parameters", []):
             if parameter.get("in") == "path" and parameter.get("name") == "service":
                 parameter["schema"] = {"type": "string", "enum": services, "title": "Service"}
                 parameter["description"] = f"{whose}: " + ", ".join(services) + "."
     return item
+
+
+def feed_services(names: Iterable[str]) -> list[str]:
+    """The services among `names` that have an events feed: a service without one (reports reads the others')
+    is not one of the feeds' enum's values."""
+    return [name for name in names if owner_of(f"{EVENTS_PATH.removesuffix('{service}')}{name}") == name]
 
 
 def merge(
@@ -148,15 +228,16 @@ def merge(
     owner: Callable[[str], str | None] = owner_of,
 ) -> dict[str, Any]:
     paths: dict[str, Any] = {}
-    components: dict[str, dict[str, Any]] = {}
+    components: Components = {}
     webhooks: dict[str, Any] = {}
     shared: dict[str, list[tuple[str, dict[str, Any]]]] = {path: [] for path in SHARED_PATHS}
     tags: dict[str, None] = {}
-    sources = [("gateway", gateway_document)] + sorted(
+    sources = [(GATEWAY, gateway_document)] + sorted(
         (name, doc) for name, doc in service_documents.items() if doc is not None
     )
+    namer = Namer(shared_components([document for _, document in sources]))
     for name, document in sources:
-        own_paths, own_components, own_webhooks = namespaced(document, name)
+        own_paths, own_components, own_webhooks = namespaced(document, name, namer)
         for event_type, item in own_webhooks.items():
             if event_type in webhooks:  # one service owns an event type; a second is a mistake to see in the log
                 log.warning("event type declared twice left out", upstream=name, event_type=event_type)
@@ -169,7 +250,7 @@ def merge(
             if path in shared:
                 shared[path].append((name, item))
                 continue
-            if name != "gateway" and owner(path) != name:
+            if name != GATEWAY and owner(path) != name:
                 log.warning("path not owned by the service left out", upstream=name, path=path)
                 continue
             if path in paths:
@@ -189,7 +270,7 @@ def merge(
             serving = [s for s in event_services if s in serving]
         paths[path] = _merge_shared(path, items, serving)
         tags.setdefault(path.split("/")[3])
-    add_gateway_responses(paths)
+    add_gateway_responses(paths, namer.ref(GATEWAY, "#/components/schemas/Problem"))
     schemes = dict(SECURITY_SCHEMES)
     security: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"apiKeyAuth": []}]
     if oidc_issuer:
@@ -218,8 +299,21 @@ def merge(
         "webhooks": dict(sorted(webhooks.items())),
         "components": components,
         "security": security,
-        "tags": [{"name": tag} for tag in tags],
+        "tags": declared_tags([*service_documents.values(), gateway_document], used=tags),
     }
+
+
+def declared_tags(documents: list[dict[str, Any] | None], *, used: Iterable[str]) -> list[dict[str, Any]]:
+    """The tags the operations use, as the documents declare them (the first declaration of a name, in the
+    documents' order), then any no document declares, by name only."""
+    declared: dict[str, dict[str, Any]] = {}
+    for document in documents:
+        for tag in (document or {}).get("tags", []):
+            declared.setdefault(tag["name"], tag)
+    used = set(used)
+    return [tag for name, tag in declared.items() if name in used] + [
+        {"name": name} for name in sorted(used - declared.keys())
+    ]
 
 
 class MergedDocument:
@@ -300,8 +394,7 @@ class MergedDocument:
         merged = merge(
             self.gateway_document(),
             self.documents,
-            # a service without a feed (reports reads the others') is not one of the enum's values
-            event_services=[s for s in self.sessions if owner_of(f"/api/v1/events/{s}") == s],
+            event_services=feed_services(self.sessions),
             oidc_issuer=self.oidc_issuer,
         )
         self._body = orjson.dumps(merged)

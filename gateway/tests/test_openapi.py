@@ -14,6 +14,7 @@ import orjson
 import pytest
 from aiohttp import web
 from fastapi import APIRouter, FastAPI
+from gateway.openapi import Namer, shared_components
 from jsonschema import Draft202012Validator
 from monitoring.main import create_app as monitoring_app
 from monitoring.settings import Settings as MonitoringSettings
@@ -131,7 +132,7 @@ def _operations(document: dict[str, Any]) -> list[tuple[str, str]]:
     return [(method.upper(), path) for path, item in document["paths"].items() for method in item]
 
 
-async def test_every_path_of_every_service_once_with_namespaced_schemas(
+async def test_every_path_of_every_service_once_with_schemas_named_by_service(
     start_gateway, make_settings, services, documents
 ):
     client = await start_gateway(make_settings(**services.urls))
@@ -153,18 +154,24 @@ async def test_every_path_of_every_service_once_with_namespaced_schemas(
     assert set(merged["paths"]) == expected_paths
 
     schemas = merged["components"]["schemas"]
-    assert {"participants.RegionOut", "mentoring.RegionOut", "participants.Problem", "gateway.ApiKeyCreated"} <= set(
+    # each service's under its name, the kit's (alike in every document) once under their own
+    assert {"ParticipantsRegionOut", "MentoringRegionOut", "GatewayApiKeyCreated", "Problem", "AuditEntry"} <= set(
         schemas
     )
-    assert schemas["mentoring.RegionOut"]["properties"].keys() == {"code", "mentor_count"}
-    assert "time_zone" in schemas["participants.RegionOut"]["properties"]
-    assert not [name for name in schemas if "." not in name]
+    assert schemas["MentoringRegionOut"]["properties"].keys() == {"code", "mentor_count"}
+    assert schemas["MentoringRegionOut"]["title"] == "MentoringRegionOut"  # generators name classes by the title
+    assert "time_zone" in schemas["ParticipantsRegionOut"]["properties"]
+    assert schemas["ParticipantsPageRegionOut"]["properties"]["items"]["items"] == {
+        "$ref": "#/components/schemas/ParticipantsRegionOut"
+    }
+    assert not [name for name in schemas if not name.isalnum()]
+    assert not [name for name in schemas if name.endswith("Problem") and name != "Problem"]
     for ref in _refs(merged):
         assert ref.removeprefix("#/components/schemas/") in schemas, ref
 
     track = merged["paths"]["/api/v1/tracks/{track_id}/advance"]["post"]
     assert track["responses"]["200"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/mentoring.Track"
+        "$ref": "#/components/schemas/MentoringTrack"
     }
     operation_ids = [op["operationId"] for item in merged["paths"].values() for op in item.values()]
     assert len(operation_ids) == len(set(operation_ids))
@@ -195,10 +202,10 @@ async def test_the_event_catalogue_is_the_webhooks_of_every_service_and_a_list(
     expected = sorted([*documents["participants"]["webhooks"], *documents["monitoring"]["webhooks"]])
     assert list(merged["webhooks"]) == expected
     post = merged["webhooks"]["participant.status_changed"]["post"]
-    assert post["operationId"] == "participants_event_participant_status_changed"
+    assert post["operationId"] == "participants.eventParticipantStatusChanged"
     content = post["requestBody"]["content"]["application/json"]
     assert content["schema"]["properties"]["data"] == {
-        "$ref": "#/components/schemas/participants.event.ParticipantStatusChanged"
+        "$ref": "#/components/schemas/ParticipantsEventParticipantStatusChanged"
     }
     assert content["example"]["type"] == "participant.status_changed"
 
@@ -214,9 +221,9 @@ async def test_the_event_catalogue_is_the_webhooks_of_every_service_and_a_list(
     schema = assessed["schema"]
     # a schema that stands alone: the participants' event schemas it reaches, under its own $defs
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert sorted(schema["$defs"]) == ["participants.event.Assessment", "participants.event.ScoreSource"]
+    assert sorted(schema["$defs"]) == ["ParticipantsEventAssessment", "ParticipantsEventScoreSource"]
     assert schema["properties"]["scores"] == {
-        "$ref": "#/$defs/participants.event.Assessment",
+        "$ref": "#/$defs/ParticipantsEventAssessment",
         "description": "The four official indicators and three interview scores, 0-100.",
     }
     Draft202012Validator.check_schema(schema)
@@ -281,7 +288,7 @@ async def test_every_operation_declares_what_the_gateway_itself_answers(start_ga
     client = await start_gateway(make_settings(**services.urls))
     merged = (await client.get("/openapi.json")).json()
     validate(merged)
-    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/gateway.Problem"}}}
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for path, item in merged["paths"].items():
         for method, operation in item.items():
             responses = operation["responses"]
@@ -302,3 +309,43 @@ async def test_reads_of_the_document_are_limited_per_address(start_gateway, make
     assert refused.headers["content-type"] == "application/problem+json"
     assert 1 <= int(refused.headers["retry-after"]) <= 10
     assert (await client.get("/healthz")).status_code == 200  # nothing else is counted
+
+
+def _document(**schemas: Any) -> dict[str, Any]:
+    return {"paths": {}, "components": {"schemas": schemas}}
+
+
+STRING = {"type": "string"}
+LIST_OF_ITEM = {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}
+
+
+@pytest.mark.parametrize(
+    ("documents", "expected"),
+    [
+        # alike in two documents: shared; in one only: not shared, however plain
+        ([_document(Problem=STRING), _document(Problem=STRING)], {("schemas", "Problem")}),
+        ([_document(Problem=STRING), _document()], set()),
+        # one name, two bodies: each its own
+        ([_document(Item=STRING), _document(Item={"type": "integer"})], set()),
+        # alike, but referring to a component that is not shared: the reference would mean two things
+        ([_document(Page=LIST_OF_ITEM, Item=STRING), _document(Page=LIST_OF_ITEM, Item={"type": "integer"})], set()),
+        (
+            [_document(Page=LIST_OF_ITEM, Item=STRING), _document(Page=LIST_OF_ITEM, Item=STRING)],
+            {("schemas", "Page"), ("schemas", "Item")},
+        ),
+    ],
+)
+def test_shared_components_are_those_alike_in_every_document_that_has_them(documents, expected):
+    assert shared_components(documents) == expected
+
+
+def test_names_take_the_service_and_lose_what_generators_cannot_resolve():
+    namer = Namer({("schemas", "Problem")})
+    assert namer.name("participants", "schemas", "Page_RegionOut_") == "ParticipantsPageRegionOut"
+    assert namer.name("participants", "schemas", "event.ScoreSource") == "ParticipantsEventScoreSource"
+    assert namer.name("participants", "schemas", "Problem") == "Problem"
+    assert namer.ref("mentoring", "#/components/schemas/Track") == "#/components/schemas/MentoringTrack"
+    assert namer.component("mentoring", "schemas", "Track", {"title": "Track", "type": "object"}) == (
+        "MentoringTrack",
+        {"title": "MentoringTrack", "type": "object"},
+    )

@@ -23,7 +23,7 @@ from .db import database_ready, install_db_error_handlers
 from .identity import SERVICE
 from .logging import request_id_var
 from .metrics import FeedCollector, PoolCollector, new_registry
-from .openapi import document_problems
+from .openapi import document_problems, hoist_local_defs, operation_id
 from .problems import install_problem_handlers, problem_response
 
 access_log = structlog.get_logger("access")
@@ -92,8 +92,10 @@ def add_problem_schema(app: FastAPI, *, service: str = "", catalogue: Catalogue 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        schema = get_openapi(title=app.title, version=app.version, routes=app.routes, description=app.description)
-        schema = document_problems(schema)
+        schema = get_openapi(
+            title=app.title, version=app.version, routes=app.routes, description=app.description, tags=app.openapi_tags
+        )
+        schema = hoist_local_defs(document_problems(schema))
         if catalogue is not None:
             schema = add_webhooks(schema, catalogue, service)
         app.openapi_schema = schema
@@ -106,7 +108,8 @@ def add_problem_schema(app: FastAPI, *, service: str = "", catalogue: Catalogue 
 def install_common(
     app: FastAPI, *, service: str, outbox: sa.Table | None = None, catalogue: Catalogue | None = None
 ) -> None:
-    """Health, readiness, metrics, error handlers and the body limit; call before adding middleware.
+    """Health, readiness, metrics, error handlers, the body limit and the operation ids (`openapi.operation_id`);
+    call before including routers and adding middleware.
 
     `/metrics` holds the process and GC collectors, the database pool (`app.state.engine`), the feed
     consumers in `app.state.feed_consumers` and, given the service's `outbox` table, its number of events.
@@ -115,6 +118,8 @@ def install_common(
     marked `openapi_extra=STREAMED_BODY`, which bound their own body. With tracing on, every request but
     probes and scrapes is a span continuing the caller's trace (`tracing.instrument_app`).
     """
+    # before any route is added: each takes its operation id from it (routers take it when included)
+    app.router.generate_unique_id_function = operation_id
     registry = new_registry()
     app.state.metrics_registry = registry
     app.state.feed_consumers = []

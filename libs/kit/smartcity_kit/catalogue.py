@@ -19,6 +19,8 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import models_json_schema
 
+from .openapi import camel_case
+
 # the event schemas have their own names among a document's components: `event.ScoreSource` may differ from
 # the API's `ScoreSource`
 PREFIX = "event."
@@ -80,7 +82,7 @@ class Catalogue:
                 "post": {
                     "summary": name,
                     "description": inspect.cleandoc(model.__doc__ or ""),
-                    "operationId": "event_" + name.replace(".", "_"),
+                    "operationId": camel_case("event_" + name.replace(".", "_")),
                     "tags": ["events"],
                     "x-service": service,
                     "requestBody": {

@@ -1,14 +1,21 @@
-"""The OpenAPI document says what the service really answers: errors as problem+json.
+"""The OpenAPI document says what the service really answers, under names a generated client can use.
 
 FastAPI documents a 422 as `application/json` with its own `HTTPValidationError`
 shape; the kit sends `application/problem+json` with the `Problem` shape for
 every error. `document_problems` rewrites each operation so that a client (or a
 fuzzer) reading the document expects exactly what comes back.
+
+An operation's id is its route function's name in camelCase (`operation_id`),
+not FastAPI's default that spells the path and method again
+(`list_regions_api_v1_regions_get`): a generated client names its methods after
+it. The gateway's merge puts the service before it (`participants.listRegions`).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from fastapi.routing import APIRoute
 
 from .problems import HTTP_METHODS, PROBLEM_JSON, problem_responses
 from .schemas import Problem
@@ -21,6 +28,46 @@ EVERY_POST = (409,)
 # what any operation with a body can answer: a body past the bound of bodylimit.py, or of its own upload (413)
 WITH_BODY = (413,)
 FASTAPI_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError")
+LOCAL_DEFS = "#/$defs/"
+COMPONENT_SCHEMAS = "#/components/schemas/"
+
+
+def camel_case(name: str) -> str:
+    """`list_regions` -> `listRegions`."""
+    head, *rest = name.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def operation_id(route: APIRoute) -> str:
+    """The `generate_unique_id_function` of every app: the route function's name in camelCase."""
+    return camel_case(route.name)
+
+
+def hoist_local_defs(document: dict[str, Any]) -> dict[str, Any]:
+    """A schema a route gives whole in `openapi_extra` (an upload form, say) keeps its nested models under its own
+    `$defs`, which client generators do not resolve: they move to the components, and references with them.
+    Two different schemas of one name are a mistake of the code: ValueError."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, list):
+            return [visit(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, value in node.items():
+            if key == "$defs":
+                for name, body in visit(value).items():
+                    if schemas.setdefault(name, body) != body:
+                        raise ValueError(f"two schemas named {name!r} in the OpenAPI document")
+            elif key == "$ref" and isinstance(value, str) and value.startswith(LOCAL_DEFS):
+                out[key] = COMPONENT_SCHEMAS + value.removeprefix(LOCAL_DEFS)
+            else:
+                out[key] = visit(value)
+        return out
+
+    document["paths"] = visit(document.get("paths", {}))
+    return document
 
 
 def document_problems(schema: dict[str, Any]) -> dict[str, Any]:

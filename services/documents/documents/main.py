@@ -25,6 +25,10 @@ from .settings import Settings
 from .storage import make_storage
 
 SERVICE = "documents"
+# the tags of this service's operations, in the order the docs show them
+TAGS = [
+    {"name": "documents", "description": "Regions' documents: uploaded, versioned, read whole or by range, deleted."},
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -62,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_tags=TAGS,
     )
     app.state.settings = settings
     install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)

@@ -31,6 +31,24 @@ from .tracks.router import router as tracks_router
 from .workshops.router import router as sessions_router
 
 SERVICE = "mentoring"
+# the tags of this service's operations, in the order the docs show them
+TAGS = [
+    {
+        "name": "curriculum",
+        "description": "The four bimtek stages, what each teaches and the deliverables each requires.",
+    },
+    {"name": "mentors", "description": "Mentors, their expertise per dimension and their load of tracks."},
+    {
+        "name": "tracks",
+        "description": "A signed region's way through the curriculum: its stage, its mentors, advancing.",
+    },
+    {"name": "sessions", "description": "Workshops (sessions) of a stage: their tracks, mentors and attendance."},
+    {"name": "deliverables", "description": "What a track submits for its stage (a document) and its mentor's review."},
+    {
+        "name": "masterplan",
+        "description": "A track's smart city master plan: dimensions, initiatives, roadmap and approval.",
+    },
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -79,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_tags=TAGS,
     )
     app.state.settings = settings
     install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)

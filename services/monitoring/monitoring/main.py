@@ -33,6 +33,24 @@ from .settings import Settings
 from .spreadsheets.router import router as spreadsheets_router
 
 SERVICE = "monitoring"
+# the tags of this service's operations, in the order the docs show them
+TAGS = [
+    {"name": "portfolios", "description": "The initiatives of each approved master plan, as monitoring follows them."},
+    {
+        "name": "indicators",
+        "description": "The indicator catalogue; indicators attached to initiatives, with baselines and targets.",
+    },
+    {"name": "periods", "description": "Reporting periods: opened, due and locked."},
+    {
+        "name": "monitoring-reports",
+        "description": "A region's report for a period: filled in or uploaded as XLSX, submitted, reviewed, reopened.",
+    },
+    {"name": "results", "description": "What the accepted reports achieved, per region and initiative."},
+    {
+        "name": "official-indices",
+        "description": "The official indices partner ministries publish, per region and year.",
+    },
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -85,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_tags=TAGS,
     )
     app.state.settings = settings
     install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)

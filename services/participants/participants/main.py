@@ -28,6 +28,31 @@ from .selection.router import router as selection_router
 from .settings import Settings
 
 SERVICE = "participants"
+# the tags of this service's operations, in the order the docs show them
+TAGS = [
+    {
+        "name": "regions",
+        "description": "Indonesia's provinces and kabupaten/kota: imported from CSV files (all or nothing), with "
+        "population, area and time zone.",
+    },
+    {
+        "name": "phases",
+        "description": "The programme's cohorts: a year's quota and registration window, with counts per status.",
+    },
+    {
+        "name": "participants",
+        "description": "A region's application to a phase: contacts, assessment, status history, rejection and "
+        "withdrawal.",
+    },
+    {
+        "name": "selection",
+        "description": "Ranking a phase's assessed applications and selecting up to its quota; the rest wait.",
+    },
+    {
+        "name": "mou",
+        "description": "Signing the memoranda of understanding of a phase's selected regions on one signing day.",
+    },
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -90,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_tags=TAGS,
     )
     app.state.settings = settings
     install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)

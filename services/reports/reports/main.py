@@ -24,6 +24,14 @@ from .projections.feeds import consumers
 from .settings import Settings
 
 SERVICE = "reports"
+# the tags of this service's operations, in the order the docs show them
+TAGS = [
+    {
+        "name": "reports",
+        "description": "The programme in figures, read from every service's events: JSON, CSV, XLSX, charts, a map, a "
+        "printable page.",
+    },
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -58,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_tags=TAGS,
     )
     app.state.settings = settings
     install_common(app, service=SERVICE)

@@ -31,6 +31,14 @@ log = structlog.get_logger("webhooks")
 STOP_SECONDS = 10.0
 
 SERVICE = "webhooks"
+# the tags of this service's operations, in the order the docs show them
+TAGS = [
+    {
+        "name": "webhooks",
+        "description": "Endpoints that receive the platform's events, signed, with retries; their deliveries and "
+        "redelivery.",
+    },
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -79,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_tags=TAGS,
     )
     app.state.settings = settings
     app.state.known_types = KnownTypes(list(settings.feed_urls().values()), refresh=settings.event_types_refresh)

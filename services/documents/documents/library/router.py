@@ -216,14 +216,14 @@ async def get_document(
     summary="The current version's bytes (ETag, If-None-Match, Range)",
     responses=CONTENT_RESPONSES,
     response_class=Response,
-    operation_id="get_document_content",
+    operation_id="getDocumentContent",
 )
 @router.head(
     "/{document_id}/content",
     summary="The current version's headers",
     responses=CONTENT_RESPONSES,
     response_class=Response,
-    operation_id="head_document_content",
+    operation_id="headDocumentContent",
 )
 async def current_content(
     document_id: DocumentId, request: Request, session: SessionDep, caller: CallerDep, mentored: MentoredDep
@@ -238,14 +238,14 @@ async def current_content(
     summary="One version's bytes (ETag, If-None-Match, Range)",
     responses=CONTENT_RESPONSES,
     response_class=Response,
-    operation_id="get_version_content",
+    operation_id="getVersionContent",
 )
 @router.head(
     "/{document_id}/versions/{number}/content",
     summary="One version's headers",
     responses=CONTENT_RESPONSES,
     response_class=Response,
-    operation_id="head_version_content",
+    operation_id="headVersionContent",
 )
 async def version_content(
     document_id: DocumentId,

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/v1/tracks/{track_id}/masterplan", tags=["masterp
     },
     dependencies=[OwnRegionOrStaff],
 )
-async def put_masterplan(
+async def put_master_plan(
     track_id: uuid.UUID,
     data: MasterPlanIn,
     request: Request,
@@ -43,7 +43,7 @@ async def put_masterplan(
 
 
 @router.get("", response_model=MasterPlanOut, responses=problem_responses(401, 404))
-async def read_masterplan(track: VisibleTrack, response: Response, session: SessionDep) -> MasterPlanOut:
+async def read_master_plan(track: VisibleTrack, response: Response, session: SessionDep) -> MasterPlanOut:
     """The plan with its `roadmap`: the initiatives per year and dimension."""
     plan = await service.plan_or_404(session, track)
     set_etag(response, service.plan_etag(plan))
@@ -56,7 +56,7 @@ async def read_masterplan(track: VisibleTrack, response: Response, session: Sess
     responses=problem_responses(401, 403, 404, 409, 422),
     dependencies=[CanManageProgramme],
 )
-async def approve_masterplan(
+async def approve_master_plan(
     track_id: uuid.UUID, response: Response, session: SessionDep, caller: CallerDep
 ) -> MasterPlanOut:
     """Freeze the plan; the track can then complete from the last stage.

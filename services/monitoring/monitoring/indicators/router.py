@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/v1/monitoring", tags=["indicators"])
 
 
 @router.get("/indicators", response_model=Page[CatalogueIndicatorOut], responses=problem_responses(401, 422))
-async def list_catalogue(
+async def list_catalogue_indicators(
     session: SessionDep,
     dimension: Dimension | None = None,
     limit: LimitQuery = 50,
@@ -69,7 +69,9 @@ async def attach_indicator(
     response_model=list[TrackedIndicatorOut],
     responses=problem_responses(401, 404),
 )
-async def list_attached(initiative_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> list[TrackedIndicatorOut]:
+async def list_initiative_indicators(
+    initiative_id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> list[TrackedIndicatorOut]:
     initiative = await initiative_or_404(session, caller, initiative_id)
     return [service.tracked_out(t) for t in await service.tracked_of_initiative(session, initiative.id)]
 
@@ -77,7 +79,7 @@ async def list_attached(initiative_id: uuid.UUID, session: SessionDep, caller: C
 @router.get(
     "/tracked-indicators/{tracked_id}", response_model=TrackedIndicatorOut, responses=problem_responses(401, 404)
 )
-async def get_tracked(
+async def get_tracked_indicator(
     tracked_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response
 ) -> TrackedIndicatorOut:
     tracked, _ = await service.tracked_or_404(session, caller, tracked_id)

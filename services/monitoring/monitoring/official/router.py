@@ -54,13 +54,13 @@ VALUES_SCHEMA = {
             "required": True,
             "content": {
                 "application/json": {"schema": VALUES_SCHEMA},
-                "text/csv": {"schema": {"type": "string", "description": "region_code,value"}},
+                "text/csv": {"schema": {"type": "string", "format": "binary", "description": "region_code,value"}},
             },
         }
     },
     dependencies=[PartnerMinistry],
 )
-async def publish(
+async def publish_official_year(
     index: OfficialIndex, year: Year, request: Request, session: SessionDep, caller: CallerDep
 ) -> PublishedOut:
     """A year's values of the index for many regions at once (JSON `{"values": [...]}` or CSV `region_code,value`),
@@ -82,7 +82,7 @@ async def publish(
 
 
 @router.get("/{index}/{year}", response_model=Page[OfficialValueOut], responses=problem_responses(401, 422))
-async def read_year(
+async def read_official_year(
     index: OfficialIndex, year: Year, session: SessionDep, limit: LimitQuery = 50, cursor: CursorQuery = None
 ) -> Page[OfficialValueOut]:
     stmt = sa.select(OfficialValue).where(OfficialValue.index == index, OfficialValue.year == year)
@@ -93,7 +93,7 @@ async def read_year(
 
 
 @router.get("", response_model=Page[OfficialValueOut], responses=problem_responses(401, 422))
-async def list_values(
+async def list_official_values(
     session: SessionDep,
     region_code: str | None = Query(None, pattern=REGION_CODE),
     index: OfficialIndex | None = None,

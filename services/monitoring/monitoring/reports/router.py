@@ -22,7 +22,7 @@ from .content import from_json
 from .models import Report, ReportChange
 from .schemas import DecisionIn, ReopenIn, ReportChangeOut, ReportIn, ReportOut
 
-router = APIRouter(prefix="/api/v1/monitoring/periods/{code}/reports", tags=["reports"])
+router = APIRouter(prefix="/api/v1/monitoring/periods/{code}/reports", tags=["monitoring-reports"])
 RegionCode = Annotated[str, Path(pattern=REGION_CODE)]
 
 
@@ -153,7 +153,7 @@ async def reopen_report(
 
 
 @router.get("/{region_code}/history", response_model=Page[ReportChangeOut], responses=problem_responses(401, 404, 422))
-async def report_history(
+async def read_report_history(
     period: PeriodDep,
     region_code: RegionCode,
     session: SessionDep,

@@ -21,7 +21,7 @@ from .reader import read_csv, read_xlsx
 from .safety import check_zip
 from .template import build_workbook, template_rows
 
-router = APIRouter(prefix="/api/v1/monitoring/periods/{code}/reports", tags=["reports"])
+router = APIRouter(prefix="/api/v1/monitoring/periods/{code}/reports", tags=["monitoring-reports"])
 CSV_TYPES = ("text/csv", "application/csv")
 
 
@@ -62,7 +62,7 @@ async def read_body(request: Request, limit: int) -> bytes:
             "required": True,
             "content": {
                 XLSX: {"schema": {"type": "string", "format": "binary"}},
-                "text/csv": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string", "format": "binary"}},
             },
         },
         **STREAMED_BODY,  # bounded by MONITORING_UPLOAD_MAX_BYTES as it is read

@@ -137,7 +137,7 @@ async def withdraw(
 
 
 @router.get("/{participant_id}/history", response_model=Page[HistoryEntry], responses=problem_responses(401, 404, 422))
-async def history(
+async def read_history(
     participant: VisibleParticipant,
     session: SessionDep,
     limit: LimitQuery = 50,

@@ -46,7 +46,7 @@ def region_out(region: Region) -> RegionOut:
     responses=problem_responses(401, 403, 413, 415, 422),
     dependencies=[CanManageProgramme],
     openapi_extra={
-        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}},
+        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}},
         **STREAMED_BODY,  # bounded below by PARTICIPANTS_IMPORT_MAX_BYTES
     },
 )
@@ -76,7 +76,9 @@ async def csv_body(request: Request) -> bytes:
     "region already imported. Each region whose figures change records a `region.statistics_updated` event.",
     responses=problem_responses(401, 403, 413, 415, 422),
     dependencies=[CanManageProgramme],
-    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}
+    },
 )
 async def import_statistics(request: Request, session: SessionDep) -> ImportResult:
     return await service.import_statistics(session, await csv_body(request))
