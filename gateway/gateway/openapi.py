@@ -47,6 +47,8 @@ SHARED_PATHS = {
         "Whose trail",
     ),
 }
+# the gateway the document is read from; a client generated from the committed document is given its address
+SERVER = {"url": "/", "description": "The gateway this document is read from."}
 SECURITY_SCHEMES: dict[str, Any] = {
     "bearerAuth": {
         "type": "http",
@@ -295,6 +297,7 @@ def merge(
                 name: ("present" if doc is not None else "unavailable") for name, doc in service_documents.items()
             },
         },
+        "servers": [SERVER],
         "paths": dict(sorted(paths.items())),
         "webhooks": dict(sorted(webhooks.items())),
         "components": components,

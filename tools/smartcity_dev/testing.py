@@ -174,6 +174,33 @@ def shared_regions_path() -> Path | None:
     return SHARED_REGIONS if SHARED_REGIONS.exists() else None
 
 
+NODE_TOOLS = REPO / "openapi"
+
+
+@pytest.fixture(scope="session")
+def node_tools() -> Path:
+    """`openapi/node_modules/.bin`: the npm packages openapi/package-lock.json pins, installed by `npm ci` when the
+    lock changed since the last install; without node and npm the test is skipped (a failure under CI=true)."""
+    import hashlib
+    import shutil
+    import subprocess
+
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        skip_without("node", "node and npm are not installed (apt-get install nodejs npm); .ci/run installs them")
+    lock = hashlib.sha256((NODE_TOOLS / "package-lock.json").read_bytes()).hexdigest()
+    stamp = NODE_TOOLS / "node_modules" / ".installed-from-lock"
+    if not stamp.exists() or stamp.read_text() != lock:
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=NODE_TOOLS,
+            check=True,
+            timeout=600,
+            env={**os.environ, "NO_UPDATE_NOTIFIER": "1"},
+        )
+        stamp.write_text(lock)
+    return NODE_TOOLS / "node_modules" / ".bin"
+
+
 def wait_until(
     condition: Callable[[], T], timeout: float = 120.0, what: str = "the condition", every: float = 0.05
 ) -> T:
