@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+NO_CONTENT = (204, 304)
+
 
 @dataclass
 class Received:
@@ -82,6 +84,9 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 except OSError:
                     pass
                 self.close_connection = True
+                return
+            if answer.status in NO_CONTENT:  # HTTP: no content, and no Content-Length, in these answers
+                self.end_headers()
                 return
             self.send_header("content-length", str(len(answer.body)))
             self.end_headers()

@@ -4,7 +4,8 @@ The request goes to the address that `destinations.resolve` approved (the
 URL's host kept in `Host` and in TLS's SNI, so certificates are still checked
 against the name), redirects are not followed (a 3xx is a failure), at most
 64 KiB of the answer is read, and the whole attempt, connecting included,
-gets `WEBHOOKS_DELIVERY_TIMEOUT` seconds.
+gets `WEBHOOKS_DELIVERY_TIMEOUT` seconds. An answer that is not HTTP (a 204
+followed by content, say) is a failure.
 
 The client is aiohttp's: `bench/webhooks/http_clients.py` measured it at a
 tenth of httpx's CPU per request on the same receivers (bench/README.md).
