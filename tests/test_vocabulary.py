@@ -16,22 +16,22 @@ from typing import Any
 
 import asyncpg
 import pytest
-from mentoring.vocabulary import DeliverableStatus, MasterPlanStatus, WorkshopMode
-from monitoring.vocabulary import (
-    Direction,
-    InitiativeStatus,
-    OfficialIndex,
-    PeriodStatus,
-    ReminderKind,
-    ReportStatus,
-    Unit,
-)
+from mentoring.vocabulary import MasterPlanStatus, WorkshopMode
+from monitoring.vocabulary import Direction, InitiativeStatus, OfficialIndex, PeriodStatus, ReminderKind, Unit
 from smartcity_kit.migrations import upgrade
-from smartcity_vocabulary import Dimension, DocumentKind, ParticipantStatus, StageCode, TrackStatus
+from smartcity_vocabulary import (
+    DeliverableStatus,
+    Dimension,
+    DocumentKind,
+    ParticipantStatus,
+    ReportStatus,
+    StageCode,
+    TrackStatus,
+)
 from webhooks.deliveries.models import DeliveryStatus
 from webhooks.endpoints.models import EndpointStatus
 
-SERVICES = ("participants", "mentoring", "documents", "monitoring", "webhooks")
+SERVICES = ("participants", "mentoring", "documents", "monitoring", "webhooks", "reports")
 SECRET = "vocabulary-test-secret-of-32-chars-or-more"
 
 # (schema, CHECK constraint) -> the enum it must list, in the enum's order
@@ -60,6 +60,12 @@ CHECKS: dict[tuple[str, str], type[StrEnum]] = {
     ("monitoring", "ck_report_initiatives_status_known"): InitiativeStatus,
     ("webhooks", "ck_endpoints_status_known"): EndpointStatus,
     ("webhooks", "ck_deliveries_status_known"): DeliveryStatus,
+    # the reports service's projections of the others' feeds
+    ("reports", "ck_participants_status_known"): ParticipantStatus,
+    ("reports", "ck_tracks_status_known"): TrackStatus,
+    ("reports", "ck_tracks_stage_known"): StageCode,
+    ("reports", "ck_deliverables_status_known"): DeliverableStatus,
+    ("reports", "ck_period_reports_status_known"): ReportStatus,
 }
 
 # service -> the enums its OpenAPI document names as components, each listing exactly the enum's values
@@ -69,6 +75,7 @@ OPENAPI: dict[str, tuple[type[StrEnum], ...]] = {
     "documents": (DocumentKind,),
     "monitoring": (Dimension, Direction, Unit, InitiativeStatus, ReportStatus, PeriodStatus, OfficialIndex),
     "webhooks": (EndpointStatus, DeliveryStatus),
+    "reports": (),  # its reports are figures: no status set is an enum of its API
 }
 
 

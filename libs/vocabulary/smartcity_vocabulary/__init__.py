@@ -2,8 +2,9 @@
 
 A set one service owns lives in that service; a set here is one whose values
 cross a service boundary (in an event, a document's kind, a report's rows):
-the participant flow, a track's status and stage, the document kinds, the six
-dimensions and their elements, the three time zones. Each is a `StrEnum`: the
+the participant flow, a track's status and stage, a deliverable's status, a
+period report's status, the document kinds, the six dimensions and their
+elements, the three time zones. Each is a `StrEnum`: the
 API schemas, the tables' CHECK constraints (`one_of`) and the transition
 tables are derived from it, never spelt again. Words only: no rule, no I/O.
 """
@@ -12,18 +13,24 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .deliverables import DeliverableStatus, ReviewDecision
 from .documents import DocumentKind
 from .masterplan import ELEMENTS, Dimension, Element
 from .participants import ParticipantStatus
+from .period_reports import ReportDecision, ReportStatus
 from .regions import TimeZone, time_zone_of_province, time_zone_of_region
 from .tracks import StageCode, TrackStatus
 
 __all__ = [
     "ELEMENTS",
+    "DeliverableStatus",
     "Dimension",
     "DocumentKind",
     "Element",
     "ParticipantStatus",
+    "ReportDecision",
+    "ReportStatus",
+    "ReviewDecision",
     "StageCode",
     "TimeZone",
     "TrackStatus",

@@ -1,10 +1,10 @@
 """Monitoring's own words, each set spelt once as a StrEnum: units, directions, statuses, reminders, the official
 indices and their owners. The API's enums and the tables' CHECKs (`smartcity_vocabulary.one_of`) are derived from
-them; the words other services speak too (dimensions and elements, time zones) are in `smartcity_vocabulary`.
+them; the words other services speak too (a report's status, dimensions and elements, time zones) are in
+`smartcity_vocabulary`.
 """
 
 from enum import StrEnum
-from typing import Literal
 
 
 class Direction(StrEnum):
@@ -39,19 +39,6 @@ class InitiativeStatus(StrEnum):
     DELAYED = "delayed"
     DONE = "done"
     CANCELLED = "cancelled"
-
-
-class ReportStatus(StrEnum):
-    """A region's report for a period: draft -> submitted -> accepted | returned (-> submitted again)."""
-
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    ACCEPTED = "accepted"
-    RETURNED = "returned"
-
-
-# what a review decides: the report's next status
-Decision = Literal[ReportStatus.ACCEPTED, ReportStatus.RETURNED]
 
 
 class PeriodStatus(StrEnum):

@@ -8,12 +8,12 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 from smartcity_kit.outbox import record
+from smartcity_vocabulary import ReviewDecision
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..database import events
 from ..tracks.events import ON_TRACK, OnTrack, on_track
 from ..tracks.models import Track
-from ..vocabulary import ReviewDecision
 from .models import Deliverable
 
 DELIVERABLE: dict[str, Any] = {

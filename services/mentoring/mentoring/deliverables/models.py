@@ -4,11 +4,10 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from smartcity_vocabulary import DocumentKind, StageCode, one_of
+from smartcity_vocabulary import DeliverableStatus, DocumentKind, StageCode, one_of
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
-from ..vocabulary import DeliverableStatus
 
 # a deliverable not yet replaced by a newer one of its kind
 LIVE = f"status <> '{DeliverableStatus.SUPERSEDED}'"

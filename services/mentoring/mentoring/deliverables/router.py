@@ -12,9 +12,9 @@ from smartcity_kit.etag import etag_of, set_etag
 from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
+from smartcity_vocabulary import DeliverableStatus
 
 from ..access import AssignedMentorOrStaff, OwnRegionOrStaff, VisibleTrack, track_or_404
-from ..vocabulary import DeliverableStatus
 from . import service
 from .models import Deliverable
 from .schemas import DeliverableIn, DeliverableOut, ReviewIn

@@ -5,9 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 from smartcity_kit.schemas import StrictModel
-from smartcity_vocabulary import DocumentKind, StageCode
-
-from ..vocabulary import DeliverableStatus, ReviewDecision
+from smartcity_vocabulary import DeliverableStatus, DocumentKind, ReviewDecision, StageCode
 
 
 class DeliverableIn(StrictModel):

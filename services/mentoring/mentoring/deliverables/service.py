@@ -8,12 +8,12 @@ import sqlalchemy as sa
 from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.identity import Caller, Role
 from smartcity_kit.problems import Conflict, NotFound, Unprocessable
+from smartcity_vocabulary import DeliverableStatus, ReviewDecision
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import mentor_of, scope_tracks
 from ..tracks.models import Track, TrackMentor
 from ..tracks.service import require_active
-from ..vocabulary import DeliverableStatus, ReviewDecision
 from . import events
 from .models import Deliverable
 from .schemas import DeliverableIn, DeliverableOut

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict, NotFound, Unprocessable
-from smartcity_vocabulary import StageCode, TrackStatus
+from smartcity_vocabulary import DeliverableStatus, StageCode, TrackStatus
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,7 @@ from ..deliverables.models import Deliverable
 from ..masterplan.models import MasterPlan
 from ..mentors.models import Mentor
 from ..mentors.service import active_track_count
-from ..vocabulary import DeliverableStatus, MasterPlanStatus
+from ..vocabulary import MasterPlanStatus
 from . import events
 from .models import Track, TrackMentor
 from .schemas import TrackOut

@@ -19,6 +19,7 @@ from typing import Literal
 import sqlalchemy as sa
 import structlog
 from smartcity_kit.catalogue import EventData
+from smartcity_vocabulary import ReportStatus
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -27,7 +28,7 @@ from ..periods.models import Period
 from ..periods.service import local_today, lock_period
 from ..portfolio.models import Portfolio
 from ..reports.models import Report
-from ..vocabulary import PeriodStatus, ReminderKind, ReportStatus
+from ..vocabulary import PeriodStatus, ReminderKind
 from .models import Reminder
 
 log = structlog.get_logger("monitoring.reminders")

@@ -5,12 +5,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from smartcity_vocabulary import one_of
+from smartcity_vocabulary import ReportStatus, one_of
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
-from ..vocabulary import InitiativeStatus, ReportStatus
+from ..vocabulary import InitiativeStatus
 
 
 class Report(Base):

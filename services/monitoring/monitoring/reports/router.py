@@ -11,12 +11,13 @@ from smartcity_kit.etag import set_etag
 from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
+from smartcity_vocabulary import ReportStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import AssignedMentorOrStaff, CanManageProgramme, OwnRegionOrStaff
 from ..periods.models import Period
 from ..periods.service import period_or_404
-from ..vocabulary import PERIOD_CODE, REGION_CODE, ReportStatus
+from ..vocabulary import PERIOD_CODE, REGION_CODE
 from . import service
 from .content import from_json
 from .models import Report, ReportChange

@@ -5,8 +5,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, FiniteFloat
 from smartcity_kit.schemas import StrictModel
+from smartcity_vocabulary import ReportDecision, ReportStatus
 
-from ..vocabulary import Decision, InitiativeStatus, ReportStatus
+from ..vocabulary import InitiativeStatus
 
 Comment = Field(None, max_length=2000)
 
@@ -69,7 +70,7 @@ class ReportOut(BaseModel):
 
 
 class DecisionIn(StrictModel):
-    decision: Decision
+    decision: ReportDecision
     comment: str | None = Field(None, max_length=2000, description="Required when the report is returned.")
 
 

@@ -21,6 +21,7 @@ from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.etag import etag_of, require_if_match
 from smartcity_kit.identity import Caller, Role
 from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
+from smartcity_vocabulary import ReportDecision, ReportStatus
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +31,7 @@ from ..periods.models import Period
 from ..periods.service import local_today
 from ..portfolio.models import RegionMentor
 from ..results.service import drop_result, refresh_result
-from ..vocabulary import Decision, PeriodStatus, ReportStatus
+from ..vocabulary import PeriodStatus
 from .content import Content, check_content
 from .models import Report, ReportChange, ReportInitiative, ReportValue
 from .schemas import InitiativeStatusOut, ReportOut, ValueOut
@@ -250,7 +251,12 @@ async def may_decide(session: AsyncSession, caller: Caller, region_code: str) ->
 
 
 async def decide(
-    session: AsyncSession, period: Period, region_code: str, decision: Decision, comment: str | None, caller: Caller
+    session: AsyncSession,
+    period: Period,
+    region_code: str,
+    decision: ReportDecision,
+    comment: str | None,
+    caller: Caller,
 ) -> Report:
     if caller.role not in (Role.ADMIN, Role.OPERATOR, Role.MENTOR):
         raise Forbidden(f"The role '{caller.role}' may not verify reports.")

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
-from smartcity_vocabulary import Dimension
+from smartcity_vocabulary import Dimension, ReportStatus
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +15,6 @@ from ..indicators.models import TrackedIndicator
 from ..periods.models import Period
 from ..portfolio.models import Initiative, Portfolio
 from ..reports.models import Report, ReportInitiative, ReportValue
-from ..vocabulary import ReportStatus
 from .achievement import achievement, mean
 from .models import RegionResult
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from smartcity_vocabulary import TrackStatus
+from smartcity_vocabulary import DeliverableStatus, TrackStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..overview.schemas import ScopeOut
@@ -17,7 +17,7 @@ from ..vocabulary import STAGES, WAIT_BUCKETS, Lang, label
 from .schemas import KindRow, MentoringReport, MentoringSummary, MentorRow, StageWorkRow, WaitRow
 
 
-def _status(status: str) -> sa.ColumnElement[int]:
+def _status(status: DeliverableStatus) -> sa.ColumnElement[int]:
     return sa.func.count().filter(Deliverable.status == status)
 
 
@@ -26,10 +26,10 @@ async def deliverable_rows(session: AsyncSession, scope: Scope) -> list[KindRow]
         sa.select(
             Deliverable.kind,
             sa.func.count(),
-            _status("approved"),
-            _status("changes_requested"),
-            _status("submitted"),
-            sa.func.min(Deliverable.submitted_at).filter(Deliverable.status == "submitted"),
+            _status(DeliverableStatus.APPROVED),
+            _status(DeliverableStatus.CHANGES_REQUESTED),
+            _status(DeliverableStatus.SUBMITTED),
+            sa.func.min(Deliverable.submitted_at).filter(Deliverable.status == DeliverableStatus.SUBMITTED),
         )
         .where(*scope.where(Deliverable))
         .group_by(Deliverable.kind)
@@ -43,7 +43,9 @@ async def deliverable_rows(session: AsyncSession, scope: Scope) -> list[KindRow]
 
 async def waits(session: AsyncSession, scope: Scope, now: datetime) -> list[int]:
     """Whole days each waiting deliverable has waited."""
-    stmt = sa.select(Deliverable.submitted_at).where(*scope.where(Deliverable), Deliverable.status == "submitted")
+    stmt = sa.select(Deliverable.submitted_at).where(
+        *scope.where(Deliverable), Deliverable.status == DeliverableStatus.SUBMITTED
+    )
     return [max(0, (now - at).days) for at in (await session.execute(stmt)).scalars()]
 
 

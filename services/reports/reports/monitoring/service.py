@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from smartcity_vocabulary import ReportStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..overview.schemas import ScopeOut
@@ -51,15 +52,19 @@ async def monitoring_report(session: AsyncSession, scope: Scope, lang: Lang = "i
                 submitted=len(submitted),
                 on_time=sum(1 for r in submitted if r.late is False),
                 late=sum(1 for r in submitted if r.late),
-                accepted=sum(1 for r in submitted if r.status == "accepted"),
-                returned=sum(1 for r in submitted if r.status == "returned"),
+                accepted=sum(1 for r in submitted if r.status == ReportStatus.ACCEPTED),
+                returned=sum(1 for r in submitted if r.status == ReportStatus.RETURNED),
                 not_reporting=len(absent) if due else 0,
                 achievement=mean(
-                    [r.achievement for r in submitted if r.status == "accepted" and r.achievement is not None]
+                    [
+                        r.achievement
+                        for r in submitted
+                        if r.status == ReportStatus.ACCEPTED and r.achievement is not None
+                    ]
                 ),
             )
         )
-        results = [r.dimensions for r in submitted if r.status == "accepted" and r.dimensions is not None]
+        results = [r.dimensions for r in submitted if r.status == ReportStatus.ACCEPTED and r.dimensions is not None]
         for dimension in DIMENSIONS:
             figures = [d[dimension] for d in results if d.get(dimension) is not None]
             achieved.append(

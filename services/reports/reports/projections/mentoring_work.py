@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from smartcity_kit.outbox import Event
+from smartcity_vocabulary import DeliverableStatus, ReviewDecision
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,7 +58,7 @@ class DeliverableSubmitted(OnTrack):
 
 class DeliverableReviewed(BaseModel):
     deliverable_id: uuid.UUID
-    decision: Literal["approved", "changes_requested"]
+    decision: ReviewDecision
     reviewed_at: datetime
 
 
@@ -146,7 +146,7 @@ async def deliverable_submitted(session: AsyncSession, event: Event) -> None:
             track_id=data.track_id,
             stage=data.stage,
             kind=data.kind,
-            status="submitted",
+            status=DeliverableStatus.SUBMITTED,
             submitted_at=data.submitted_at,
             **_place(data),
         )
@@ -154,7 +154,9 @@ async def deliverable_submitted(session: AsyncSession, event: Event) -> None:
     )
     if data.supersedes_id is not None:
         await session.execute(
-            sa.update(Deliverable).where(Deliverable.deliverable_id == data.supersedes_id).values(status="superseded")
+            sa.update(Deliverable)
+            .where(Deliverable.deliverable_id == data.supersedes_id)
+            .values(status=DeliverableStatus.SUPERSEDED)
         )
 
 
@@ -163,7 +165,7 @@ async def deliverable_reviewed(session: AsyncSession, event: Event) -> None:
     # a review applies to a deliverable still waiting or already so reviewed (the same event again)
     await session.execute(
         sa.update(Deliverable)
-        .where(Deliverable.deliverable_id == data.deliverable_id, Deliverable.status != "superseded")
+        .where(Deliverable.deliverable_id == data.deliverable_id, Deliverable.status != DeliverableStatus.SUPERSEDED)
         .values(status=data.decision, reviewed_at=data.reviewed_at)
     )
 

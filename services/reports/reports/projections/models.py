@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from smartcity_vocabulary import ParticipantStatus, StageCode, TrackStatus, one_of
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,6 +31,7 @@ class Participant(Base):
     """A region's application to a phase and where the flow has taken it."""
 
     __tablename__ = "participants"
+    __table_args__ = (sa.CheckConstraint(one_of("status", ParticipantStatus), name="status_known"),)
 
     participant_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
     region_code: Mapped[str] = mapped_column(sa.Text, index=True)
@@ -46,6 +48,10 @@ class Track(Base):
     """A participant's mentoring track: its stage and whether it is still active."""
 
     __tablename__ = "tracks"
+    __table_args__ = (
+        sa.CheckConstraint(one_of("status", TrackStatus), name="status_known"),
+        sa.CheckConstraint(one_of("stage", StageCode), name="stage_known"),
+    )
 
     track_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
     participant_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)

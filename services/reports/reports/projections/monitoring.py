@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from smartcity_kit.outbox import Event
+from smartcity_vocabulary import ReportStatus
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -75,18 +76,18 @@ async def portfolio_created(session: AsyncSession, event: Event) -> None:
     )
 
 
-def report_change(kind: str, data: ReportEvent) -> dict[str, Any]:
+def report_change(kind: ReportStatus | Literal["overdue"], data: ReportEvent) -> dict[str, Any]:
     """What a report event sets on the region's report of the period: `overdue` marks it and leaves its status;
     the others set the status, and a first submission (not a resubmission after a return) says whether it was
     late. Lateness once known is kept (`_report` coalesces it), so a resubmission never clears it."""
     if kind == "overdue":
         return {"overdue": True}
-    if kind == "submitted" and not data.resubmission:
+    if kind == ReportStatus.SUBMITTED and not data.resubmission:
         return {"status": kind, "late": bool(data.late)}
     return {"status": kind}
 
 
-def _report(kind: str) -> Any:
+def _report(kind: ReportStatus | Literal["overdue"]) -> Any:
     async def apply(session: AsyncSession, event: Event) -> None:
         data = ReportEvent.model_validate(event.data)
         key = {"period_code": data.period_code, "region_code": data.region_code}
@@ -117,9 +118,9 @@ HANDLERS = {
     "period.opened": _period(locked=False),
     "period.locked": _period(locked=True),
     "portfolio.created": portfolio_created,
-    "report.submitted": _report("submitted"),
-    "report.accepted": _report("accepted"),
-    "report.returned": _report("returned"),
+    "report.submitted": _report(ReportStatus.SUBMITTED),
+    "report.accepted": _report(ReportStatus.ACCEPTED),
+    "report.returned": _report(ReportStatus.RETURNED),
     "report.overdue": _report("overdue"),
     "result.computed": result_computed,
 }

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from smartcity_vocabulary import ReportStatus, one_of
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,6 +42,8 @@ class PeriodReport(Base):
     once accepted: the mean achievement (0-1) over all its indicators and per dimension."""
 
     __tablename__ = "period_reports"
+    # null: never submitted (a draft is the region's own business, never in the feed)
+    __table_args__ = (sa.CheckConstraint(one_of("status", ReportStatus), name="status_known"),)
 
     period_code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
     region_code: Mapped[str] = mapped_column(sa.Text, primary_key=True)

@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from smartcity_vocabulary import DeliverableStatus, one_of
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
@@ -50,6 +51,7 @@ class Deliverable(Base):
     """A deliverable handed in, and where its review stands (`superseded` when a newer one replaced it)."""
 
     __tablename__ = "deliverables"
+    __table_args__ = (sa.CheckConstraint(one_of("status", DeliverableStatus), name="status_known"),)
 
     deliverable_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
     track_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
