@@ -182,20 +182,20 @@ class Namer:
 
 def namespaced(
     document: dict[str, Any], namespace: str, namer: Namer
-) -> tuple[dict[str, Any], Components, dict[str, Any]]:
-    """(paths, components, webhooks) of one document, its components and references named by `namer`, its
-    operation ids under `namespace.`."""
+) -> tuple[dict[str, Any], dict[str, list[tuple[str, Any]]], dict[str, Any]]:
+    """(paths, components as (name, body) of each kind, webhooks) of one document, its components and references
+    named by `namer`, its operation ids under `namespace.`."""
     paths = namer.rewrite(document.get("paths", {}), namespace)
     webhooks = namer.rewrite(document.get("webhooks", {}), namespace)
     for item in [*paths.values(), *webhooks.values()]:
         for operation in item.values():
             if isinstance(operation, dict) and "operationId" in operation:
                 operation["operationId"] = f"{namespace}.{operation['operationId']}"
-    components: Components = {}
+    components: dict[str, list[tuple[str, Any]]] = {}
     for kind, entries in document.get("components", {}).items():
         if kind == "securitySchemes":
             continue
-        components[kind] = dict(namer.component(namespace, kind, name, body) for name, body in entries.items())
+        components[kind] = [namer.component(namespace, kind, name, body) for name, body in entries.items()]
     return paths, components, webhooks
 
 
@@ -262,7 +262,10 @@ def merge(
                 for tag in operation.get("tags", []) if isinstance(operation, dict) else []:
                     tags.setdefault(tag)
         for kind, entries in own_components.items():
-            components.setdefault(kind, {}).update(entries)
+            for component, body in entries:
+                taken = components.setdefault(kind, {}).setdefault(component, body)
+                if taken != body:  # two names that read alike once made letters and digits: a mistake to see
+                    log.warning("component name taken twice left out", upstream=name, component=component)
     for path, items in shared.items():
         if not items:
             continue

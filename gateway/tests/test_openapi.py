@@ -14,7 +14,7 @@ import orjson
 import pytest
 from aiohttp import web
 from fastapi import APIRouter, FastAPI
-from gateway.openapi import Namer, shared_components
+from gateway.openapi import Namer, merge, shared_components
 from jsonschema import Draft202012Validator
 from monitoring.main import create_app as monitoring_app
 from monitoring.settings import Settings as MonitoringSettings
@@ -29,6 +29,7 @@ from smartcity_kit.db import make_metadata
 from smartcity_kit.outbox import events_router, outbox_table
 from smartcity_kit.pagination import Page
 from smartcity_kit.problems import problem_responses
+from structlog.testing import capture_logs
 from webhooks.main import create_app as webhooks_app
 from webhooks.settings import Settings as WebhooksSettings
 
@@ -349,3 +350,13 @@ def test_names_take_the_service_and_lose_what_generators_cannot_resolve():
         "MentoringTrack",
         {"title": "MentoringTrack", "type": "object"},
     )
+
+
+def test_two_names_alike_once_made_letters_and_digits_keep_the_first_and_say_so():
+    service = {"paths": {}, "components": {"schemas": {"Page_Item_": STRING, "PageItem": {"type": "integer"}}}}
+    with capture_logs() as logs:
+        merged = merge(_document(), {"mentoring": service}, event_services=[])
+    assert merged["components"]["schemas"]["MentoringPageItem"] == STRING
+    assert [(e["event"], e["component"]) for e in logs] == [
+        ("component name taken twice left out", "MentoringPageItem")
+    ]
