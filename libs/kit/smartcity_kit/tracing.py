@@ -6,7 +6,8 @@ On when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) 
 imports the API alone, whose global provider stays the no-op one) and each helper here returns at its first
 line: a request costs what it cost before tracing existed (bench/tracing_overhead.py).
 
-On, `configure` (run by `configure_logging`, which every process calls first) sets the tracer provider, and:
+On, `configure` (run by `configure_logging`, which every process calls first) sets the tracer provider, sampling
+as `OTEL_TRACES_SAMPLER` says (`sampler`), and:
 - a service's FastAPI app continues the `traceparent` it is called with (`instrument_app`, from `install_common`);
   the gateway starts the trace (`traced_gateway`) and hands its span's context on in the request's headers;
 - every statement of an engine made by `db.create_engine` is a span, and so is every call of an `httpx` client;
@@ -68,7 +69,7 @@ def configure(service: str) -> bool:
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-    provider = TracerProvider(resource=Resource.create({"service.name": service}), sampler=_sampler())
+    provider = TracerProvider(resource=Resource.create({"service.name": service}), sampler=sampler())
     for exporter in _exporters(os.environ.get("OTEL_TRACES_EXPORTER", "otlp")):
         provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
@@ -96,10 +97,49 @@ def _exporters(names: str) -> list[Any]:
     return exporters
 
 
-def _sampler() -> Any:
-    """Every trace that starts at a request or a consumed batch; a span's children follow their parent."""
-    from opentelemetry.sdk.trace.sampling import Decision, ParentBased, Sampler, SamplingResult
-    from opentelemetry.trace import SpanKind
+# OTEL_TRACES_SAMPLER's values (the OpenTelemetry specification's, but the remote ones) -> (parent based, ratio)
+SAMPLERS = {
+    "always_on": (False, False),
+    "always_off": (False, False),
+    "traceidratio": (False, True),
+    "parentbased_always_on": (True, False),
+    "parentbased_always_off": (True, False),
+    "parentbased_traceidratio": (True, True),
+}
+
+
+def sampler(environ: Mapping[str, str] = os.environ) -> Any:
+    """A trace starts only at a request or a consumed batch (a server or consumer span): a span with no parent
+    of another kind is never sampled. Which of those traces are kept is `OTEL_TRACES_SAMPLER`'s choice, with
+    `OTEL_TRACES_SAMPLER_ARG` the ratio of the `traceidratio` ones (0-1, 1 when unset), as the specification
+    has it; unset, `parentbased_always_on`: every trace, a span's children following their parent. An unknown
+    sampler or a ratio that is not one is refused, as an unknown exporter is."""
+    from opentelemetry.sdk.trace.sampling import (
+        ALWAYS_OFF,
+        ALWAYS_ON,
+        Decision,
+        ParentBased,
+        Sampler,
+        SamplingResult,
+        TraceIdRatioBased,
+    )
+    from opentelemetry.trace import SpanKind, get_current_span
+
+    name = environ.get("OTEL_TRACES_SAMPLER", "").strip().lower() or "parentbased_always_on"
+    if name not in SAMPLERS:
+        raise ValueError(f"OTEL_TRACES_SAMPLER: unknown sampler {name!r} ({', '.join(SAMPLERS)})")
+    parent_based, ratio = SAMPLERS[name]
+    chosen: Sampler = ALWAYS_OFF if name.endswith("always_off") else ALWAYS_ON
+    if ratio:
+        arg = environ.get("OTEL_TRACES_SAMPLER_ARG", "").strip() or "1"
+        try:
+            rate = float(arg)
+        except ValueError:
+            rate = -1.0
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"OTEL_TRACES_SAMPLER_ARG: {arg!r} is not a ratio between 0 and 1")
+        chosen = TraceIdRatioBased(rate)
+    configured = ParentBased(root=chosen) if parent_based else chosen
 
     class EntryPoints(Sampler):
         def should_sample(
@@ -112,13 +152,15 @@ def _sampler() -> Any:
             links: Sequence[Any] | None = None,
             trace_state: Any = None,
         ) -> SamplingResult:
-            entry = kind in (SpanKind.SERVER, SpanKind.CONSUMER)
-            return SamplingResult(Decision.RECORD_AND_SAMPLE if entry else Decision.DROP, attributes)
+            root = not get_current_span(parent_context).get_span_context().is_valid
+            if root and kind not in (SpanKind.SERVER, SpanKind.CONSUMER):
+                return SamplingResult(Decision.DROP, attributes)
+            return configured.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
 
         def get_description(self) -> str:
-            return "EntryPoints"
+            return f"EntryPoints{{{configured.get_description()}}}"
 
-    return ParentBased(root=EntryPoints())
+    return EntryPoints()
 
 
 def _instrument_httpx(provider: TracerProvider) -> None:
