@@ -21,9 +21,12 @@ CI proves every backend every time. Every run ends with what was skipped, and wh
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
 import logging
 import os
+import shutil
+import subprocess
 import threading
 import time
 import uuid
@@ -179,26 +182,27 @@ NODE_TOOLS = REPO / "openapi"
 
 @pytest.fixture(scope="session")
 def node_tools() -> Path:
-    """`openapi/node_modules/.bin`: the npm packages openapi/package-lock.json pins, installed by `npm ci` when the
-    lock changed since the last install; without node and npm the test is skipped (a failure under CI=true)."""
-    import hashlib
-    import shutil
-    import subprocess
+    """`openapi/node_modules/.bin`: the npm packages openapi/package-lock.json pins (Redocly CLI)."""
+    return npm_packages(NODE_TOOLS)
 
+
+def npm_packages(folder: Path) -> Path:
+    """`folder/node_modules/.bin`: the npm packages `folder/package-lock.json` pins, installed by `npm ci` when the
+    lock changed since the last install; without node and npm the test is skipped (a failure under CI=true)."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         skip_without("node", "node and npm are not installed (apt-get install nodejs npm); .ci/run installs them")
-    lock = hashlib.sha256((NODE_TOOLS / "package-lock.json").read_bytes()).hexdigest()
-    stamp = NODE_TOOLS / "node_modules" / ".installed-from-lock"
+    lock = hashlib.sha256((folder / "package-lock.json").read_bytes()).hexdigest()
+    stamp = folder / "node_modules" / ".installed-from-lock"
     if not stamp.exists() or stamp.read_text() != lock:
         subprocess.run(
             ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=NODE_TOOLS,
+            cwd=folder,
             check=True,
             timeout=600,
             env={**os.environ, "NO_UPDATE_NOTIFIER": "1"},
         )
         stamp.write_text(lock)
-    return NODE_TOOLS / "node_modules" / ".bin"
+    return folder / "node_modules" / ".bin"
 
 
 def wait_until(
