@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from types import ModuleType
 
 import httpx
 import pytest
 from gateway.settings import Settings as GatewaySettings
 from gateway.token_cli import issue_token
+from smartcity_dev.clients import generate_python_client
 from smartcity_dev.platform import Platform
 
 
@@ -99,6 +101,12 @@ def bearer(token):
         return {"Authorization": f"Bearer {token(role, region_code, subject)}"}
 
     return make
+
+
+@pytest.fixture(scope="session")
+def python_client(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """`smartcity_client`: the Python client openapi-python-client generates from openapi/openapi.json."""
+    return generate_python_client(tmp_path_factory.mktemp("python-client"))
 
 
 @pytest.fixture

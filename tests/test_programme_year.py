@@ -24,6 +24,8 @@ import subprocess
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 import httpx
 import openpyxl
@@ -37,7 +39,7 @@ from smartcity_dev.testing import wait_until
 STAGES = ["bimtek_1", "bimtek_2", "bimtek_3", "bimtek_4"]
 
 
-def test_one_programme_year(own_platform, new_database, auth_for, shared_regions_path: Path | None):
+def test_one_programme_year(own_platform, new_database, auth_for, shared_regions_path: Path | None, python_client):
     # a database of its own: the year starts from nothing; the partner's receiver listens on loopback
     database = new_database()
     year = own_platform(database, WEBHOOKS_ALLOWED_NETWORKS="127.0.0.1/32")
@@ -54,6 +56,57 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
     def ok(response: httpx.Response, status: int = 200) -> dict:
         assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.text}"
         return response.json() if response.content else {}
+
+    # the participants' steps go through the client generated from the committed document (python_client), as a
+    # partner's system would: its models make each request's body and read each answer
+    from smartcity_client import Client
+    from smartcity_client.api.mou import participants_sign_mous
+    from smartcity_client.api.participants import (
+        participants_apply,
+        participants_assess,
+        participants_list_participants,
+        participants_read_history,
+        participants_read_participant,
+        participants_withdraw,
+    )
+    from smartcity_client.api.phases import participants_create_phase
+    from smartcity_client.api.regions import (
+        participants_import_regions,
+        participants_import_statistics,
+        participants_list_regions,
+    )
+    from smartcity_client.api.selection import participants_run_selection
+    from smartcity_client.models import (
+        ParticipantsApplicationIn,
+        ParticipantsAssessmentIn,
+        ParticipantsListRegionsLevelType0,
+        ParticipantsParticipantStatus,
+        ParticipantsPhaseIn,
+        ParticipantsReasonIn,
+        ParticipantsSelectionIn,
+        ParticipantsSigningIn,
+    )
+    from smartcity_client.types import UNSET, File
+
+    assert python_client.__name__ == "smartcity_client"
+    clients: list[Client] = []  # closed at the end
+
+    def client(headers: dict[str, str]) -> Client:
+        made = Client(
+            base_url=year.url(),
+            headers=headers,
+            timeout=httpx.Timeout(60),
+            httpx_args={"event_hooks": {"response": [note_write]}},
+        )
+        clients.append(made)
+        return made
+
+    def done(response: Any, status: int = 200) -> Any:
+        """The answer's model, once its status is the expected one."""
+        assert response.status_code == status, f"{response.status_code}: {response.content.decode()}"
+        return response.parsed
+
+    operator = client(ops)
 
     def overview(**params: str) -> dict:
         response = api.get("/api/v1/reports/overview", params={"phase_code": phase, **params}, headers=ops)
@@ -90,19 +143,23 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
 
     # regions: the official list where it exists, else a synthetic one
     csv = shared_regions_path.read_bytes() if shared_regions_path else synthetic_regions_csv()
-    imported = ok(api.post("/api/v1/regions/import", content=csv, headers={**ops, "content-type": "text/csv"}))
-    assert imported["updated"] == imported["unchanged"] == 0
-    regions, cursor = [], None
+    imported = done(
+        participants_import_regions.sync_detailed(client=operator, body=File(io.BytesIO(csv), mime_type="text/csv"))
+    )
+    assert imported.created > 0 and imported.updated == imported.unchanged == 0
+    regions: list[dict] = []
+    cursor: str | None = None
     while True:
-        page = ok(
-            api.get(
-                "/api/v1/regions",
-                params={"level": "regency_city", "limit": 200, **({"cursor": cursor} if cursor else {})},
-                headers=ops,
+        page = done(
+            participants_list_regions.sync_detailed(
+                client=operator,
+                level=ParticipantsListRegionsLevelType0.REGENCY_CITY,
+                limit=200,
+                cursor=cursor or UNSET,
             )
         )
-        regions += page["items"]
-        cursor = page["next_cursor"]
+        regions += [region.to_dict() for region in page.items]
+        cursor = page.next_cursor
         if not cursor:
             break
 
@@ -116,8 +173,12 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
                 f"{r['code']},{50_000 + i},{50_000 + i},{100_000 + 2 * i},{10 + i}.5\n" for i, r in enumerate(regions)
             )
         ).encode()
-    counts = ok(api.post("/api/v1/regions/statistics", content=statistics, headers={**ops, "content-type": "text/csv"}))
-    assert counts["created"] >= len(regions) and counts["updated"] == 0
+    counts = done(
+        participants_import_statistics.sync_detailed(
+            client=operator, body=File(io.BytesIO(statistics), mime_type="text/csv")
+        )
+    )
+    assert counts.created >= len(regions) and counts.updated == 0
     population = {line.split(",")[0]: int(line.split(",")[3]) for line in statistics.decode().splitlines()[1:] if line}
 
     # 60 regions spread over the provinces and time zones, kota and kabupaten both
@@ -128,22 +189,22 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
     assert len(candidates) == 60
 
     today = date.today()
-    ok(
-        api.post(
-            "/api/v1/phases",
-            json={
-                "code": f"{today.year}-T",
-                "name": f"Tahap {today.year}",
-                "year": today.year,
-                "quota": 50,
-                "registration_opens_on": str(today - timedelta(days=30)),
-                "registration_closes_on": str(today + timedelta(days=30)),
-            },
-            headers=ops,
+    opened = done(
+        participants_create_phase.sync_detailed(
+            client=operator,
+            body=ParticipantsPhaseIn(
+                code=f"{today.year}-T",
+                name=f"Tahap {today.year}",
+                year=today.year,
+                quota=50,
+                registration_opens_on=today - timedelta(days=30),
+                registration_closes_on=today + timedelta(days=30),
+            ),
         ),
         201,
     )
-    phase = f"{today.year}-T"
+    phase = opened.code
+    assert (phase, opened.quota, opened.registration_closes_on) == (f"{today.year}-T", 50, today + timedelta(days=30))
 
     participants: dict[str, dict] = {}
     for i, region in enumerate(candidates):
@@ -162,11 +223,14 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
                 }
             ],
         }
-        participants[code] = ok(
-            api.post("/api/v1/participants", json=body, headers={**headers, "Idempotency-Key": f"apply-{code}"}), 201
-        )
-        assert participants[code]["status"] == "applied"
-        assert participants[code]["contacts"][0]["phone"] == f"+62812{i:08d}"
+        # the document declares no Idempotency-Key parameter: a client of its own carries it as a header
+        with client({**headers, "Idempotency-Key": f"apply-{code}"}) as applicant:
+            applied = done(
+                participants_apply.sync_detailed(client=applicant, body=ParticipantsApplicationIn.from_dict(body)), 201
+            )
+        assert applied.status == ParticipantsParticipantStatus.APPLIED
+        assert applied.contacts[0].phone == f"+62812{i:08d}"
+        participants[code] = applied.to_dict()
     reports_show("the applications", participants=60, taking_part=60, applied=60, reached_applied=60)
     # a region caller may not apply for another region
     other = candidates[0]["code"]
@@ -190,34 +254,53 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
             "superstructure": score,
             "leadership_vision": score,
         }
-        assessed = ok(api.put(f"/api/v1/participants/{pid}/assessment", json=assessment, headers=ops))
-        assert assessed["status"] == "assessed"
+        assessed = done(
+            participants_assess.sync_detailed(
+                UUID(pid), client=operator, body=ParticipantsAssessmentIn.from_dict(assessment)
+            )
+        )
+        assert assessed.status == ParticipantsParticipantStatus.ASSESSED
 
     reports_show("the assessment", assessed=60, reached_assessed=60, applied=0)
-    selection = ok(api.post(f"/api/v1/phases/{phase}/selection", json={"dry_run": False}, headers=ops))
-    assert (selection["selected"], selection["waitlisted"]) == (50, 10)
-    ranking = selection["ranking"]
-    assert [r["readiness_score"] for r in ranking] == sorted((r["readiness_score"] for r in ranking), reverse=True)
+    selection = done(
+        participants_run_selection.sync_detailed(phase, client=operator, body=ParticipantsSelectionIn(dry_run=False))
+    )
+    assert (selection.selected, selection.waitlisted) == (50, 10)
+    scores = [r.readiness_score for r in selection.ranking]
+    assert scores == sorted(scores, reverse=True)
+    assert {r.outcome for r in selection.ranking} == {
+        ParticipantsParticipantStatus.SELECTED,
+        ParticipantsParticipantStatus.WAITLISTED,
+    }
+    ranking = [r.to_dict() for r in selection.ranking]
     best_waitlisted = next(r for r in ranking if r["outcome"] == "waitlisted")
 
     # a selected region withdraws itself; the best waitlisted one moves up
     leaver = next(r for r in ranking if r["outcome"] == "selected")
-    ok(
-        api.post(
-            f"/api/v1/participants/{leaver['participant_id']}/withdraw",
-            json={"reason": "Anggaran daerah"},
-            headers=auth("region", leaver["region_code"]),
+    withdrawn = done(
+        participants_withdraw.sync_detailed(
+            UUID(leaver["participant_id"]),
+            client=client(auth("region", leaver["region_code"])),
+            body=ParticipantsReasonIn(reason="Anggaran daerah"),
         )
     )
-    promoted = ok(api.get(f"/api/v1/participants/{best_waitlisted['participant_id']}", headers=ops))
-    assert promoted["status"] == "selected"
-    history = ok(api.get(f"/api/v1/participants/{best_waitlisted['participant_id']}/history", headers=ops))
-    assert [h["to"] for h in history["items"]][-1] == "selected"
+    assert withdrawn.status == ParticipantsParticipantStatus.WITHDRAWN
+    promoted = done(
+        participants_read_participant.sync_detailed(UUID(best_waitlisted["participant_id"]), client=operator)
+    )
+    assert promoted.status == ParticipantsParticipantStatus.SELECTED
+    history = done(participants_read_history.sync_detailed(UUID(best_waitlisted["participant_id"]), client=operator))
+    assert history.items[-1].to == ParticipantsParticipantStatus.SELECTED
 
     reports_show("the selection", selected=50, waitlisted=9, withdrawn=1, reached_selected=51, taking_part=59)
-    selected = ok(
-        api.get("/api/v1/participants", params={"phase_code": phase, "status": "selected", "limit": 200}, headers=ops)
-    )["items"]
+    selected = [
+        p.to_dict()
+        for p in done(
+            participants_list_participants.sync_detailed(
+                client=operator, phase_code=phase, status=ParticipantsParticipantStatus.SELECTED, limit=200
+            )
+        ).items
+    ]
     assert len(selected) == 50
     signing = {
         "signed_on": str(today),
@@ -231,7 +314,11 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
             for p in selected
         ],
     }
-    ok(api.post(f"/api/v1/phases/{phase}/mou-signings", json=signing, headers=ops), 201)
+    signed_mous = done(
+        participants_sign_mous.sync_detailed(phase, client=operator, body=ParticipantsSigningIn.from_dict(signing)),
+        201,
+    )
+    assert {s.participant_id for s in signed_mous.signatures} == {UUID(p["id"]) for p in selected}
 
     # tracks open by themselves; the participants follow into `mentoring`
     def all_tracks() -> list[dict]:
@@ -555,6 +642,8 @@ def test_one_programme_year(own_platform, new_database, auth_for, shared_regions
     assert sealed.returncode == 0, sealed.stdout + sealed.stderr
     assert len(sealed.stdout.splitlines()) == 6, sealed.stdout  # five services and the gateway, each intact
     api.close()
+    for made in clients:
+        made.get_httpx_client().close()
 
 
 TRAILS = ("participants", "mentoring", "documents", "monitoring", "webhooks", "gateway")
