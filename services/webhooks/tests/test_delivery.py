@@ -54,6 +54,20 @@ async def test_a_feed_event_arrives_signed_with_the_standard_webhooks_headers(li
     assert r.ids() == ["evt_participants_1", "evt_participants_2"]
 
 
+async def test_a_commit_that_makes_deliveries_wakes_the_dispatcher(start, feeds, receiver):
+    # the dispatcher would look on its own only after an hour: what arrives was woken by NOTIFY at the commit
+    client = await start(dispatch_interval=3600)
+    r = receiver()
+    endpoint = await subscribe(client, r.url)
+    feeds.add("participants", "participant.applied", {"region_code": "32.73"})
+    await eventually(lambda: len(r.received) == 1, what="the fanned-out event")
+    response = await client.post(f"/api/v1/webhooks/{endpoint['id']}/test", headers=identity("operator"))
+    assert response.status_code == 202, response.text
+    await eventually(lambda: len(r.received) == 2, what="the test event")
+    assert r.ids()[0] == "evt_participants_1" and r.ids()[1].startswith("evt_test_")
+    await eventually(lambda: _all_delivered(client, endpoint, 2), what="both recorded as delivered")
+
+
 async def _all_delivered(client, endpoint, n):
     items = await deliveries(client, endpoint)
     return items if len(items) == n and all(d["status"] == "delivered" for d in items) else None

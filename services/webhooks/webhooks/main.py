@@ -21,6 +21,7 @@ from .database import SCHEMA, audit_entries, idempotency_keys
 from .deliveries.router import router as deliveries_router
 from .dispatch.dispatcher import Dispatcher
 from .dispatch.sender import new_client
+from .dispatch.wakeups import listen
 from .endpoints.known_types import KnownTypes
 from .endpoints.router import router as endpoints_router
 from .feeds import consumers, follow
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             dispatcher = Dispatcher(sessionmaker=app.state.sessionmaker, client=delivery_http, settings=settings)
             app.state.dispatcher = dispatcher
             tasks.append(asyncio.create_task(dispatcher.run_forever(), name="dispatcher"))
+            tasks.append(asyncio.create_task(listen(settings.database_url, dispatcher.wake), name="wakeups"))
         try:
             async with sealing(engine, SCHEMA, enabled=settings.audit_sealer, interval=settings.audit_seal_interval):
                 yield

@@ -6,7 +6,9 @@ region gets only events whose `data.region_code` is that region; one without
 gets every event (what partners may read). Deliveries are made in the
 transaction that moves the feed's cursor (the kit's FeedConsumer), so an event
 is fanned out exactly once however often it is read; the unique
-(endpoint, message id) makes a replay do nothing.
+(endpoint, message id) makes a replay do nothing. The same statement notifies
+the dispatchers when it made a delivery (`dispatch/wakeups.py`: sent when the
+transaction commits).
 """
 
 from __future__ import annotations
@@ -19,19 +21,25 @@ import sqlalchemy as sa
 from smartcity_kit.outbox import Event, Handler
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..dispatch.wakeups import CHANNEL
+
 FAN_OUT = sa.text(
-    """
-    INSERT INTO webhooks.deliveries (endpoint_id, message_id, event_type, body, occurred_at)
-    SELECT e.id, :message_id, :type, :body, :occurred_at
-    FROM webhooks.endpoints e
-    WHERE e.status = 'active'
-      AND (e.region_code IS NULL OR e.region_code = :region_code)
-      AND EXISTS (
-        SELECT 1 FROM unnest(e.event_types) AS p
-        WHERE p = '*' OR p = :type OR (p LIKE '%.*' AND starts_with(:type, left(p, -1)))
-      )
-    ORDER BY e.id
-    ON CONFLICT (endpoint_id, message_id) DO NOTHING
+    f"""
+    WITH made AS (
+        INSERT INTO webhooks.deliveries (endpoint_id, message_id, event_type, body, occurred_at)
+        SELECT e.id, :message_id, :type, :body, :occurred_at
+        FROM webhooks.endpoints e
+        WHERE e.status = 'active'
+          AND (e.region_code IS NULL OR e.region_code = :region_code)
+          AND EXISTS (
+            SELECT 1 FROM unnest(e.event_types) AS p
+            WHERE p = '*' OR p = :type OR (p LIKE '%.*' AND starts_with(:type, left(p, -1)))
+          )
+        ORDER BY e.id
+        ON CONFLICT (endpoint_id, message_id) DO NOTHING
+        RETURNING 1
+    )
+    SELECT pg_notify('{CHANNEL}', '') WHERE EXISTS (SELECT FROM made)
     """
 )
 

@@ -10,6 +10,7 @@ from smartcity_kit.identity import Caller
 from smartcity_kit.problems import NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..dispatch.wakeups import notify
 from ..endpoints.models import Endpoint
 from .fanout import body
 from .models import Attempt, Delivery, DeliveryStatus
@@ -82,6 +83,7 @@ async def send_test(session: AsyncSession, endpoint: Endpoint, caller: Caller) -
     session.add(delivery)
     await session.flush()
     await session.refresh(delivery)
+    await notify(session)
     return delivery
 
 
@@ -90,6 +92,7 @@ async def redeliver(session: AsyncSession, delivery: Delivery) -> Delivery:
         setattr(delivery, field, value)
     await session.flush()
     await session.refresh(delivery)
+    await notify(session)
     return delivery
 
 
@@ -100,4 +103,5 @@ async def redeliver_since(session: AsyncSession, endpoint: Endpoint, since: date
         .values(**REQUEUE)
         .returning(Delivery.id)
     )
+    await notify(session)
     return len(result.all())

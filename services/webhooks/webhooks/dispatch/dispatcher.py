@@ -15,6 +15,11 @@ gives them back when nothing is due. So
   `WEBHOOKS_LEASE_SECONDS`; another replica (or the same one restarted) then
   sends what was not recorded as delivered: at least once, with the same
   `webhook-id`.
+
+A replica looks for due endpoints when woken (`wakeups.py`: a transaction
+that made deliveries committed) and every `WEBHOOKS_DISPATCH_INTERVAL`
+(retries falling due, a lost notification). An endpoint's task records a
+batch's outcomes and reads its next batch in one transaction.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import asyncio
 import contextlib
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiohttp
@@ -80,6 +86,36 @@ RELEASE = sa.text(
 )
 
 
+# what a batch sends of a delivery
+Due = sa.Row[tuple[int, str, str, int, datetime, datetime]]
+DUE_COLUMNS = (
+    Delivery.id,
+    Delivery.message_id,
+    Delivery.body,
+    Delivery.failures,
+    Delivery.next_attempt_at,
+    # what is due is decided by the database's clock, as the claim decided it
+    sa.func.statement_timestamp().label("now"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    url: str
+    ordered: bool
+    keys: list[bytes]
+    due: list[Due]
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    outcomes: list[Outcome]
+    # each delivery's failures in a row and next_attempt_at when it was read (see outcomes.record)
+    seen: dict[int, tuple[int, datetime]]
+    # go on with the next batch: everything delivered, or an unordered endpoint
+    go_on: bool
+
+
 class Dispatcher:
     def __init__(
         self, *, sessionmaker: async_sessionmaker[AsyncSession], client: aiohttp.ClientSession, settings: Settings
@@ -88,6 +124,14 @@ class Dispatcher:
         self.me = uuid.uuid4()
         self.tasks: dict[uuid.UUID, asyncio.Task[None]] = {}
         self.renewed_at = time.monotonic()
+        self.woken = asyncio.Event()
+        # how many wake-ups so far: an endpoint's task that saw one arrive after its last look has it looked again
+        self.wakes = 0
+
+    def wake(self) -> None:
+        """Deliveries were made: look for due endpoints now rather than at the next interval."""
+        self.wakes += 1
+        self.woken.set()
 
     async def run_forever(self) -> None:
         try:
@@ -99,7 +143,9 @@ class Dispatcher:
                     raise
                 except Exception as exc:  # the database is away: try again later
                     log.warning("dispatcher loop failed", error=repr(exc))
-                await asyncio.sleep(self.settings.dispatch_interval)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.woken.wait(), self.settings.dispatch_interval)
+                self.woken.clear()
         finally:
             for task in self.tasks.values():
                 task.cancel()
@@ -138,9 +184,15 @@ class Dispatcher:
 
     async def serve(self, endpoint_id: uuid.UUID) -> None:
         """Send the endpoint's due deliveries, batch after batch, until none is due; then give the lease back."""
+        looked = self.wakes
         try:
-            while await self.one_batch(endpoint_id):
-                pass
+            sent: Sent | None = None
+            while True:
+                looked = self.wakes
+                batch = await self.turn(endpoint_id, sent)
+                if batch is None:
+                    break
+                sent = await self.send_batch(batch)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -151,35 +203,44 @@ class Dispatcher:
                 async with self.sessionmaker() as session:
                     await session.execute(RELEASE, {"id": endpoint_id, "me": self.me})
                     await session.commit()
+            if self.wakes != looked:  # deliveries made since the last look may be this endpoint's: look again
+                self.woken.set()
 
-    async def one_batch(self, endpoint_id: uuid.UUID) -> bool:
-        """One batch; False when nothing was due (or the endpoint is gone or disabled)."""
+    async def turn(self, endpoint_id: uuid.UUID, sent: Sent | None) -> Batch | None:
+        """In one transaction, record what was sent and read the next batch; None: nothing (more) to send now."""
         async with self.sessionmaker() as session:
-            endpoint = await session.get(Endpoint, endpoint_id)
+            if sent is not None and sent.outcomes:
+                endpoint = await session.get(Endpoint, endpoint_id, with_for_update=True)
+                if endpoint is None:
+                    return None
+                await outcomes.record(session, endpoint, sent.outcomes, sent.seen, self.me, self.settings)
+                if not sent.go_on:
+                    await session.commit()
+                    return None
+            else:
+                endpoint = await session.get(Endpoint, endpoint_id)
             if endpoint is None or endpoint.status != EndpointStatus.active:
-                return False
+                await session.commit()
+                return None
             keys = await self.signing_keys(session, endpoint)
-            stmt = sa.select(Delivery).where(
+            stmt = sa.select(*DUE_COLUMNS).where(
                 Delivery.endpoint_id == endpoint_id, Delivery.status == DeliveryStatus.pending
             )
             if not endpoint.ordered:
                 stmt = stmt.where(Delivery.next_attempt_at <= sa.func.clock_timestamp())
-            due = list((await session.execute(stmt.order_by(Delivery.id).limit(BATCH))).scalars())
-            # what is due is decided by the database's clock, as the claim decided it
-            db_now = (await session.execute(sa.select(sa.func.clock_timestamp()))).scalar_one()
+            due = list((await session.execute(stmt.order_by(Delivery.id).limit(BATCH))).all())
             url, ordered = endpoint.url, endpoint.ordered
             await session.commit()  # no transaction stays open while the receiver is called
-        seen = {d.id: (d.failures, d.next_attempt_at) for d in due}
-        results = await (self.in_order(url, keys, due, db_now) if ordered else self.at_once(url, keys, due))
-        if not results:
-            return False
-        async with self.sessionmaker() as session:
-            endpoint = await session.get(Endpoint, endpoint_id, with_for_update=True)
-            if endpoint is None:
-                return False
-            await outcomes.record(session, endpoint, results, seen, self.me, self.settings)
-            await session.commit()
-        return all(r.delivered for r in results) or not ordered
+        if not due or (ordered and due[0].next_attempt_at > due[0].now):
+            return None
+        return Batch(url=url, ordered=ordered, keys=keys, due=due)
+
+    async def send_batch(self, batch: Batch) -> Sent:
+        seen = {d.id: (d.failures, d.next_attempt_at) for d in batch.due}
+        if batch.ordered:
+            results = await self.in_order(batch.url, batch.keys, batch.due)
+            return Sent(results, seen, go_on=all(r.delivered for r in results))
+        return Sent(await self.at_once(batch.url, batch.keys, batch.due), seen, go_on=True)
 
     async def signing_keys(self, session: AsyncSession, endpoint: Endpoint) -> list[bytes]:
         rows = await session.execute(
@@ -192,7 +253,7 @@ class Dispatcher:
         )
         return [secrets.unseal(self.settings.key(), endpoint.id, sealed) for (sealed,) in rows]
 
-    async def send(self, url: str, keys: list[bytes], delivery: Delivery) -> Outcome:
+    async def send(self, url: str, keys: list[bytes], delivery: Due) -> Outcome:
         headers = signing.headers(keys, delivery.message_id, int(time.time()), delivery.body)
         return await attempt(
             self.client,
@@ -205,12 +266,12 @@ class Dispatcher:
             timeout=self.settings.delivery_timeout,
         )
 
-    async def in_order(self, url: str, keys: list[bytes], due: list[Delivery], now: datetime) -> list[Outcome]:
+    async def in_order(self, url: str, keys: list[bytes], due: list[Due]) -> list[Outcome]:
         """Oldest first, one at a time, stopping at the first not yet due or not delivered."""
         results: list[Outcome] = []
         started = time.monotonic()
         for delivery in due:
-            if delivery.next_attempt_at > now or time.monotonic() - started > BATCH_SECONDS:
+            if delivery.next_attempt_at > delivery.now or time.monotonic() - started > BATCH_SECONDS:
                 break
             outcome = await self.send(url, keys, delivery)
             results.append(outcome)
@@ -218,10 +279,10 @@ class Dispatcher:
                 break
         return results
 
-    async def at_once(self, url: str, keys: list[bytes], due: list[Delivery]) -> list[Outcome]:
+    async def at_once(self, url: str, keys: list[bytes], due: list[Due]) -> list[Outcome]:
         limit = asyncio.Semaphore(self.settings.unordered_concurrency)
 
-        async def one(delivery: Delivery) -> Outcome:
+        async def one(delivery: Due) -> Outcome:
             async with limit:
                 return await self.send(url, keys, delivery)
 
