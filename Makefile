@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements.in | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint lock bench fuzz events-doc openapi clean
+.PHONY: run test lint lock bench fuzz events-doc openapi problems-doc messages clean
 
 $(STAMP): requirements.lock requirements.in
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ events-doc: $(STAMP)
 # server started); a test fails when it differs from what the code makes
 openapi: $(STAMP)
 	$(BIN)/python -m smartcity_dev.openapidoc
+# docs/problems.md, every problem code of the platform, written from the problem type registries
+problems-doc: $(STAMP)
+	$(BIN)/python -m smartcity_dev.problemsdoc
+
+# add each package's new messages to its Indonesian catalogue (<package>/locale/id/LC_MESSAGES/*.po) to translate
+messages: $(STAMP)
+	$(BIN)/python -m smartcity_dev.messages
 
 # e.g. make bench BENCH_ARGS="--steps 1,10,50 --seconds 20"
 bench: $(STAMP)

@@ -4,8 +4,9 @@ Schemathesis reads the gateway's `/openapi.json`, generates valid and invalid
 requests for every operation and runs every check on the answers: no 5xx, each
 status, content type, header and body as documented, invalid data refused,
 valid data accepted, deleted resources gone, auth not ignored, undeclared
-methods answered with 405 and `Allow`. Rules a schema cannot express are listed
-in tests/fuzz/schemathesis.toml, each with its reason.
+methods answered with 405 and `Allow`, and every problem's `code` one the
+operation documents for that status (tests/fuzz/problem_codes.py). Rules a schema
+cannot express are listed in tests/fuzz/schemathesis.toml, each with its reason.
 
 Bounded for `make test` (FUZZ_MAX_EXAMPLES per operation, a fixed seed);
 `make fuzz` runs the same with many more examples and a random seed.
@@ -28,6 +29,7 @@ from smartcity_dev.platform import BIN, Platform
 from smartcity_dev.samples import synthetic_regions_csv
 
 CONFIG = Path(__file__).parent / "fuzz" / "schemathesis.toml"
+PROBLEM_CODES_CHECK = Path(__file__).parent / "fuzz" / "problem_codes.py"
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "4"))
 SEED = os.environ.get("FUZZ_SEED", "20261128")  # "random": a new seed each run (make fuzz)
 RUN_TIMEOUT = float(os.environ.get("FUZZ_RUN_TIMEOUT", "300"))
@@ -149,15 +151,24 @@ def schemathesis_command(url: str, token: str, max_examples: int, seed: str, pha
 def test_every_operation_answers_as_documented_when_fuzzed(seeded: Platform, tokens: dict[str, str], role: str):
     phases = None if ALL_PHASES or role == "operator" else BOUNDED_PHASES
     command = schemathesis_command(seeded.url(), tokens[role], MAX_EXAMPLES, SEED, phases)
+    seen = seeded.root / f"problem-codes-{role}.txt"
     result = subprocess.run(
         command,
         cwd=seeded.root,  # its cache and reports stay out of the repository
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT,
-        env={**os.environ, "NO_COLOR": "1"},
+        env={
+            **os.environ,
+            "NO_COLOR": "1",
+            "SCHEMATHESIS_HOOKS": str(PROBLEM_CODES_CHECK),
+            "FUZZ_PROBLEM_CODES_SEEN": str(seen),
+        },
     )
     assert result.returncode == 0, f"schemathesis as {role}:\n{failures(result.stdout)}\n{result.stderr[-3000:]}"
+    # the check ran: every run meets refusals (auth checks send no credentials), each with a documented code
+    codes = {line.split()[0] for line in seen.read_text().splitlines()}
+    assert "unauthorized" in codes, codes
 
 
 def failures(report: str) -> str:

@@ -112,4 +112,4 @@ def test_component_names_are_letters_and_digits_and_every_reference_resolves(bui
     missing = {r for r in refs(built) if r.removeprefix("#/components/schemas/") not in schemas}
     assert missing == set()
     # one Problem for every service and the gateway: they all send the kit's
-    assert [name for name in schemas if name.endswith("Problem")] == ["Problem"]
+    assert [name for name in schemas if name.endswith("Problem")] == ["FieldProblem", "Problem"]

@@ -19,16 +19,19 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+from smartcity_kit.generic_problems import SERVICE_BUSY
 from smartcity_kit.problems import AppError
+
+from .problems import TOO_MANY_UPLOADS
 
 
 class Busy(AppError):
-    status_code = 503
-
     def __init__(self, service: str) -> None:
         super().__init__(
-            f"The {service} service is busy with requests like this one; retry in a moment.",
+            SERVICE_BUSY,
+            "The {service} service is busy with requests like this one; retry in a moment.",
             headers={"Retry-After": "1"},
+            service=service,
         )
 
 
@@ -84,9 +87,10 @@ class UploadSlots:
         held = self._held.get(owner, 0)
         if held >= self.per_caller:
             raise AppError(
-                f"At most {self.per_caller} uploads at once per caller; wait for one to finish.",
-                status_code=429,
+                TOO_MANY_UPLOADS,
+                "At most {count} uploads at once per caller; wait for one to finish.",
                 headers={"Retry-After": "5"},
+                count=self.per_caller,
             )
         self._held[owner] = held + 1
         try:

@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import jwt
 import structlog
+from smartcity_kit.generic_problems import BAD_REQUEST
 from smartcity_kit.identity import ROLES, Caller, Role
 from smartcity_kit.problems import AppError, ServiceUnavailable, Unauthorized
 
 from .jwks import ALGORITHMS, JwksCache, JwksError
 from .keys import load_or_create_signing_key
+from .problems import CREDENTIALS_EXPIRED
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
 
 _CACHE_MAX = 10_000
 log = structlog.get_logger("auth")
-INVALID_TOKEN = "The token is not valid."
 
 
 class NoCredentials(Unauthorized):
@@ -40,7 +41,7 @@ def credentials_of(headers: list[tuple[bytes, bytes]]) -> tuple[str, str] | None
     authorization = [value for name, value in headers if name == b"authorization"]
     api_keys = [value for name, value in headers if name == b"x-api-key"]
     if len(authorization) > 1 or len(api_keys) > 1:
-        raise AppError("Send one Authorization header (or one X-API-Key), not several.", status_code=400)
+        raise AppError(BAD_REQUEST, "Send one Authorization header (or one X-API-Key), not several.")
     if authorization:
         scheme, _, token = authorization[0].decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -55,9 +56,9 @@ def invalid_token(exc: Exception) -> Unauthorized:
     """A fixed detail for the caller (a parser's message tells an attacker how far a forgery got); the reason is
     logged."""
     if isinstance(exc, jwt.ExpiredSignatureError):
-        return Unauthorized("The token has expired.")
+        return Unauthorized("The token has expired.", problem=CREDENTIALS_EXPIRED)
     log.info("token refused", reason=str(exc)[:200])
-    return Unauthorized(INVALID_TOKEN)
+    return Unauthorized("The token is not valid.")
 
 
 class Authenticator:
@@ -113,23 +114,25 @@ class Authenticator:
             raise invalid_token(exc) from exc
         algorithm = header.get("alg")
         if algorithm not in ALGORITHMS:
-            raise Unauthorized(f"{INVALID_TOKEN} Accepted algorithms: {', '.join(ALGORITHMS)}.")
+            raise Unauthorized(
+                "The token is not valid. Accepted algorithms: {algorithms}.", algorithms=", ".join(ALGORITHMS)
+            )
         if self.embedded_key is not None and issuer == s.issuer:
             key, audience, embedded = self.embedded_key, s.audience, True
             if algorithm != "ES256":
-                raise Unauthorized(f"{INVALID_TOKEN} The embedded issuer signs with ES256.")
+                raise Unauthorized("The token is not valid. The embedded issuer signs with ES256.")
         elif self.jwks is not None and issuer == s.oidc_issuer:
             try:
                 key_algorithm, key = await self.jwks.key_for(header.get("kid"))
             except JwksError as exc:
-                raise ServiceUnavailable(str(exc), retry_after=10) from exc
+                raise ServiceUnavailable("The identity provider's keys are not reachable.", retry_after=10) from exc
             except jwt.PyJWTError as exc:
                 raise invalid_token(exc) from exc
             if key_algorithm != algorithm:
-                raise Unauthorized(f"{INVALID_TOKEN} The algorithm does not match the key.")
+                raise Unauthorized("The token is not valid. The algorithm does not match the key.")
             audience, embedded = s.oidc_audience, False
         else:
-            raise Unauthorized(f"{INVALID_TOKEN} It comes from an issuer this gateway does not trust.")
+            raise Unauthorized("The token is not valid. It comes from an issuer this gateway does not trust.")
         try:
             claims = jwt.decode(
                 token,
@@ -164,7 +167,7 @@ def claim(claims: dict[str, Any], path: str) -> Any:
 def caller_from_claims(claims: dict[str, Any], *, subject: str, role: str, region: str) -> Caller:
     sub = claim(claims, subject)
     if not sub:
-        raise Unauthorized(f"The token carries no '{subject}' claim.")
+        raise Unauthorized("The token carries no '{claim}' claim.", claim=subject)
     value = claim(claims, role)
     # a provider may give a list of roles: the strongest known one counts
     found = next((r for r in ROLES if r in value), None) if isinstance(value, list) else value

@@ -10,15 +10,22 @@ from typing import TYPE_CHECKING, Literal
 
 import aiohttp
 import orjson
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from smartcity_kit.app import add_problem_schema
 from smartcity_kit.audit.router import audit_router
 from smartcity_kit.db import database_ready, install_db_error_handlers
+from smartcity_kit.generic_problems import METHOD_NOT_ALLOWED, NOT_FOUND, SERVICE_UNAVAILABLE
 from smartcity_kit.identity import CallerDep, Role
 from smartcity_kit.openapi import operation_id
-from smartcity_kit.problems import allowed_methods, install_problem_handlers, problem_response, problem_responses
+from smartcity_kit.problems import (
+    allowed_methods,
+    install_problem_handlers,
+    language,
+    problem_response,
+    problem_responses,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.responses import Response
 
@@ -26,6 +33,8 @@ from . import docs
 from .apikeys.router import router as api_keys_router
 from .database import audit_entries
 from .eventtypes import EventTypeList
+from .problems import GATEWAY
+from .problemtypes import ProblemTypeList
 
 if TYPE_CHECKING:
     from .main import Gateway
@@ -78,7 +87,7 @@ def build_local_app(gateway: Gateway) -> FastAPI:
     )
     install_problem_handlers(app)
     install_db_error_handlers(app)
-    add_problem_schema(app)
+    add_problem_schema(app, problems=GATEWAY)
     app.include_router(docs.router)
 
     @app.get("/healthz", include_in_schema=False)
@@ -96,7 +105,7 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         return {"status": "ready"}
 
     @app.get("/readyz", include_in_schema=False)
-    async def readyz() -> Response:
+    async def readyz(request: Request) -> Response:
         """Every service and the gateway's database, for people and monitors (not the gateway's probe)."""
         timeout = gateway.settings.readiness_timeout
         names = list(gateway.upstreams)
@@ -108,7 +117,11 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         if all(v == "ready" for v in states.values()):
             return Response(orjson.dumps({"status": "ready", "services": states}), media_type="application/json")
         return problem_response(
-            503, "Not every service is ready.", headers={"Retry-After": "5"}, extra={"services": states}
+            SERVICE_UNAVAILABLE,
+            language(request),
+            "Not every service is ready.",
+            headers={"Retry-After": "5"},
+            extra={"services": states},
         )
 
     @app.get("/metrics", include_in_schema=False)
@@ -150,15 +163,30 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         assert gateway.openapi is not None
         return Response(await gateway.openapi.event_types(), media_type="application/json")
 
+    @app.get(
+        "/api/v1/problem-types",
+        tags=["gateway"],
+        summary="The problem types: every code a refusal can carry, its status, titles, meaning and what to do",
+        response_model=ProblemTypeList,
+        responses=problem_responses(401),
+    )
+    async def problem_types(_: CallerDep) -> Response:
+        """Read from the services' OpenAPI documents (`x-problem-types`), as the merged document's list is: a
+        service that is down is missing from both until it answers again."""
+        assert gateway.openapi is not None
+        return Response(await gateway.openapi.problem_types(), media_type="application/json")
+
     app.include_router(api_keys_router)
     app.include_router(audit_router("gateway", audit_entries))
 
     @app.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
-    async def unknown(rest: str) -> Response:
+    async def unknown(request: Request, rest: str) -> Response:
         allowed = allowed_methods(app.openapi(), f"/api/v1/{rest}")
         if allowed:  # the resource is the gateway's, only not with this method
-            return problem_response(405, "Method Not Allowed", headers={"Allow": ", ".join(allowed)})
-        return problem_response(404, f"No API resource at /api/v1/{rest}.")
+            return problem_response(METHOD_NOT_ALLOWED, language(request), headers={"Allow": ", ".join(allowed)})
+        return problem_response(
+            NOT_FOUND, language(request), "No API resource at {path}.", values={"path": request.url.path}
+        )
 
     return app
 

@@ -17,6 +17,15 @@ import time
 from smartcity_kit.audit.chain import AuditSealer
 from smartcity_kit.bodylimit import BodyTooLarge, declared_length, limited_receive
 from smartcity_kit.db import create_engine, make_sessionmaker
+from smartcity_kit.generic_problems import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    SERVICE_UNAVAILABLE,
+    TOO_MANY_REQUESTS,
+)
+from smartcity_kit.i18n import language_of
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.logging import configure_logging, request_id_var
 from smartcity_kit.metrics import PoolCollector
@@ -36,6 +45,7 @@ from .database import SCHEMA
 from .local import build_local_app
 from .metrics import GatewayMetrics
 from .openapi import MergedDocument
+from .problems import TOO_MANY_FAILED_AUTHENTICATIONS
 from .proxy import Upstream, forward
 from .ratelimit import MemoryBuckets, RateLimiter
 from .routing import owner_of
@@ -160,14 +170,18 @@ class Gateway:
                 scope["client"] = (self.client_address.of(client[0], scope["headers"]), client[1])
             if wants_websocket(scope["headers"]):
                 await problem_response(
-                    400, "This API speaks plain HTTP; it offers no WebSocket.", headers={"Connection": "close"}
+                    BAD_REQUEST,
+                    language_of(scope["headers"]),
+                    "This API speaks plain HTTP; it offers no WebSocket.",
+                    headers={"Connection": "close"},
                 )(scope, receive, send_with_id)
                 return
             path = scope["path"]
             if not path.startswith("/api/v1/"):
                 if path == "/openapi.json" and (wait := self._document_wait(scope)):
                     await problem_response(
-                        429,
+                        TOO_MANY_REQUESTS,
+                        language_of(scope["headers"]),
                         "Too many reads of the API document from this address; it changes rarely, keep a copy.",
                         headers={"Retry-After": str(max(1, math.ceil(wait)))},
                     )(scope, receive, send_with_id)
@@ -175,21 +189,23 @@ class Gateway:
                 await self.local(scope, receive, send_with_id)
                 return
             if not plain_path(path, scope.get("raw_path")):
-                await problem_response(404, "No API resource at this path.")(scope, receive, send_with_id)
+                await problem_response(NOT_FOUND, language_of(scope["headers"]), "No API resource at this path.")(
+                    scope, receive, send_with_id
+                )
                 return
             try:
                 caller = await self._authenticate(scope)
                 route = await self._admit(caller, scope["method"], path)
             except AppError as exc:
-                await exc.to_response()(scope, receive, send_with_id)
+                await exc.to_response(language_of(scope["headers"]))(scope, receive, send_with_id)
                 return
             if not is_upload(scope["method"], path):
                 limit = self.settings.max_body_bytes
                 length = declared_length(scope)
                 if length is not None and length > limit:  # refused before a byte of it is read
-                    await problem_response(413, BodyTooLarge(limit).detail, headers={"Connection": "close"})(
-                        scope, receive, send_with_id
-                    )
+                    response = BodyTooLarge(limit).error.to_response(language_of(scope["headers"]))
+                    response.headers["Connection"] = "close"
+                    await response(scope, receive, send_with_id)
                     return
                 receive = limited_receive(receive, limit)  # a body without a length is counted as it comes
             service = owner_of(path)
@@ -197,7 +213,8 @@ class Gateway:
             if service is None:
                 if self.api_keys is None and path.startswith(("/api/v1/api-keys", "/api/v1/audit/gateway")):
                     await problem_response(
-                        503,
+                        SERVICE_UNAVAILABLE,
+                        language_of(scope["headers"]),
                         "API keys and their audit trail need the gateway's database (GATEWAY_DATABASE_URL).",
                         headers={"Retry-After": "60"},
                     )(scope, receive, send_with_id)
@@ -208,14 +225,18 @@ class Gateway:
             upstream = self.upstreams.get(service)
             if upstream is None:
                 await problem_response(
-                    503, f"The {service} service is not part of this deployment.", headers={"Retry-After": "60"}
+                    SERVICE_UNAVAILABLE,
+                    language_of(scope["headers"]),
+                    "The {service} service is not part of this deployment.",
+                    values={"service": service},
+                    headers={"Retry-After": "60"},
                 )(scope, receive, send_with_id)
                 return
             async with contextlib.AsyncExitStack() as held:
                 try:
                     await held.enter_async_context(self._place(caller, scope["method"], path, service, route))
                 except AppError as exc:
-                    await exc.to_response()(scope, receive, send_with_id)
+                    await exc.to_response(language_of(scope["headers"]))(scope, receive, send_with_id)
                     return
                 await forward(scope, receive, send_with_id, upstream, self.identity_for(caller), rid)
         finally:
@@ -252,8 +273,8 @@ class Gateway:
             wait = self.failures.take(address, *self.failure_bucket)
             if wait:
                 raise AppError(
+                    TOO_MANY_FAILED_AUTHENTICATIONS,
                     "Too many failed authentications from this address; wait before trying again.",
-                    status_code=429,
                     headers={"Retry-After": str(max(1, math.ceil(wait)))},
                 ) from None
             raise
@@ -275,19 +296,21 @@ class Gateway:
         wait = await self.limiter.retry_after(caller.role, f"{caller.auth}:{caller.subject}")
         if wait:
             raise AppError(
-                "Too many requests from this caller; slow down.", status_code=429, headers={"Retry-After": str(wait)}
+                TOO_MANY_REQUESTS, "Too many requests from this caller; slow down.", headers={"Retry-After": str(wait)}
             )
         route = policy.route_class(method, path)
         if route is None:  # deny unless listed: a route the table does not name reaches no service
             allowed = policy.methods_at(path)
             if allowed:
-                raise AppError("Method Not Allowed", status_code=405, headers={"Allow": ", ".join(allowed)})
-            raise AppError("No API resource at this path.", status_code=404)
+                raise AppError(METHOD_NOT_ALLOWED, headers={"Allow": ", ".join(allowed)})
+            raise AppError(NOT_FOUND, "No API resource at this path.")
         if caller.role not in route.roles:
             raise AppError(
-                f"The role '{caller.role}' may not do this ({route.name}).",
-                status_code=403,
+                FORBIDDEN,
+                "The role '{role}' may not do this ({route_class}).",
                 extra={"route_class": route.name},
+                role=str(caller.role),
+                route_class=route.name,
             )
         return route
 

@@ -30,9 +30,20 @@ from typing import Any
 import aiohttp
 import orjson
 import structlog
+from smartcity_kit.generic_problems import (
+    FORBIDDEN,
+    GATEWAY_TIMEOUT,
+    SERVICE_BUSY,
+    SERVICE_UNAVAILABLE,
+    TOO_MANY_REQUESTS,
+    UNAUTHORIZED,
+)
 
 from .eventtypes import event_type_list
+from .problems import CREDENTIALS_EXPIRED, TOO_MANY_FAILED_AUTHENTICATIONS, TOO_MANY_UPLOADS
+from .problemtypes import merged_problem_types, problem_type_list
 from .routing import owner_of
+from .uploads import is_upload
 
 log = structlog.get_logger("openapi")
 
@@ -74,32 +85,43 @@ RETRY_AFTER = {
         "schema": {"type": "integer", "minimum": 0},
     }
 }
-GATEWAY_STATUSES: dict[str, tuple[str, bool]] = {
-    "401": ("Missing or invalid credentials.", False),
-    "403": ("The caller's role may never do this.", False),
-    "429": ("Too many requests from this caller, or failed authentications from this address.", True),
-    "503": ("The owning service is not reachable.", True),
-    "504": ("The owning service did not answer in time.", True),
+# status: (description, with Retry-After, the codes the gateway gives with it)
+GATEWAY_STATUSES: dict[str, tuple[str, bool, tuple[str, ...]]] = {
+    "401": ("Missing or invalid credentials.", False, (UNAUTHORIZED.code, CREDENTIALS_EXPIRED.code)),
+    "403": ("The caller's role may never do this.", False, (FORBIDDEN.code,)),
+    "429": (
+        "Too many requests from this caller, or failed authentications from this address.",
+        True,
+        (TOO_MANY_REQUESTS.code, TOO_MANY_FAILED_AUTHENTICATIONS.code),
+    ),
+    "503": ("The owning service is not reachable.", True, (SERVICE_UNAVAILABLE.code, SERVICE_BUSY.code)),
+    "504": ("The owning service did not answer in time.", True, (GATEWAY_TIMEOUT.code,)),
 }
 
 
 def add_gateway_responses(paths: dict[str, Any], problem: str) -> None:
     """Every operation also declares what the gateway answers itself, as problem+json (`problem`, a `$ref`) with
-    Retry-After."""
-    for item in paths.values():
-        for operation in item.values():
+    Retry-After, and the codes it gives besides the service's."""
+    for path, item in paths.items():
+        for method, operation in item.items():
             if not isinstance(operation, dict):
                 continue
             responses = operation.setdefault("responses", {})
-            for status, (description, retry) in GATEWAY_STATUSES.items():
+            for status, (description, retry, codes) in GATEWAY_STATUSES.items():
+                own = responses.get(status, {}).get("x-problem-codes", [])
+                if status == "429" and is_upload(method.upper(), path):
+                    codes = (*codes, TOO_MANY_UPLOADS.code)
                 response: dict[str, Any] = {
                     "description": description,
+                    "x-problem-codes": sorted({*own, *codes}),
                     "content": {"application/problem+json": {"schema": {"$ref": problem}}},
                 }
                 if retry:
                     response["headers"] = copy.deepcopy(RETRY_AFTER)
                 if status not in responses or retry:
                     responses[status] = response
+                else:
+                    responses[status]["x-problem-codes"] = response["x-problem-codes"]
 
 
 def pascal_case(name: str) -> str:
@@ -303,6 +325,7 @@ def merge(
         "servers": [SERVER],
         "paths": dict(sorted(paths.items())),
         "webhooks": dict(sorted(webhooks.items())),
+        "x-problem-types": merged_problem_types([document for _, document in sources]),
         "components": components,
         "security": security,
         "tags": declared_tags([*service_documents.values(), gateway_document], used=tags),
@@ -344,6 +367,7 @@ class MergedDocument:
         self.documents: dict[str, dict[str, Any] | None] = dict.fromkeys(sessions)
         self._body: bytes | None = None
         self._event_types: bytes | None = None
+        self._problem_types: bytes | None = None
         self._tried_missing_at = 0.0
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -370,6 +394,12 @@ class MergedDocument:
         await self.body()
         assert self._event_types is not None
         return self._event_types
+
+    async def problem_types(self) -> bytes:
+        """`GET /api/v1/problem-types`, from the same documents as the merged one."""
+        await self.body()
+        assert self._problem_types is not None
+        return self._problem_types
 
     async def fetch(self, names: list[str]) -> None:
         async with self._lock:
@@ -405,6 +435,7 @@ class MergedDocument:
         )
         self._body = orjson.dumps(merged)
         self._event_types = orjson.dumps(event_type_list(merged).model_dump(mode="json", by_alias=True))
+        self._problem_types = orjson.dumps(problem_type_list(merged).model_dump(mode="json"))
 
     async def _refresh_forever(self) -> None:
         while True:

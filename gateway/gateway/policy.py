@@ -139,6 +139,7 @@ ROUTE_CLASSES: list[tuple[str, str, str, frozenset[Role]]] = [
     # events
     ("events.read", "GET", "/api/v1/events/{service}", FEED_READERS),
     ("read.public", "GET", "/api/v1/event-types", ANY),
+    ("read.public", "GET", "/api/v1/problem-types", ANY),
     # audit trails, the gateway's own (API keys) among them
     ("audit.read", "GET", "/api/v1/audit/{service}", AUDIT_READERS),
 ]

@@ -9,6 +9,8 @@ from typing import TypeVar
 import aiohttp
 import structlog
 from smartcity_kit.bodylimit import BodyTooLarge
+from smartcity_kit.generic_problems import GATEWAY_TIMEOUT, SERVICE_UNAVAILABLE
+from smartcity_kit.i18n import language_of
 from smartcity_kit.identity import IDENTITY_HEADER
 from smartcity_kit.problems import problem_response
 from starlette.types import Receive, Scope, Send
@@ -119,7 +121,11 @@ async def forward(
             return
         except (TimeoutError, aiohttp.ServerTimeoutError):
             await problem_response(
-                504, f"The {upstream.name} service did not answer in time.", headers={"Retry-After": "5"}
+                GATEWAY_TIMEOUT,
+                language_of(scope["headers"]),
+                "The {service} service did not answer in time.",
+                values={"service": upstream.name},
+                headers={"Retry-After": "5"},
             )(scope, receive, send)
             return
         except aiohttp.ClientConnectionError as exc:
@@ -181,10 +187,16 @@ def _caused_by(exc: BaseException | None, cls: type[E]) -> E | None:
 
 
 async def _too_large(exc: BodyTooLarge, scope: Scope, receive: Receive, send: Send) -> None:
-    await problem_response(413, exc.detail, headers={"Connection": "close"})(scope, receive, send)
+    response = exc.error.to_response(language_of(scope["headers"]))
+    response.headers["Connection"] = "close"
+    await response(scope, receive, send)
 
 
 async def _unavailable(scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> None:
     await problem_response(
-        503, f"The {upstream.name} service is not available; retry shortly.", headers={"Retry-After": "5"}
+        SERVICE_UNAVAILABLE,
+        language_of(scope["headers"]),
+        "The {service} service is not available; retry shortly.",
+        values={"service": upstream.name},
+        headers={"Retry-After": "5"},
     )(scope, receive, send)

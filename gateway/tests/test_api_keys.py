@@ -198,7 +198,10 @@ async def test_the_same_idempotency_key_and_body_gets_the_first_answer_again(cli
 
     other_body = await client.post("/api/v1/api-keys", json={**body, "name": "another"}, headers=headers)
     assert other_body.status_code == 422
-    assert other_body.json()["errors"] == [{"field": "Idempotency-Key", "message": "Already used with another body."}]
+    assert other_body.json()["code"] == "idempotency-key-reused"
+    assert other_body.json()["errors"] == [
+        {"field": "Idempotency-Key", "code": "reused", "message": "Used before with another body."}
+    ]
     # another caller's same Idempotency-Key is another request
     theirs = await client.post(
         "/api/v1/api-keys", json=body, headers={**bearer("admin"), "Idempotency-Key": "create-kemenkeu-1"}

@@ -23,7 +23,19 @@ async def test_a_slow_service_is_504_after_the_configured_timeout(start_gateway,
     response = await client.get("/api/v1/regions", headers=bearer("partner"))
     assert response.status_code == 504
     assert response.headers["retry-after"] == "5"
-    assert response.json()["title"] == "Gateway Timeout"
+    assert response.json() == {
+        "type": "https://smartcity.kominfo.go.id/problems/gateway-timeout",
+        "code": "gateway-timeout",
+        "title": "Service too slow",
+        "status": 504,
+        "detail": "The participants service did not answer in time.",
+    }
+    indonesian = await client.get("/api/v1/regions", headers={**bearer("partner"), "Accept-Language": "id"})
+    assert (indonesian.status_code, indonesian.headers["content-language"]) == (504, "id")
+    assert (indonesian.json()["title"], indonesian.json()["detail"]) == (
+        "Layanan terlalu lambat",
+        "Layanan participants tidak menjawab tepat waktu.",
+    )
 
 
 async def test_a_service_outside_the_deployment_is_503(start_gateway, make_settings, bearer):

@@ -14,7 +14,8 @@ import orjson
 import pytest
 from aiohttp import web
 from fastapi import APIRouter, FastAPI
-from gateway.openapi import Namer, merge, shared_components
+from gateway.openapi import Namer, add_gateway_responses, merge, shared_components
+from gateway.problems import GATEWAY
 from jsonschema import Draft202012Validator
 from monitoring.main import create_app as monitoring_app
 from monitoring.settings import Settings as MonitoringSettings
@@ -26,6 +27,7 @@ from reports.main import create_app as reports_app
 from reports.settings import Settings as ReportsSettings
 from smartcity_kit.app import add_problem_schema
 from smartcity_kit.db import make_metadata
+from smartcity_kit.generic_problems import KIT
 from smartcity_kit.outbox import events_router, outbox_table
 from smartcity_kit.pagination import Page
 from smartcity_kit.problems import problem_responses
@@ -145,6 +147,7 @@ async def test_every_path_of_every_service_once_with_schemas_named_by_service(
     expected_paths = {
         "/api/v1/me",
         "/api/v1/event-types",
+        "/api/v1/problem-types",
         "/api/v1/api-keys",
         "/api/v1/api-keys/{key_id}",
         "/api/v1/events/{service}",
@@ -166,7 +169,7 @@ async def test_every_path_of_every_service_once_with_schemas_named_by_service(
         "$ref": "#/components/schemas/ParticipantsRegionOut"
     }
     assert not [name for name in schemas if not name.isalnum()]
-    assert not [name for name in schemas if name.endswith("Problem") and name != "Problem"]
+    assert not [name for name in schemas if name.endswith("Problem") and name not in ("Problem", "FieldProblem")]
     for ref in _refs(merged):
         assert ref.removeprefix("#/components/schemas/") in schemas, ref
 
@@ -233,6 +236,39 @@ async def test_the_event_catalogue_is_the_webhooks_of_every_service_and_a_list(
     bad = {**assessed["example"], "readiness_score": "high"}
     assert [e.json_path for e in Draft202012Validator(schema).iter_errors(bad)] == ["$.readiness_score"]
     assert (await client.get("/api/v1/event-types")).status_code == 401
+
+
+async def test_the_problem_types_of_every_process_are_one_list(
+    start_gateway, make_settings, services, documents, bearer
+):
+    client = await start_gateway(make_settings(**services.urls))
+    merged = (await client.get("/openapi.json")).json()
+    response = await client.get("/api/v1/problem-types", headers=bearer("partner"))
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    own = {p["code"] for document in documents.values() for p in document["x-problem-types"]}
+    assert [i["code"] for i in items] == sorted(own | {p.code for p in GATEWAY} | {p.code for p in KIT})
+    assert items == merged["x-problem-types"]
+    assert next(i for i in items if i["code"] == "credentials-expired") == {
+        "code": "credentials-expired",
+        "type": "https://smartcity.kominfo.go.id/problems/credentials-expired",
+        "status": 401,
+        "title": {"en": "Credentials expired", "id": "Kredensial kedaluwarsa"},
+        "meaning": "The bearer token (or the API key) has expired.",
+        "action": "Obtain a new token from the provider (a refresh), or a new API key, and retry.",
+    }
+    # each operation lists what the gateway answers besides the service
+    regions = merged["paths"]["/api/v1/regions"]["get"]["responses"]
+    assert regions["401"]["x-problem-codes"] == ["credentials-expired", "unauthorized"]
+    assert regions["429"]["x-problem-codes"] == ["too-many-failed-authentications", "too-many-requests"]
+    upload: dict[str, Any] = {"/api/v1/documents": {"post": {"responses": {}}}}
+    add_gateway_responses(upload, "#/components/schemas/Problem")
+    assert upload["/api/v1/documents"]["post"]["responses"]["429"]["x-problem-codes"] == [
+        "too-many-failed-authentications",
+        "too-many-requests",
+        "too-many-uploads",
+    ]
+    assert (await client.get("/api/v1/problem-types")).status_code == 401
 
 
 async def test_security_schemes_are_declared_for_bearer_tokens_and_api_keys(start_gateway, make_settings, services):

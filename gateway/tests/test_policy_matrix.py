@@ -131,6 +131,7 @@ CONTRACT = [
 GATEWAY_OWN = [
     ("GET", "/api/v1/me", "any"),
     ("GET", "/api/v1/event-types", "any"),
+    ("GET", "/api/v1/problem-types", "any"),
     ("POST", "/api/v1/api-keys", "admin, operator"),
     ("GET", "/api/v1/api-keys", "admin, operator"),
     ("DELETE", "/api/v1/api-keys/7d9c1f4e-0000-4000-8000-000000000001", "admin, operator"),

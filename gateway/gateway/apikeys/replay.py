@@ -19,7 +19,9 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from smartcity_kit.problems import Unprocessable
+from smartcity_kit.generic_problems import IDEMPOTENCY_KEY_REUSED
+from smartcity_kit.problems import AppError, Unprocessable
+from smartcity_kit.problemtypes import FieldError
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -48,8 +50,8 @@ def _box(secret: str, caller: str, idempotency_key: str) -> AESGCM:
 def check_header(idempotency_key: str) -> None:
     if not 1 <= len(idempotency_key) <= 255:
         raise Unprocessable(
-            "The Idempotency-Key is not valid.",
-            errors=[{"field": "Idempotency-Key", "message": "1 to 255 characters."}],
+            "Idempotency-Key must be 1-255 characters.",
+            errors=[FieldError("Idempotency-Key", "too_long", "1-255 characters.")],
         )
 
 
@@ -78,9 +80,10 @@ async def claim(
         )
     ).scalar_one()
     if earlier.request_hash != request_hash:
-        raise Unprocessable(
-            "This Idempotency-Key was used with another body.",
-            errors=[{"field": "Idempotency-Key", "message": "Already used with another body."}],
+        raise AppError(
+            IDEMPOTENCY_KEY_REUSED,
+            "This Idempotency-Key was used with another request body.",
+            errors=[FieldError("Idempotency-Key", "reused", "Used before with another body.")],
         )
     assert earlier.sealed is not None  # the first request's transaction has ended with it filled
     return _box(secret, caller, idempotency_key).decrypt(earlier.sealed[:12], earlier.sealed[12:], None)

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller, Role
-from smartcity_kit.problems import Forbidden, NotFound, Unprocessable
+from smartcity_kit.problems import AppError, NotFound
+from smartcity_kit.problemtypes import FieldError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..problems import ADMIN_KEY_FORBIDDEN, API_KEY_FIELDS_INVALID
 from .models import ApiKey
 from .schemas import ApiKeyIn
 from .store import CHANNEL, hash_key, new_key
@@ -17,25 +19,31 @@ from .store import CHANNEL, hash_key, new_key
 
 async def create_key(session: AsyncSession, body: ApiKeyIn, caller: Caller) -> tuple[ApiKey, str]:
     if body.role == Role.REGION and not body.region_code:
-        raise Unprocessable(
-            "A region key needs a region.", errors=[{"field": "region_code", "message": "Required for role region."}]
+        raise AppError(
+            API_KEY_FIELDS_INVALID,
+            "A region key needs a region.",
+            errors=[FieldError("region_code", "required", "Required for role region.")],
         )
     if body.role != Role.REGION and body.region_code:
-        raise Unprocessable(
+        raise AppError(
+            API_KEY_FIELDS_INVALID,
             "Only a region key carries a region.",
-            errors=[{"field": "region_code", "message": "Only for role region."}],
+            errors=[FieldError("region_code", "only_for_region", "Only for role region.")],
         )
     if body.organization is not None and body.role != Role.PARTNER:
-        raise Unprocessable(
+        raise AppError(
+            API_KEY_FIELDS_INVALID,
             "Only a partner key speaks for an organisation.",
-            errors=[{"field": "organization", "message": "Only for role partner."}],
+            errors=[FieldError("organization", "only_for_partner", "Only for role partner.")],
         )
     if body.expires_at is not None and body.expires_at <= datetime.now(UTC):
-        raise Unprocessable(
-            "The expiry is in the past.", errors=[{"field": "expires_at", "message": "Must be in the future."}]
+        raise AppError(
+            API_KEY_FIELDS_INVALID,
+            "The expiry is in the past.",
+            errors=[FieldError("expires_at", "not_in_future", "Must be in the future.")],
         )
     if body.role == Role.ADMIN and caller.role != Role.ADMIN:
-        raise Forbidden("Only an admin may make an admin key.")
+        raise AppError(ADMIN_KEY_FORBIDDEN, "Only an admin may make an admin key.")
     key, prefix = new_key()
     row = ApiKey(
         id=uuid.uuid4(),

@@ -25,6 +25,7 @@ from smartcity_kit.problems import ServiceUnavailable, Unauthorized
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ..problems import CREDENTIALS_EXPIRED
 from .models import ApiKey
 
 log = structlog.get_logger("apikeys")
@@ -106,7 +107,7 @@ class ApiKeyStore:
         wall = datetime.now(UTC)
         if row.expires_at is not None and row.expires_at <= wall:
             self.forget(digest)
-            raise Unauthorized("The API key has expired.")
+            raise Unauthorized("The API key has expired.", problem=CREDENTIALS_EXPIRED)
         caller = Caller(
             subject=f"api-key:{row.id}",
             role=Role(row.role),

@@ -20,11 +20,13 @@ from . import tracing
 from .bodylimit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from .catalogue import Catalogue, add_webhooks
 from .db import database_ready, install_db_error_handlers
+from .generic_problems import DATABASE_UNAVAILABLE
 from .identity import SERVICE
 from .logging import request_id_var
 from .metrics import FeedCollector, PoolCollector, new_registry
 from .openapi import document_problems, hoist_local_defs, operation_id
-from .problems import install_problem_handlers, problem_response
+from .problems import install_problem_handlers, language, problem_response
+from .problemtypes import ProblemTypes
 
 access_log = structlog.get_logger("access")
 
@@ -85,9 +87,12 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-def add_problem_schema(app: FastAPI, *, service: str = "", catalogue: Catalogue | None = None) -> None:
-    """Declare the Problem schema (so `responses=` can reference it) and every operation's problem responses;
-    given the service's event `catalogue`, its event types under `webhooks`."""
+def add_problem_schema(
+    app: FastAPI, *, service: str = "", catalogue: Catalogue | None = None, problems: ProblemTypes | None = None
+) -> None:
+    """Declare the Problem schema (so `responses=` can reference it), every operation's problem responses and
+    the problem types (the kit's and the service's own `problems`); given the service's event `catalogue`, its
+    event types under `webhooks`."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -95,7 +100,7 @@ def add_problem_schema(app: FastAPI, *, service: str = "", catalogue: Catalogue 
         schema = get_openapi(
             title=app.title, version=app.version, routes=app.routes, description=app.description, tags=app.openapi_tags
         )
-        schema = hoist_local_defs(document_problems(schema))
+        schema = hoist_local_defs(document_problems(schema, problems))
         if catalogue is not None:
             schema = add_webhooks(schema, catalogue, service)
         app.openapi_schema = schema
@@ -106,14 +111,20 @@ def add_problem_schema(app: FastAPI, *, service: str = "", catalogue: Catalogue 
 
 
 def install_common(
-    app: FastAPI, *, service: str, outbox: sa.Table | None = None, catalogue: Catalogue | None = None
+    app: FastAPI,
+    *,
+    service: str,
+    outbox: sa.Table | None = None,
+    catalogue: Catalogue | None = None,
+    problems: ProblemTypes | None = None,
 ) -> None:
     """Health, readiness, metrics, error handlers, the body limit and the operation ids (`openapi.operation_id`);
     call before including routers and adding middleware.
 
     `/metrics` holds the process and GC collectors, the database pool (`app.state.engine`), the feed
     consumers in `app.state.feed_consumers` and, given the service's `outbox` table, its number of events.
-    The service's event `catalogue` (the types its outbox records) is published in its OpenAPI document.
+    The service's event `catalogue` (the types its outbox records) and its problem types (`problems`, besides the
+    kit's) are published in its OpenAPI document.
     The body limit is `app.state.settings.max_body_bytes` (1 MiB without settings) for every route but those
     marked `openapi_extra=STREAMED_BODY`, which bound their own body. With tracing on, every request but
     probes and scrapes is a span continuing the caller's trace (`tracing.instrument_app`).
@@ -128,7 +139,7 @@ def install_common(
     outbox_events = Gauge("outbox_events", "Events in the service's outbox (its feed)", registry=registry)
     install_problem_handlers(app)
     install_db_error_handlers(app)
-    add_problem_schema(app, service=service, catalogue=catalogue)
+    add_problem_schema(app, service=service, catalogue=catalogue, problems=problems)
     # a trailing slash is not redirected: Starlette's redirect names the service's own address (and echoes the
     # Host header), which through the gateway points a client at an internal host
     app.router.redirect_slashes = False
@@ -146,8 +157,10 @@ def install_common(
         if await database_ready(request.app.state.engine):
             return Response(b'{"status":"ready","database":"ok"}', media_type="application/json")
         return problem_response(
-            503,
-            f"The {service} database does not answer.",
+            DATABASE_UNAVAILABLE,
+            language(request),
+            "The {service} database does not answer.",
+            values={"service": service},
             headers={"Retry-After": "5"},
             extra={"database": "unavailable"},
         )

@@ -9,8 +9,8 @@ passes. Routes that stream their body to storage and bound it themselves
 
 Starlette has a body limit of its own, but it answers in plain text and a
 JSON-only dependency parser turns its error into a 400; this one raises an
-`HTTPException` subclass, which FastAPI lets through and the problem handlers
-render as problem+json.
+`HTTPException` subclass (a `CarriedError`), which FastAPI lets through and the
+problem handlers render as problem+json.
 """
 
 from __future__ import annotations
@@ -19,19 +19,26 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .problems import HTTP_METHODS, problem_response
+from .generic_problems import CONTENT_TOO_LARGE
+from .i18n import language_of
+from .problems import HTTP_METHODS, AppError, CarriedError
 
 DEFAULT_MAX_BODY_BYTES = 1 << 20
 # `openapi_extra` of a route that streams its body and bounds it itself (shown in the OpenAPI document)
 STREAMED_BODY: dict[str, Any] = {"x-streamed-body": True}
 
 
-class BodyTooLarge(HTTPException):
+class BodyTooLarge(CarriedError):
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, f"The request body is larger than this endpoint accepts ({max_bytes} bytes).")
+        super().__init__(
+            AppError(
+                CONTENT_TOO_LARGE,
+                "The request body is larger than this endpoint accepts ({max_bytes} bytes).",
+                max_bytes=max_bytes,
+            )
+        )
 
 
 def declared_length(scope: Scope) -> int | None:
@@ -117,6 +124,7 @@ class BodyLimitMiddleware:
 
 
 async def _refuse(max_bytes: int, scope: Scope, receive: Receive, send: Send) -> None:
-    detail = BodyTooLarge(max_bytes).detail
+    response = BodyTooLarge(max_bytes).error.to_response(language_of(scope["headers"]))
     # the unread body is not drained: the server closes the connection after this answer
-    await problem_response(413, detail, headers={"Connection": "close"})(scope, receive, send)
+    response.headers["Connection"] = "close"
+    await response(scope, receive, send)

@@ -15,8 +15,9 @@ from starlette.responses import Response
 
 from . import tracing
 from .audit.context import stamp_session
+from .generic_problems import CONFLICT, DATABASE_UNAVAILABLE, SERVICE_BUSY, VALUE_NOT_STORABLE
 from .logging import request_id_var
-from .problems import problem_response
+from .problems import language, problem_response
 
 log = structlog.get_logger("db")
 
@@ -130,28 +131,44 @@ def is_data_error(exc: BaseException) -> bool:
 
 
 def install_db_error_handlers(app: FastAPI) -> None:
-    async def db_error(_: Request, exc: Exception) -> Response:
+    async def db_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, IntegrityError):
-            return problem_response(409, "The change conflicts with the current state; reload and retry.")
+            return problem_response(
+                CONFLICT, language(request), "The change conflicts with the current state; reload and retry."
+            )
         if is_connection_error(exc):
-            return problem_response(503, "The database is not reachable; retry shortly.", headers={"Retry-After": "5"})
+            return problem_response(
+                DATABASE_UNAVAILABLE,
+                language(request),
+                "The database is not reachable; retry shortly.",
+                headers={"Retry-After": "5"},
+            )
         if is_data_error(exc):
             log.warning("value refused by the database", error=str(getattr(exc, "orig", exc)))
             return problem_response(
-                422, "The request holds a value that cannot be stored (a NUL character, a number out of range)."
+                VALUE_NOT_STORABLE,
+                language(request),
+                "The request holds a value that cannot be stored (a NUL character, a number out of range).",
             )
         raise exc
 
-    async def os_error(_: Request, exc: Exception) -> Response:
+    async def os_error(request: Request, exc: Exception) -> Response:
         # asyncpg raises plain OSErrors when it cannot connect (refused, timed out, or the
         # server's unix socket gone while PostgreSQL restarts); storage raises them too
         log.warning("backing store unreachable", error=repr(exc))
-        return problem_response(503, "A backing store is not reachable; retry shortly.", headers={"Retry-After": "5"})
+        return problem_response(
+            DATABASE_UNAVAILABLE,
+            language(request),
+            "A backing store is not reachable; retry shortly.",
+            headers={"Retry-After": "5"},
+        )
 
-    async def pool_timeout(_: Request, exc: Exception) -> Response:
+    async def pool_timeout(request: Request, exc: Exception) -> Response:
         # every connection of the pool stayed busy for pool_timeout: the service is saturated
         log.warning("no database connection came free in time", error=str(exc).split(" (Background")[0])
-        return problem_response(503, "The service is busy; retry shortly.", headers={"Retry-After": "2"})
+        return problem_response(
+            SERVICE_BUSY, language(request), "The service is busy; retry shortly.", headers={"Retry-After": "2"}
+        )
 
     app.add_exception_handler(DBAPIError, db_error)
     app.add_exception_handler(OSError, os_error)

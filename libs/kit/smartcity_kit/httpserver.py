@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,10 @@ import orjson
 import structlog
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from .generic_problems import BAD_REQUEST, HEADER_FIELDS_TOO_LARGE, REQUEST_TIMEOUT
+from .i18n import language_of
 from .problems import problem_body
+from .problemtypes import ProblemType
 
 log = structlog.get_logger("http")
 LINGER_SECONDS = 2.0
@@ -45,12 +49,13 @@ class HttpLimits:
     body_grace: float = 10.0
 
 
-def raw_problem(status: int, detail: str) -> bytes:
-    body = orjson.dumps(problem_body(status, detail))
+def raw_problem(problem: ProblemType, language: str, detail: str, values: Mapping[str, Any] | None = None) -> bytes:
+    body = orjson.dumps(problem_body(problem, language, detail, values=values))
     head = (
-        b"HTTP/1.1 %d %s\r\ncontent-type: application/problem+json\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
+        b"HTTP/1.1 %d %s\r\ncontent-type: application/problem+json\r\ncontent-length: %d\r\n"
+        b"content-language: %s\r\nconnection: close\r\n\r\n"
     )
-    return head % (status, _REASONS[status], len(body)) + body
+    return head % (problem.status, _REASONS[problem.status], len(body), language.encode()) + body
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -90,11 +95,17 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self._raw_header_bytes += len(data)
         super().data_received(data)
         if self._in_headers and not self._refused and self._raw_header_bytes > self.limits.max_header_bytes:
-            self._refuse(431, f"The request's headers are larger than {self.limits.max_header_bytes} bytes.")
+            self._refuse(
+                HEADER_FIELDS_TOO_LARGE,
+                "The request's headers are larger than {max_header_bytes} bytes.",
+                max_header_bytes=self.limits.max_header_bytes,
+            )
 
     def send_400_response(self, msg: str) -> None:
         if not self.transport.is_closing():
-            self.transport.write(raw_problem(400, "The request is not valid HTTP/1.1."))
+            self.transport.write(
+                raw_problem(BAD_REQUEST, language_of(self.headers or ()), "The request is not valid HTTP/1.1.")
+            )
             self.transport.close()
 
     # parser callbacks
@@ -120,7 +131,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self._header_timer.cancel()
             self._header_timer = None
         if self._header_bytes > self.limits.max_header_bytes:
-            self._refuse(431, f"The request's headers are larger than {self.limits.max_header_bytes} bytes.")
+            self._refuse(
+                HEADER_FIELDS_TOO_LARGE,
+                "The request's headers are larger than {max_header_bytes} bytes.",
+                max_header_bytes=self.limits.max_header_bytes,
+            )
             return
         super().on_headers_complete()
         if self._expects_body():
@@ -167,7 +182,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if self._raw_header_bytes == 0 and (self.cycle is None or self.cycle.response_complete):
             self.transport.close()  # a connection that never said anything: nothing to answer
             return
-        self._refuse(408, f"The request's headers did not arrive within {self.limits.header_timeout:g} s.")
+        self._refuse(
+            REQUEST_TIMEOUT,
+            "The request's headers did not arrive within {seconds} s.",
+            seconds=f"{self.limits.header_timeout:g}",
+        )
 
     def _check_body(self) -> None:
         self._body_timer = None
@@ -182,27 +201,36 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._body_last_tick = now
         limits = self.limits
         if now - self._body_last_data > limits.body_idle_timeout:
-            self._refuse(408, f"The request body stalled for more than {limits.body_idle_timeout:g} s.")
+            self._refuse(
+                REQUEST_TIMEOUT,
+                "The request body stalled for more than {seconds} s.",
+                seconds=f"{limits.body_idle_timeout:g}",
+            )
             return
         if self._body_active > limits.body_grace and self._body_bytes / self._body_active < limits.min_body_rate:
-            self._refuse(408, f"The request body arrives slower than {limits.min_body_rate:g} bytes a second.")
+            self._refuse(
+                REQUEST_TIMEOUT,
+                "The request body arrives slower than {rate} bytes a second.",
+                rate=f"{limits.min_body_rate:g}",
+            )
             return
         self._body_timer = self.loop.call_later(1.0, self._check_body)
 
-    def _refuse(self, status: int, detail: str) -> None:
-        """Answer `status` (when no answer has begun on this connection) and close it."""
+    def _refuse(self, problem: ProblemType, detail: str, **values: Any) -> None:
+        """Answer `problem` (when no answer has begun on this connection) and close it."""
         self._refused = True
         self._stop_timers()
-        log.info("request refused by the HTTP server", status=status, detail=detail, client=self.client)
+        log.info("request refused by the HTTP server", code=problem.code, detail=detail, client=self.client, **values)
+        answer = raw_problem(problem, language_of(self.headers or ()), detail, values)
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
             started = cycle.response_started
             cycle.disconnected = True  # the app's next receive() is a disconnect, its sends are dropped
             cycle.message_event.set()
             if not started:
-                self.transport.write(raw_problem(status, detail))
+                self.transport.write(answer)
         else:
-            self.transport.write(raw_problem(status, detail))
+            self.transport.write(answer)
         self._linger()
 
     def _linger(self) -> None:

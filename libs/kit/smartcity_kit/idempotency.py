@@ -20,7 +20,10 @@ from sqlalchemy.engine import Row
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .generic_problems import IDEMPOTENCY_KEY_IN_USE, IDEMPOTENCY_KEY_REUSED, VALIDATION_FAILED
+from .i18n import language_of
 from .problems import problem_response
+from .problemtypes import FieldError
 
 log = structlog.get_logger("idempotency")
 HEADER = b"idempotency-key"
@@ -107,9 +110,10 @@ class IdempotencyMiddleware:
             return
         if not 1 <= len(key) <= 255:
             await problem_response(
-                422,
+                VALIDATION_FAILED,
+                language_of(scope["headers"]),
                 "Idempotency-Key must be 1-255 characters.",
-                errors=[{"field": "Idempotency-Key", "message": "1-255 characters"}],
+                errors=[FieldError("Idempotency-Key", "too_long", "1-255 characters.")],
             )(scope, receive, send)
             return
         who = caller.owner
@@ -147,7 +151,10 @@ class IdempotencyMiddleware:
     async def _replay(self, row: Row[Any], scope: Scope, receive: Receive, send: Send) -> None:
         if row.status is None:
             await problem_response(
-                409, "A request with this Idempotency-Key is still being processed.", headers={"Retry-After": "1"}
+                IDEMPOTENCY_KEY_IN_USE,
+                language_of(scope["headers"]),
+                "A request with this Idempotency-Key is still being processed.",
+                headers={"Retry-After": "1"},
             )(scope, receive, send)
             return
         digest = _BodyDigest(scope)
@@ -158,9 +165,10 @@ class IdempotencyMiddleware:
                 break
         if digest.hexdigest() != row.request_hash:
             await problem_response(
-                422,
+                IDEMPOTENCY_KEY_REUSED,
+                language_of(scope["headers"]),
                 "This Idempotency-Key was used with another request body.",
-                errors=[{"field": "Idempotency-Key", "message": "reused with a different body"}],
+                errors=[FieldError("Idempotency-Key", "reused", "Used before with another body.")],
             )(scope, receive, send)
             return
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in row.headers]

@@ -17,6 +17,7 @@ import jwt
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .i18n import language_of
 from .problems import Forbidden, Unauthorized
 
 IDENTITY_HEADER = "x-smartcity-identity"
@@ -100,7 +101,7 @@ def verify_identity(token: str, secret: str) -> Caller:
             options={"require": ["exp", "sub", "aud"]},
         )
     except jwt.PyJWTError as exc:
-        raise Unauthorized(f"Invalid identity credential: {exc}.") from exc
+        raise Unauthorized("Invalid identity credential: {reason}.", reason=str(exc)) from exc
     claimed = claims.get("role")
     if claimed != SERVICE and claimed not in ROLES:
         raise Unauthorized("Invalid identity credential: unknown role.")
@@ -135,7 +136,7 @@ class IdentityMiddleware:
                 raise Unauthorized("This service is reached through the gateway only.")
             caller = verify_identity(token, self.secret)
         except Unauthorized as exc:
-            await exc.to_response()(scope, receive, send)
+            await exc.to_response(language_of(scope["headers"]))(scope, receive, send)
             return
         scope.setdefault("state", {})["caller"] = caller
         await self.app(scope, receive, send)
@@ -168,7 +169,7 @@ class RoleCheck:
         if caller.role == Role.AUDITOR and request.method in READ_METHODS:
             return caller
         if caller.role not in self.roles and not (self.services and caller.role == SERVICE):
-            raise Forbidden(f"The role '{caller.role}' may not do this.")
+            raise Forbidden("The role '{role}' may not do this.", role=str(caller.role))
         return caller
 
 

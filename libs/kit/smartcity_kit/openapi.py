@@ -1,9 +1,14 @@
-"""The OpenAPI document says what the service really answers, under names a generated client can use.
+"""The OpenAPI document says what the service really answers, with its problem codes, under names a generated
+client can use.
 
 FastAPI documents a 422 as `application/json` with its own `HTTPValidationError`
 shape; the kit sends `application/problem+json` with the `Problem` shape for
 every error. `document_problems` rewrites each operation so that a client (or a
-fuzzer) reading the document expects exactly what comes back.
+fuzzer) reading the document expects exactly what comes back: each problem
+response lists the codes it can carry in `x-problem-codes` (a list beside the
+shared `Problem` schema, not an enum in it: a generated client would refuse a
+code added later), and the document lists its problem types under
+`x-problem-types`, which the gateway merges into `GET /api/v1/problem-types`.
 
 An operation's id is its route function's name in camelCase (`operation_id`),
 not FastAPI's default that spells the path and method again
@@ -17,19 +22,36 @@ from typing import Any
 
 from fastapi.routing import APIRoute
 
-from .problems import HTTP_METHODS, PROBLEM_JSON, problem_responses
+from .generic_problems import (
+    CONTENT_TOO_LARGE,
+    GENERIC,
+    IDEMPOTENCY_KEY_IN_USE,
+    INVALID_CURSOR,
+    KIT,
+    VALUE_NOT_STORABLE,
+)
+from .problems import HTTP_METHODS, PROBLEM_JSON, problem_response_doc
+from .problemtypes import ProblemType, ProblemTypes
 from .schemas import Problem
 
 # what any operation can answer: a body that does not parse (400), no or a bad identity (401), a role that
-# may not (403), an id that is not there or not the caller's (404), a request that is not valid (422)
-EVERY_OPERATION = (400, 401, 403, 404, 422)
+# may not (403), an id that is not there or not the caller's (404), a request that is not valid (422), or that
+# holds a value the database cannot take, such as a NUL in a query parameter (422)
+EVERY_OPERATION: tuple[ProblemType, ...] = (
+    *(GENERIC[status] for status in (400, 401, 403, 404, 422)),
+    VALUE_NOT_STORABLE,
+)
 # what any POST can answer too: the same Idempotency-Key while the first request still runs (409)
-EVERY_POST = (409,)
+EVERY_POST = (IDEMPOTENCY_KEY_IN_USE,)
 # what any operation with a body can answer: a body past the bound of bodylimit.py, or of its own upload (413)
-WITH_BODY = (413,)
+WITH_BODY = (CONTENT_TOO_LARGE,)
+# what any paged list can answer: a cursor it did not give out (422)
+PAGED = (INVALID_CURSOR,)
+CURSOR_PARAMETERS = ("cursor", "after")
 FASTAPI_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError")
 LOCAL_DEFS = "#/$defs/"
 COMPONENT_SCHEMAS = "#/components/schemas/"
+COMPONENT_TEMPLATE = COMPONENT_SCHEMAS + "{model}"
 
 
 def camel_case(name: str) -> str:
@@ -70,24 +92,36 @@ def hoist_local_defs(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
-    """Every operation's error statuses as `application/problem+json` `Problem`; FastAPI's 422 shape is gone."""
+def _problems_of(method: str, operation: dict[str, Any]) -> list[ProblemType]:
+    paged = any(p.get("in") == "query" and p.get("name") in CURSOR_PARAMETERS for p in operation.get("parameters", []))
+    return [
+        *EVERY_OPERATION,
+        *(EVERY_POST if method == "post" else ()),
+        *(WITH_BODY if "requestBody" in operation else ()),
+        *(PAGED if paged else ()),
+    ]
+
+
+def document_problems(schema: dict[str, Any], problems: ProblemTypes | None = None) -> dict[str, Any]:
+    """Every operation's error statuses as `application/problem+json` `Problem` with their codes; FastAPI's 422
+    shape is gone; the kit's problem types and the service's own (`problems`) under `x-problem-types`."""
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Problem"] = Problem.model_json_schema()
+    problem_schema = Problem.model_json_schema(ref_template=COMPONENT_TEMPLATE)
+    schemas.update(problem_schema.pop("$defs", {}))
+    schemas["Problem"] = problem_schema
     for item in schema.get("paths", {}).values():
         for method, operation in item.items():
             if method not in HTTP_METHODS or not isinstance(operation, dict):
                 continue
             responses = operation.setdefault("responses", {})
-            statuses = [
-                *EVERY_OPERATION,
-                *(EVERY_POST if method == "post" else ()),
-                *(WITH_BODY if "requestBody" in operation else ()),
-            ]
-            for status, response in problem_responses(*statuses).items():
-                current = responses.get(str(status))
+            for problem in _problems_of(method, operation):
+                current = responses.get(str(problem.status))
                 if current is None or PROBLEM_JSON not in current.get("content", {}):
-                    responses[str(status)] = response
+                    responses[str(problem.status)] = problem_response_doc(problem.status, [problem.code])
+                else:
+                    current["x-problem-codes"] = sorted({*current.get("x-problem-codes", []), problem.code})
     for name in FASTAPI_ERROR_SCHEMAS:
         schemas.pop(name, None)
+    types = [*KIT, *(problems or [])]
+    schema["x-problem-types"] = [p.describe() for p in sorted(types, key=lambda p: p.code)]
     return schema

@@ -24,9 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from . import tracing
 from .catalogue import EventData
 from .db import SessionDep
+from .generic_problems import INVALID_CURSOR
 from .identity import SERVICE, Caller, CallerDep, Role, require_roles, sign_identity
-from .pagination import CursorQuery, decode_cursor, encode_cursor
-from .problems import Unprocessable, problem_responses
+from .pagination import CursorQuery, decode_cursor, encode_cursor, invalid_cursor
+from .problems import problem_responses
 
 if TYPE_CHECKING:  # httpx costs a service that consumes no feed ~4 MiB of memory
     import httpx
@@ -131,7 +132,7 @@ def events_router(service: str, table: sa.Table) -> APIRouter:
         summary=f"Read the {service} events feed",
         description="Events in commit order, from `after` (a page's `next_cursor`). A region reads only the events "
         "whose `data.region_code` is its own; staff, partners and services read every event.",
-        responses=problem_responses(401, 403, 422),
+        responses=problem_responses(401, 403, 422, INVALID_CURSOR),
         dependencies=[FEED_READERS],
     )
     async def read_events(
@@ -149,9 +150,7 @@ def events_router(service: str, table: sa.Table) -> APIRouter:
         if after:
             txid, last_id = decode_cursor(after, 2, field="after")
             if not isinstance(txid, int) or not isinstance(last_id, int):
-                raise Unprocessable(
-                    "The cursor is not valid.", errors=[{"field": "after", "message": "Not a cursor of this feed."}]
-                )
+                raise invalid_cursor("after")
             stmt = stmt.where(
                 sa.tuple_(table.c.txid, table.c.id)
                 > sa.tuple_(sa.literal(txid, sa.BigInteger), sa.literal(last_id, sa.BigInteger))

@@ -19,7 +19,9 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from .problems import Unprocessable
+from .generic_problems import INVALID_CURSOR
+from .problems import AppError
+from .problemtypes import FieldError
 
 T = TypeVar("T")
 
@@ -36,6 +38,14 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(list(values))).decode().rstrip("=")
 
 
+def invalid_cursor(field: str) -> AppError:
+    return AppError(
+        INVALID_CURSOR,
+        "The cursor is not valid.",
+        errors=[FieldError(field, "not_a_cursor", "Not a cursor from this list.")],
+    )
+
+
 def decode_cursor(cursor: str, arity: int, field: str = "cursor") -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
@@ -43,9 +53,7 @@ def decode_cursor(cursor: str, arity: int, field: str = "cursor") -> list[Any]:
     except (binascii.Error, ValueError, orjson.JSONDecodeError):
         values = None
     if not isinstance(values, list) or len(values) != arity:
-        raise Unprocessable(
-            "The cursor is not valid.", errors=[{"field": field, "message": "Not a cursor from this list."}]
-        )
+        raise invalid_cursor(field)
     return values
 
 
@@ -66,9 +74,7 @@ async def keyset_page(
             try:
                 values = [fn(v) for fn, v in zip(convert, values, strict=True)]
             except (TypeError, ValueError) as exc:
-                raise Unprocessable(
-                    "The cursor is not valid.", errors=[{"field": "cursor", "message": "Not a cursor from this list."}]
-                ) from exc
+                raise invalid_cursor("cursor") from exc
         stmt = stmt.where(
             sa.tuple_(*keys) > sa.tuple_(*[sa.literal(v, type_=k.type) for k, v in zip(keys, values, strict=True)])
         )

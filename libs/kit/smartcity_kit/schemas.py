@@ -6,7 +6,9 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, field_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from .fielderrors import field_refusal
 
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
@@ -15,7 +17,7 @@ def _rfc3339(value: Any) -> Any:
     """Only text in RFC 3339 with an offset: pydantic alone also takes a number (seconds since 1970)."""
     if isinstance(value, datetime) or (isinstance(value, str) and RFC3339.fullmatch(value.strip())):
         return value
-    raise ValueError("Not a time in RFC 3339 with an offset, such as 2026-11-28T09:00:00+07:00.")
+    raise field_refusal("not_a_time", "Must be a time in RFC 3339 with an offset, such as 2026-11-28T09:00:00+07:00.")
 
 
 # a time a client sends: RFC 3339 with an offset, as the contract says, and nothing else
@@ -27,7 +29,7 @@ def _iso_date(value: Any) -> Any:
     """Only `YYYY-MM-DD`: pydantic alone also takes a number (seconds since 1970) or a midnight time."""
     if isinstance(value, date) or (isinstance(value, str) and ISO_DATE.fullmatch(value.strip())):
         return value
-    raise ValueError("Not a date as YYYY-MM-DD.")
+    raise field_refusal("not_a_date", "Must be a date as YYYY-MM-DD.")
 
 
 # a date a client sends: `YYYY-MM-DD`, as the contract says, and nothing else
@@ -80,8 +82,10 @@ def refuse_invisible(value: Any) -> None:
     if isinstance(value, str):
         found = INVISIBLE.search(value)
         if found is not None:
-            raise ValueError(
-                f"Holds an invisible or control character (U+{ord(found.group()):04X}); only visible text is taken."
+            raise field_refusal(
+                "invisible_character",
+                "Holds an invisible or control character ({character}); only visible text is taken.",
+                character=f"U+{ord(found.group()):04X}",
             )
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:
@@ -112,9 +116,21 @@ class StrictModel(BaseModel):
         return value
 
 
+class FieldProblem(BaseModel):
+    field: str = Field(
+        description="The field, parameter or line refused: `contacts[0].email`, `cursor`, `line 3.code`."
+    )
+    code: str = Field(description="Why, stably (snake_case): `required`, `too_long`, `not_a_region`, ...")
+    message: str = Field(description="Why, for people, in the language of the answer.")
+
+
 class Problem(BaseModel):
-    type: str = "about:blank"
-    title: str
+    """A refusal (RFC 9457). Branch on `code`; `title` and `detail` are for people, in the language asked for with
+    `Accept-Language` (`id` for Bahasa Indonesia, English otherwise). `GET /api/v1/problem-types` lists every code."""
+
+    type: str = Field(description="The code's URI: `https://smartcity.kominfo.go.id/problems/<code>`.")
+    code: str = Field(description="The problem type, stable: `registration-closed`, `not-found`, ...")
+    title: str = Field(description="The problem type, for people.")
     status: int
-    detail: str
-    errors: list[dict[str, str]] | None = None
+    detail: str = Field(description="This occurrence, for people.")
+    errors: list[FieldProblem] | None = Field(default=None, description="Each field refused, when there are fields.")

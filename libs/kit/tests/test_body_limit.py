@@ -30,8 +30,9 @@ async def test_a_body_declared_past_the_limit_is_413_and_nothing_is_written(kit_
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json() == {
-        "type": "about:blank",
-        "title": "Content Too Large",
+        "type": "https://smartcity.kominfo.go.id/problems/content-too-large",
+        "code": "content-too-large",
+        "title": "Body too large",
         "status": 413,
         "detail": "The request body is larger than this endpoint accepts (1048576 bytes).",
     }

@@ -8,10 +8,11 @@ import json
 import httpx
 import pytest
 import sqlalchemy as sa
+from smartcity_kit.generic_problems import INVALID_CURSOR
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.outbox import FeedConsumer
 from smartcity_kit.pagination import decode_cursor, encode_cursor
-from smartcity_kit.problems import Unprocessable
+from smartcity_kit.problems import AppError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .conftest import SECRET
@@ -29,9 +30,12 @@ async def test_problem_details_for_validation_and_unknown_fields(kit_client, as_
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
-    assert (body["status"], body["title"]) == (422, "Unprocessable Content")
+    assert (body["status"], body["code"], body["title"]) == (422, "validation-failed", "Request not valid")
     assert sorted(e["field"] for e in body["errors"]) == ["author_email", "colour"]
-    assert {e["field"]: e["message"] for e in body["errors"]}["colour"] == "Unknown field."
+    assert {e["field"]: (e["code"], e["message"]) for e in body["errors"]}["colour"] == (
+        "extra_forbidden",
+        "Unknown field.",
+    )
 
 
 async def test_unknown_route_and_method_are_problems(kit_client, as_role):
@@ -86,8 +90,9 @@ async def test_cursor_pages_stay_valid_while_rows_are_added(kit_client, as_role)
 def test_cursor_roundtrip_and_garbage():
     assert decode_cursor(encode_cursor([3, "a"]), 2) == [3, "a"]
     for garbage in ("", "!!!", encode_cursor([1])):
-        with pytest.raises(Unprocessable):
+        with pytest.raises(AppError) as refused:
             decode_cursor(garbage, 2)
+        assert refused.value.problem is INVALID_CURSOR
 
 
 async def test_if_match_is_required_and_must_be_current(kit_client, as_role):

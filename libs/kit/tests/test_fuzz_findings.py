@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
-from smartcity_kit.schemas import SPACE, IsoDate, Rfc3339Time, StrictModel, not_blank_pattern
+from smartcity_kit.schemas import INVISIBLE, SPACE, IsoDate, Rfc3339Time, StrictModel, not_blank_pattern
 
 from .test_conventions import count
 
@@ -43,7 +43,8 @@ async def test_a_nul_character_is_refused_with_422_and_nothing_is_stored(kit_cli
     assert response.json()["errors"] == [
         {
             "field": "text",
-            "message": "Value error, Holds an invisible or control character (U+0000); only visible text is taken.",
+            "code": "invisible_character",
+            "message": "Holds an invisible or control character (U+0000); only visible text is taken.",
         }
     ]
     assert await count(kit_engine, "notes") == 0
@@ -151,7 +152,11 @@ async def test_invisible_and_control_characters_are_refused_in_any_text_field(ki
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error["field"] == "text"
-    assert error["message"].startswith("Value error, Holds an invisible or control character (U+")
+    assert (error["code"], error["message"]) == (
+        "invisible_character",
+        f"Holds an invisible or control character (U+{ord(INVISIBLE.search(text).group()):04X}); "  # type: ignore[union-attr]
+        "only visible text is taken.",
+    )
     assert await count(kit_engine, "notes") == 0
 
 

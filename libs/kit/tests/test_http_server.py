@@ -101,8 +101,9 @@ async def test_headers_past_the_bound_are_431_and_the_rest_is_never_read(serve: 
     assert status == 431
     assert headers["content-type"] == "application/problem+json"
     assert orjson.loads(body) == {
-        "type": "about:blank",
-        "title": "Request Header Fields Too Large",
+        "type": "https://smartcity.kominfo.go.id/problems/header-fields-too-large",
+        "code": "header-fields-too-large",
+        "title": "Headers too large",
         "status": 431,
         "detail": "The request's headers are larger than 16384 bytes.",
     }

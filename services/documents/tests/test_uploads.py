@@ -108,7 +108,7 @@ async def test_zips_that_are_not_office_or_odt_files_are_refused(upload, as_role
 async def test_an_empty_file_is_422(upload, as_role, session, leftovers):
     response = await upload(b"", headers=as_role("operator"))
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "file", "message": "The file is empty."}]
+    assert response.json()["errors"] == [{"field": "file", "code": "invalid", "message": "The file is empty."}]
     assert await count(session, Document) == 0
     assert await leftovers() == {"objects": [], "temp": []}
 
@@ -179,7 +179,7 @@ async def test_unknown_and_missing_fields_are_422(client, as_role, make_pdf):
         headers=headers,
     )
     assert unknown.status_code == 422
-    assert unknown.json()["errors"] == [{"field": "colour", "message": "Unknown field."}]
+    assert unknown.json()["errors"] == [{"field": "colour", "code": "invalid", "message": "Unknown field."}]
     no_file = await client.post(
         "/api/v1/documents",
         data={"region_code": "32.73", "kind": "mou", "title": "MoU"},

@@ -163,8 +163,9 @@ async def test_advance_needs_every_required_kind_approved(client, as_role, make_
     refused = await client.post(advance, headers=as_role("operator"))
     assert refused.status_code == 409
     assert refused.json() == {
-        "type": "about:blank",
-        "title": "Conflict",
+        "type": "https://smartcity.kominfo.go.id/problems/conflict",
+        "code": "conflict",
+        "title": "Conflict with the current state",
         "status": 409,
         "detail": "The track cannot leave bimtek_1 yet: it needs approved deliverables of kind readiness_report.",
         "stage": "bimtek_1",

@@ -206,6 +206,7 @@ async def test_a_plan_of_2026_2030_is_kept_and_2026_2036_refused(client, as_role
     assert refused.json()["errors"] == [
         {
             "field": "horizon_end_year",
+            "code": "invalid",
             "message": "The horizon 2026-2036 covers 11 calendar years; it must cover 5 to 10, both years included "
             "(e.g. 2026-2030 is 5).",
         }

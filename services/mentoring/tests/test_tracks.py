@@ -99,7 +99,7 @@ async def test_assignment_bad_input_and_roles(client, as_role, make_track, make_
     mentor = await make_mentor(home_region_code=None)
     unknown = await assign(track.id, uuid.uuid4())
     assert unknown.status_code == 422
-    assert unknown.json()["errors"] == [{"field": "mentor_id", "message": "Unknown mentor."}]
+    assert unknown.json()["errors"] == [{"field": "mentor_id", "code": "invalid", "message": "Unknown mentor."}]
     assert (await assign(uuid.uuid4(), mentor["id"])).status_code == 404
     path = f"/api/v1/tracks/{track.id}/mentors"
     assert (await client.post(path, json={"mentor_id": "abc"}, headers=as_role("operator"))).status_code == 422

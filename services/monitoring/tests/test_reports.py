@@ -36,10 +36,10 @@ async def test_a_report_with_any_bad_entry_stores_nothing_and_names_every_proble
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"] == [
-        {"field": "values[0].value", "message": "A percentage lies within 0-100."},
-        {"field": "values[2].tracked_indicator_id", "message": "No indicator of region 32.73."},
-        {"field": "values[3].tracked_indicator_id", "message": "A second value for this indicator."},
-        {"field": "initiatives[2].initiative_id", "message": "No initiative of region 32.73."},
+        {"field": "values[0].value", "code": "invalid", "message": "A percentage lies within 0-100."},
+        {"field": "values[2].tracked_indicator_id", "code": "invalid", "message": "No indicator of region 32.73."},
+        {"field": "values[3].tracked_indicator_id", "code": "invalid", "message": "A second value for this indicator."},
+        {"field": "initiatives[2].initiative_id", "code": "invalid", "message": "No initiative of region 32.73."},
     ]
     assert (await client.get(REPORT, headers=as_role("operator"))).status_code == 404
     assert await events_of("report.") == []

@@ -183,7 +183,7 @@ async def test_files_that_are_not_spreadsheets_are_refused(client, as_role, read
     not_zip = await upload(client, as_role, b"kind,id\nindicator,x\n")
     assert (not_zip.status_code, not_zip.json()["errors"]) == (
         422,
-        [{"field": "body", "message": "Not a zip/XLSX file."}],
+        [{"field": "body", "code": "invalid", "message": "Not a zip/XLSX file."}],
     )
     not_a_workbook = io.BytesIO()
     with zipfile.ZipFile(not_a_workbook, "w") as archive:

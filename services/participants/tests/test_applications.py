@@ -212,7 +212,9 @@ async def test_patch_changes_contacts_with_if_match(client, regions, make_phase,
         url, json={"contacts": new, "status": "selected"}, headers={**mine, "if-match": etag}
     )
     assert only_contacts.status_code == 422
-    assert only_contacts.json()["errors"] == [{"field": "status", "message": "Unknown field."}]
+    assert only_contacts.json()["errors"] == [
+        {"field": "status", "code": "extra_forbidden", "message": "Unknown field."}
+    ]
     ok = await client.patch(url, json={"contacts": new}, headers={**mine, "if-match": etag})
     assert ok.status_code == 200, ok.text
     assert ok.json()["contacts"] == [{**contact, "name": "Siti Aminah", "phone": "+6281298765432"}]

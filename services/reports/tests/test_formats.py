@@ -84,7 +84,9 @@ async def test_csv_gives_one_table_with_a_header(filled, client, as_role):
     assert rows[1][5] == date(2027, 1, 11).isoformat() and rows[1][1] == ""
     bad = await client.get("/api/v1/reports/overview?format=csv&table=secrets", headers=ops)
     assert bad.status_code == 422
-    assert bad.json()["errors"] == [{"field": "table", "message": "One of: " + ", ".join(TABLES) + "."}]
+    assert bad.json()["errors"] == [
+        {"field": "table", "code": "invalid", "message": "One of: " + ", ".join(TABLES) + "."}
+    ]
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,9 @@ async def test_a_region_subscribes_to_its_own_region_only(client):
     assert response.json()["region_code"] == "32.73"
     other = await register(client, "region", "32.73", region_code="31.71")
     assert other.status_code == 422
-    assert other.json()["errors"] == [{"field": "region_code", "message": "Must be 32.73 or left out."}]
+    assert other.json()["errors"] == [
+        {"field": "region_code", "code": "invalid", "message": "Must be 32.73 or left out."}
+    ]
 
 
 async def test_each_subscriber_sees_its_own_endpoints_and_others_get_404(client):
@@ -246,8 +248,12 @@ async def test_a_pattern_that_matches_no_event_type_is_refused(client, feeds, se
     refused = await register(client, event_types=["participant.*", "participant.status_change", "track.*"])
     assert refused.status_code == 422
     assert refused.json()["errors"] == [
-        {"field": "event_types[1]", "message": "No event type is or starts with 'participant.status_change'."},
-        {"field": "event_types[2]", "message": "No event type is or starts with 'track.*'."},
+        {
+            "field": "event_types[1]",
+            "code": "invalid",
+            "message": "No event type is or starts with 'participant.status_change'.",
+        },
+        {"field": "event_types[2]", "code": "invalid", "message": "No event type is or starts with 'track.*'."},
     ]
     assert await count(session_factory, "endpoints") == 5
     # a change of the patterns is checked the same way

@@ -13,9 +13,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from ..db import SessionDep
+from ..generic_problems import INVALID_CURSOR
 from ..identity import Role, require_roles
-from ..pagination import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
+from ..pagination import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, invalid_cursor
 from ..problems import Unprocessable, problem_responses
+from ..problemtypes import FieldError
 
 # who reads the audit trail; the gateway's policy says the same
 AUDIT_READERS = require_roles(Role.ADMIN, Role.AUDITOR)
@@ -83,7 +85,7 @@ def audit_router(service: str, entries: sa.Table) -> APIRouter:
         response_model=Page[AuditEntry],
         summary=f"Read the {service} audit trail: who changed what, when, from what to what",
         responses={
-            **problem_responses(401, 403, 422),
+            **problem_responses(401, 403, 422, INVALID_CURSOR),
             200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
         },
         dependencies=[AUDIT_READERS],
@@ -106,7 +108,8 @@ def audit_router(service: str, entries: sa.Table) -> APIRouter:
         for name, moment in (("from", since), ("to", until)):
             if moment is not None and moment.tzinfo is None:
                 raise Unprocessable(
-                    "A time needs its offset.", errors=[{"field": name, "message": "Give an offset, e.g. +07:00."}]
+                    "A time needs its offset.",
+                    errors=[FieldError(name, "offset_required", "Needs an offset, such as +07:00.")],
                 )
         stmt = filtered(resource, actor, request_id, since, until)
         if format_ == "csv":
@@ -118,9 +121,7 @@ def audit_router(service: str, entries: sa.Table) -> APIRouter:
         if cursor:
             (after,) = decode_cursor(cursor, 1)
             if not isinstance(after, int):
-                raise Unprocessable(
-                    "The cursor is not valid.", errors=[{"field": "cursor", "message": "Not a cursor from this list."}]
-                )
+                raise invalid_cursor("cursor")
             stmt = stmt.where(entries.c.id > after)
         rows = (await session.execute(stmt.order_by(entries.c.id).limit(limit + 1))).all()
         next_cursor = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None

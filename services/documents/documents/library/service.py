@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from pydantic import ValidationError
+from smartcity_kit.fielderrors import validation_errors
 from smartcity_kit.identity import SERVICE, Caller, Role
-from smartcity_kit.problems import Forbidden, NotFound, Unprocessable, validation_errors
+from smartcity_kit.problems import Forbidden, NotFound, Unprocessable
 from smartcity_vocabulary import DocumentKind
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import ValidationError
 from smartcity_kit.db import SessionDep
+from smartcity_kit.fielderrors import validation_errors
 from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
-from smartcity_kit.problems import Unprocessable, UnsupportedMediaType, problem_responses, validation_errors
+from smartcity_kit.problems import Unprocessable, UnsupportedMediaType, problem_responses
 
 from ..access import PartnerMinistry
 from ..spreadsheets.router import read_body

@@ -5,6 +5,7 @@ A format the endpoint cannot serve is 406 with the list of those it can.
 
 from __future__ import annotations
 
+from smartcity_kit.generic_problems import NOT_ACCEPTABLE
 from smartcity_kit.problems import AppError
 
 MEDIA_TYPES = {
@@ -18,10 +19,9 @@ MEDIA_TYPES = {
 
 
 class NotAcceptable(AppError):
-    status_code = 406
-
     def __init__(self, detail: str, available: tuple[str, ...]) -> None:
         super().__init__(
+            NOT_ACCEPTABLE,
             detail,
             extra={"available": [{"format": f, "media_type": MEDIA_TYPES[f]} for f in available]},
         )
