@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from importlib import import_module
 from types import ModuleType
 
 import httpx
@@ -11,7 +12,8 @@ import pytest
 from gateway.settings import Settings as GatewaySettings
 from gateway.token_cli import issue_token
 from smartcity_dev.clients import generate_python_client
-from smartcity_dev.platform import Platform
+from smartcity_dev.platform import SERVICES, Platform
+from smartcity_kit.migrations import upgrade
 
 
 @pytest.fixture(scope="session")
@@ -67,6 +69,15 @@ def print_logs(p: Platform, tail: int = 4000) -> None:
     if p.log_dir is not None:
         for log in sorted(p.log_dir.glob("*.log")):
             print(f"--- {log.name}\n{log.read_text(errors='replace')[-tail:]}")
+
+
+@pytest.fixture(scope="session")
+def every_schema(new_database: Callable[[], str]) -> str:
+    """A database of its own with every service's and the gateway's migrations applied, for what compares them."""
+    url = new_database()
+    for package in (*SERVICES, "gateway"):
+        upgrade(import_module(f"{package}.migrate").MIGRATIONS, url)
+    return url
 
 
 @pytest.fixture(scope="session")

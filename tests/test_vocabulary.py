@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from enum import StrEnum
 from importlib import import_module
 from typing import Any
@@ -18,7 +18,6 @@ import asyncpg
 import pytest
 from mentoring.vocabulary import MasterPlanStatus, WorkshopMode
 from monitoring.vocabulary import Direction, InitiativeStatus, OfficialIndex, PeriodStatus, ReminderKind, Unit
-from smartcity_kit.migrations import upgrade
 from smartcity_vocabulary import (
     DeliverableStatus,
     Dimension,
@@ -79,14 +78,6 @@ OPENAPI: dict[str, tuple[type[StrEnum], ...]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def migrated(new_database: Callable[[], str]) -> Iterator[str]:
-    url = new_database()
-    for service in SERVICES:
-        upgrade(import_module(f"{service}.migrate").MIGRATIONS, url)
-    yield url
-
-
 def checks_of(url: str) -> dict[tuple[str, str], str]:
     """Every CHECK constraint of the services' schemas: (schema, name) -> its definition as PostgreSQL prints it."""
 
@@ -110,16 +101,16 @@ def listed(definition: str) -> list[str]:
     return re.findall(r"'([^']*)'", definition)
 
 
-def test_each_check_of_a_set_lists_exactly_its_enum(migrated: str):
-    found = checks_of(migrated)
+def test_each_check_of_a_set_lists_exactly_its_enum(every_schema: str):
+    found = checks_of(every_schema)
     for key, enum in CHECKS.items():
         assert key in found, f"no CHECK {key}"
         assert listed(found[key]) == [str(v) for v in enum], (key, found[key])
 
 
-def test_every_check_that_names_known_values_is_tied_to_an_enum(migrated: str):
+def test_every_check_that_names_known_values_is_tied_to_an_enum(every_schema: str):
     # a new `..._known` CHECK needs its line in CHECKS: that is what keeps it and its enum together
-    known = {key for key, definition in checks_of(migrated).items() if key[1].endswith("_known")}
+    known = {key for key, definition in checks_of(every_schema).items() if key[1].endswith("_known")}
     assert known == set(CHECKS)
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-from gateway.database import SCHEMA
-from smartcity_kit.audit.triggers import owner_privileges, unaudited_tables
-
 
 async def test_making_and_revoking_a_key_is_recorded_without_the_key(client, bearer, migrated_url):
     made = await client.post(
@@ -33,10 +30,3 @@ async def test_making_and_revoking_a_key_is_recorded_without_the_key(client, bea
     for secret in (key["key"], hashlib.sha256(key["key"].encode()).hexdigest()):
         assert secret not in trail.text
     assert (await client.get("/api/v1/audit/gateway", headers=bearer("operator"))).status_code == 403
-
-
-async def test_every_table_is_audited_but_the_replay_store(engine):
-    async with engine.connect() as conn:
-        assert await conn.run_sync(unaudited_tables, SCHEMA) == ["api_key_requests"]
-        for table in ("audit_entries", "audit_seals"):
-            assert await conn.run_sync(owner_privileges, SCHEMA, table) == ["INSERT", "REFERENCES", "SELECT", "TRIGGER"]

@@ -53,7 +53,7 @@ async def create_key(session: AsyncSession, body: ApiKeyIn, caller: Caller) -> t
         organization=body.organization,
         prefix=prefix,
         key_hash=hash_key(key),
-        created_by=f"{caller.role}:{caller.subject}",
+        created_by=caller.actor,
         expires_at=body.expires_at,
     )
     session.add(row)
@@ -74,7 +74,7 @@ async def revoke_key(session: AsyncSession, key_id: uuid.UUID, caller: Caller) -
     if row is None:
         raise NotFound("No such API key.")
     row.revoked_at = datetime.now(UTC)
-    row.revoked_by = f"{caller.role}:{caller.subject}"
+    row.revoked_by = caller.actor
     # delivered to every replica when this transaction commits, before the DELETE answers
     await session.execute(sa.select(sa.func.pg_notify(CHANNEL, row.key_hash.hex())))
     await session.flush()

@@ -66,7 +66,3 @@ async def sees_region(session: AsyncSession, caller: Caller, region_code: str) -
 def may_write_for(caller: Caller, region_code: str) -> bool:
     """Writing a region's data (indicators, reports): the region itself, or an operator for it."""
     return caller.is_staff or (caller.role == Role.REGION and caller.region_code == region_code)
-
-
-def actor(caller: Caller) -> str:
-    return f"{caller.role}:{caller.subject}"

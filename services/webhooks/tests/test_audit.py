@@ -1,26 +1,11 @@
-"""The webhooks audit trail: every table audited, the audit tables append-only for the service's role."""
+"""The webhooks audit trail: a registration and a rotation recorded, never a secret (every table audited, the
+audit tables append-only: tests/test_audit_tables.py)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from smartcity_kit.audit.triggers import owner_privileges, unaudited_tables
-from webhooks.database import SCHEMA
 
 from .conftest import identity
-
-
-async def test_every_table_is_audited(connection):
-    assert await connection.run_sync(unaudited_tables, SCHEMA) == []
-
-
-async def test_the_audit_tables_are_append_only_for_their_owner(connection):
-    for table in ("audit_entries", "audit_seals"):
-        assert await connection.run_sync(owner_privileges, SCHEMA, table) == [
-            "INSERT",
-            "REFERENCES",
-            "SELECT",
-            "TRIGGER",
-        ]
 
 
 async def test_a_registration_and_a_rotation_are_recorded_without_the_secret(client, connection):

@@ -83,7 +83,7 @@ def _facts(document: Document, version: Version, caller: Caller) -> dict[str, An
         "content_type": version.content_type,
         "size": version.size,
         "sha256": version.sha256,
-        "actor": f"{caller.role}:{caller.subject}",
+        "actor": caller.actor,
     }
 
 
@@ -101,6 +101,6 @@ async def deleted(session: AsyncSession, document: Document, caller: Caller) -> 
         document_id=document.id,
         region_code=document.region_code,
         kind=DocumentKind(document.kind),
-        actor=f"{caller.role}:{caller.subject}",
+        actor=caller.actor,
     )
     await record(session, events, f"documents/{document.id}", data)

@@ -62,7 +62,7 @@ async def submit(session: AsyncSession, track: Track, data: DeliverableIn, calle
         kind=data.kind,
         document_id=data.document_id,
         supersedes_id=supersedes,
-        submitted_by=f"{caller.role}:{caller.subject}",
+        submitted_by=caller.actor,
     )
     session.add(deliverable)
     await session.flush()
@@ -98,7 +98,7 @@ async def review(
     if deliverable.status != DeliverableStatus.SUBMITTED:
         raise Conflict(f"The deliverable is {deliverable.status}; only a submitted one can be reviewed.")
     deliverable.status = decision
-    deliverable.reviewed_by = f"{caller.role}:{caller.subject}"
+    deliverable.reviewed_by = caller.actor
     deliverable.reviewed_at = sa.func.now()
     deliverable.review_comment = comment
     await session.flush()

@@ -55,7 +55,7 @@ async def put_plan(
         "horizon_start_year": data.horizon_start_year,
         "horizon_end_year": data.horizon_end_year,
         "initiatives": [i.model_dump(mode="json") for i in data.initiatives],
-        "updated_by": f"{caller.role}:{caller.subject}",
+        "updated_by": caller.actor,
     }
     created = plan is None
     if plan is None:
@@ -89,7 +89,7 @@ async def approve_plan(session: AsyncSession, track: Track, caller: Caller) -> M
     plan.status = MasterPlanStatus.APPROVED
     plan.version += 1
     plan.approved_at = plan.updated_at = sa.func.now()
-    plan.approved_by = f"{caller.role}:{caller.subject}"
+    plan.approved_by = caller.actor
     await session.flush()
     await session.refresh(plan)
     await plan_approved(session, track, plan)

@@ -132,7 +132,7 @@ async def assign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.UUI
             f"The mentor {mentor.name} is at capacity: {load} of {mentor.max_tracks} active tracks.",
             extra={"reason": "capacity", "active_tracks": load, "max_tracks": mentor.max_tracks},
         )
-    by = f"{caller.role}:{caller.subject}"
+    by = caller.actor
     session.add(TrackMentor(track_id=track.id, mentor_id=mentor.id, assigned_by=by))
     track.updated_at = sa.func.now()
     await session.flush()
@@ -149,7 +149,7 @@ async def unassign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.U
         raise NotFound(f"The mentor {mentor_id} is not assigned to this track.")
     track.updated_at = sa.func.now()
     await session.flush()
-    await events.mentor_removed(session, track, mentor_id, f"{caller.role}:{caller.subject}")
+    await events.mentor_removed(session, track, mentor_id, caller.actor)
 
 
 async def approved_kinds(session: AsyncSession, track_id: uuid.UUID) -> set[str]:

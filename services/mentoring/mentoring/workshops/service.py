@@ -86,7 +86,7 @@ async def create_workshop(session: AsyncSession, data: SessionIn, caller: Caller
         mode=data.mode,
         venue=data.venue,
         url=data.url,
-        created_by=f"{caller.role}:{caller.subject}",
+        created_by=caller.actor,
     )
     session.add(workshop)
     await session.flush()
@@ -208,7 +208,7 @@ async def record_attendance(
             )
             if seen - assigned:
                 raise Forbidden("A mentor records attendance of the sessions they run or the tracks they mentor.")
-    who = f"{caller.role}:{caller.subject}"
+    who = caller.actor
     for row in rows:
         member = members[row.track_id]
         member.present = row.present

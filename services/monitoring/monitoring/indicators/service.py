@@ -11,7 +11,7 @@ from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict, NotFound, Unprocessable
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..access import actor, may_write_for, region_scope
+from ..access import may_write_for, region_scope
 from ..events import BaselineData, IndicatorAttached, TargetData, emit
 from ..portfolio.models import Initiative
 from .models import CatalogueIndicator, TrackedIndicator
@@ -94,8 +94,8 @@ async def attach(session: AsyncSession, initiative: Initiative, data: AttachIn, 
         baseline_value=data.baseline.value,
         baseline_year=data.baseline.year,
         targets=targets_json(data.targets),
-        created_by=actor(caller),
-        updated_by=actor(caller),
+        created_by=caller.actor,
+        updated_by=caller.actor,
     )
     session.add(tracked)
     await session.flush()
@@ -152,7 +152,7 @@ async def change_targets(
     tracked.baseline_value, tracked.baseline_year = data.baseline.value, data.baseline.year
     tracked.targets = targets_json(data.targets)
     tracked.version += 1
-    tracked.updated_by = actor(caller)
+    tracked.updated_by = caller.actor
     tracked.updated_at = sa.func.now()
     await session.flush()
     await session.refresh(tracked)

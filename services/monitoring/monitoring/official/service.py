@@ -19,7 +19,6 @@ from smartcity_kit.problems import Forbidden, Unprocessable
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..access import actor
 from ..events import OfficialIndexPublished, emit_many
 from ..vocabulary import OFFICIAL_INDICES, REGION_CODE, OfficialIndex
 from .models import OfficialValue
@@ -104,7 +103,7 @@ async def publish(
             "value": item.value,
             "organization": organization,
             "published_at": now,
-            "published_by": actor(caller),
+            "published_by": caller.actor,
         }
         for item in changed
     ]

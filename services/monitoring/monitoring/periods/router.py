@@ -9,7 +9,7 @@ from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import Conflict, problem_responses
 
-from ..access import CanManageProgramme, actor
+from ..access import CanManageProgramme
 from ..vocabulary import PERIOD_CODE, PeriodStatus
 from . import service
 from .models import Period
@@ -57,7 +57,7 @@ async def get_period(session: SessionDep, code: str = PeriodCode) -> PeriodOut:
 async def lock_period(session: SessionDep, caller: CallerDep, code: str = PeriodCode) -> PeriodOut:
     """Refuse every further submission of the period (an operator may still reopen one region's report)."""
     await service.period_or_404(session, code)
-    period = await service.lock_period(session, code, actor(caller))
+    period = await service.lock_period(session, code, caller.actor)
     if period is None:
         raise Conflict(f"The period {code} is locked already.")
     return PeriodOut.model_validate(period)

@@ -12,7 +12,6 @@ from smartcity_vocabulary import time_zone_of_region
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..access import actor
 from ..events import PeriodLocked, PeriodOpened, emit
 from ..vocabulary import PeriodStatus
 from .models import Period
@@ -34,7 +33,7 @@ async def open_period(session: AsyncSession, data: PeriodIn, caller: Caller) -> 
     code = (
         await session.execute(
             insert(Period)
-            .values(**data.model_dump(), year=int(data.code[:4]), opened_by=actor(caller))
+            .values(**data.model_dump(), year=int(data.code[:4]), opened_by=caller.actor)
             .on_conflict_do_nothing(index_elements=[Period.code])
             .returning(Period.code)
         )

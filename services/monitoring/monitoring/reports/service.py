@@ -25,7 +25,7 @@ from smartcity_vocabulary import ReportDecision, ReportStatus
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..access import actor, may_write_for, mentor_match, region_scope
+from ..access import may_write_for, mentor_match, region_scope
 from ..events import ReportAccepted, ReportReturned, ReportSubmitted, emit
 from ..periods.models import Period
 from ..periods.service import local_today
@@ -154,7 +154,7 @@ async def write_report(
             ],
         )
     report.version += 1
-    report.updated_by = actor(caller)
+    report.updated_by = caller.actor
     report.updated_at = sa.func.now()
     await session.flush()
     if submit:
@@ -167,7 +167,7 @@ async def create_report(session: AsyncSession, period_code: str, region_code: st
     """The region's report for the period, made once even when two writers race (the unique pair decides)."""
     await session.execute(
         insert(Report)
-        .values(id=uuid.uuid4(), period_code=period_code, region_code=region_code, updated_by=actor(caller))
+        .values(id=uuid.uuid4(), period_code=period_code, region_code=region_code, updated_by=caller.actor)
         .on_conflict_do_nothing(index_elements=[Report.period_code, Report.region_code])
     )
     stmt = (
@@ -195,13 +195,13 @@ async def transition(
         report.submitted_at = sa.func.now()
     else:
         report.decided_at = sa.func.now()
-        report.decided_by = actor(caller)
+        report.decided_by = caller.actor
         report.decision_comment = reason
     report.status = to
     report.version += 1
     report.updated_at = sa.func.now()
-    report.updated_by = actor(caller)
-    session.add(ReportChange(report_id=report.id, from_status=frm, to_status=to, actor=actor(caller), reason=reason))
+    report.updated_by = caller.actor
+    session.add(ReportChange(report_id=report.id, from_status=frm, to_status=to, actor=caller.actor, reason=reason))
     await session.flush()
     await session.refresh(report)
     facts = {
@@ -210,7 +210,7 @@ async def transition(
         "region_code": report.region_code,
         "from_": frm,
         "to": to,
-        "actor": actor(caller),
+        "actor": caller.actor,
     }
     if to == ReportStatus.SUBMITTED:
         data: EventData = ReportSubmitted.model_validate(
@@ -287,10 +287,10 @@ async def reopen(session: AsyncSession, period: Period, region_code: str, reason
     report.reopened = True
     report.version += 1
     report.updated_at = sa.func.now()
-    report.updated_by = actor(caller)
+    report.updated_by = caller.actor
     session.add(
         ReportChange(
-            report_id=report.id, from_status=report.status, to_status=report.status, actor=actor(caller), reason=reason
+            report_id=report.id, from_status=report.status, to_status=report.status, actor=caller.actor, reason=reason
         )
     )
     await session.flush()

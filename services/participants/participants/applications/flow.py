@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller
 from smartcity_kit.problems import Conflict
 from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,10 +47,6 @@ TRANSITIONS: dict[ParticipantStatus, frozenset[ParticipantStatus]] = {
     ParticipantStatus.REJECTED: frozenset(),
     ParticipantStatus.WITHDRAWN: frozenset(),
 }
-
-
-def actor_of(caller: Caller) -> str:
-    return f"{caller.role}:{caller.subject}"
 
 
 def allowed(current: str, to: ParticipantStatus) -> bool:

@@ -18,7 +18,7 @@ from ..phases.models import Phase
 from ..phases.service import lock_phase
 from ..regions.models import Region
 from . import events
-from .flow import Change, actor_of, change_statuses, record, require_transition
+from .flow import Change, change_statuses, record, require_transition
 from .models import CLOSED, LIVE, Participant
 from .schemas import ApplicationIn, Assessment, Contact, ParticipantOut
 
@@ -84,8 +84,8 @@ async def apply(session: AsyncSession, data: ApplicationIn, caller: Caller) -> P
         raise Conflict(f"The region '{region.code}' already takes part in the programme{where}.")
     participant = await session.get(Participant, new_id)
     assert participant is not None
-    await record(session, [(participant, None, ParticipantStatus.APPLIED, None, {})], actor_of(caller))
-    await events.applied(session, participant, actor_of(caller))
+    await record(session, [(participant, None, ParticipantStatus.APPLIED, None, {})], caller.actor)
+    await events.applied(session, participant, caller.actor)
     return participant
 
 
@@ -112,7 +112,7 @@ async def reject_or_withdraw(
                     {"promoted_in_place_of": str(participant.id)},
                 )
             )
-    await change_statuses(session, changes, actor_of(caller))
+    await change_statuses(session, changes, caller.actor)
 
 
 def participant_out(p: Participant) -> ParticipantOut:

@@ -13,7 +13,7 @@ from smartcity_kit.problems import Conflict, Unprocessable, problem_responses
 from smartcity_vocabulary import ParticipantStatus
 
 from ..access import CanManageProgramme, participant_or_404
-from ..applications.flow import actor_of, change_status
+from ..applications.flow import change_status
 from ..applications.schemas import ParticipantOut
 from ..applications.service import participant_out
 from ..official.fill import fill_official
@@ -73,9 +73,9 @@ async def assess(
     await session.flush()
     rescored = participant.status == ParticipantStatus.ASSESSED
     if not rescored:
-        await change_status(session, participant, ParticipantStatus.ASSESSED, actor_of(caller))
+        await change_status(session, participant, ParticipantStatus.ASSESSED, caller.actor)
     await session.refresh(participant)
-    await assessed(session, participant, rescored, actor_of(caller))
+    await assessed(session, participant, rescored, caller.actor)
     out = participant_out(participant)
     set_etag(response, etag_of(out.model_dump(mode="json")))
     return out

@@ -16,7 +16,7 @@ from smartcity_kit.problems import Conflict, Unprocessable
 from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..applications.flow import Change, actor_of, change_statuses
+from ..applications.flow import Change, change_statuses
 from ..applications.models import Participant
 from ..phases.service import lock_phase
 from .events import MouSigned, Signatory, mou_signed
@@ -64,9 +64,7 @@ async def sign(session: AsyncSession, phase_code: str, data: SigningIn, caller: 
             f"{len(offenders)} of the participants are not 'selected'; nothing was signed.",
             extra={"offenders": offenders},
         )
-    signing = MouSigning(
-        phase_code=phase_code, signed_on=data.signed_on, venue=data.venue, recorded_by=actor_of(caller)
-    )
+    signing = MouSigning(phase_code=phase_code, signed_on=data.signed_on, venue=data.venue, recorded_by=caller.actor)
     session.add(signing)
     await session.flush()
     await session.execute(
@@ -77,9 +75,7 @@ async def sign(session: AsyncSession, phase_code: str, data: SigningIn, caller: 
         ],
     )
     reason = f"MoU signed on {data.signed_on} at {data.venue}."
-    await change_statuses(
-        session, [Change(found[i], ParticipantStatus.MOU_SIGNED, reason) for i in ids], actor_of(caller)
-    )
+    await change_statuses(session, [Change(found[i], ParticipantStatus.MOU_SIGNED, reason) for i in ids], caller.actor)
     await session.refresh(signing)
     signatories = [
         Signatory(
@@ -100,7 +96,7 @@ async def sign(session: AsyncSession, phase_code: str, data: SigningIn, caller: 
             signed_on=signing.signed_on,
             venue=signing.venue,
             participants=signatories,
-            actor=actor_of(caller),
+            actor=caller.actor,
         ),
     )
     return SigningOut(

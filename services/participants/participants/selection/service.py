@@ -19,7 +19,7 @@ from smartcity_kit.problems import Conflict
 from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..applications.flow import Change, actor_of, change_statuses
+from ..applications.flow import Change, change_statuses
 from ..applications.models import Participant
 from ..phases.service import lock_phase
 from .schemas import RankingEntry, SelectionOut
@@ -111,7 +111,7 @@ async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool
         for i, p in enumerate(ranked, start=1)
     ]
     if not dry_run:
-        await change_statuses(session, changes, actor_of(caller))
+        await change_statuses(session, changes, caller.actor)
     return SelectionOut(
         phase_code=phase_code,
         dry_run=dry_run,

@@ -72,7 +72,7 @@ async def detail(session: AsyncSession, delivery: Delivery) -> DeliveryDetail:
 async def send_test(session: AsyncSession, endpoint: Endpoint, caller: Caller) -> Delivery:
     """A `webhook.test` event to this endpoint only, queued like any other (after what is pending, if ordered)."""
     now = datetime.now(UTC)
-    data = {"endpoint_id": str(endpoint.id), "requested_by": f"{caller.role}:{caller.subject}"}
+    data = {"endpoint_id": str(endpoint.id), "requested_by": caller.actor}
     delivery = Delivery(
         endpoint_id=endpoint.id,
         message_id=f"evt_test_{uuid.uuid4().hex}",
