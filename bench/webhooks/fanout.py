@@ -183,6 +183,8 @@ async def run(args: argparse.Namespace, database_url: str, root: Path) -> None:
         for r in await conn.fetch("SELECT id, extract(epoch FROM occurred_at)::float8 AS at FROM participants.events")
     }
     attempts = await conn.fetchval("SELECT count(*) FROM webhooks.attempts")
+    # connections opened to the bench's database while it ran (the services' pools, their overflow, the bench)
+    sessions = await conn.fetchval("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
     made_sent = {
         (r["endpoint_id"], r["message_id"]): (r["made"], r["sent"])
         for r in await conn.fetch(
@@ -222,6 +224,7 @@ async def run(args: argparse.Namespace, database_url: str, root: Path) -> None:
         + ", ".join(f"{name} {cpu[name] * 1000 / attempts:.3f} ms" for name in cpu)
         + f" ({', '.join(f'{name} {cpu[name]:.1f} s' for name in cpu)}); load average {load}"
     )
+    print(f"PostgreSQL sessions opened on the bench's database: {sessions}")
     failing_seen = [s for s in seen if s["port"] == failing]
     print(
         f"failing endpoint: {len(failing_seen)} attempts, {sum(s['status'] == 200 for s in failing_seen)} delivered;"

@@ -24,6 +24,9 @@ class Settings(ServiceSettings):
 
     host: str = "127.0.0.1"
     port: int = 8004
+    # connections kept open: each endpoint being sent to uses one between its batches, and a connection opened
+    # beyond the pool is closed after each use (a new PostgreSQL backend per batch)
+    db_pool_size: int = 20
     # the feeds to deliver, `name=service URL` comma separated: each is read at {URL}/api/v1/events/{name}
     feeds: str = DEFAULT_FEEDS
     # read the feeds in this process, and send deliveries from it (turn off for API-only replicas)
