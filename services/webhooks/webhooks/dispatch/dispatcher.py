@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..deliveries.models import Delivery, DeliveryStatus
 from ..endpoints import secrets
-from ..endpoints.models import Endpoint, EndpointSecret, EndpointStatus
+from ..endpoints.models import EndpointStatus
 from ..settings import Settings
 from . import outcomes, signing
 from .sender import Outcome, attempt
@@ -79,6 +79,18 @@ RENEW = sa.text(
     """
     UPDATE webhooks.endpoints SET lease_until = clock_timestamp() + make_interval(secs => :lease)
     WHERE id = ANY(:mine) AND lease_owner = :me RETURNING id
+    """
+)
+LOCKED = sa.text("SELECT failing_since FROM webhooks.endpoints WHERE id = :id FOR UPDATE")
+# the endpoint and the secrets that sign now, newest first
+ENDPOINT = sa.text(
+    """
+    SELECT e.status, e.url, e.ordered, ARRAY(
+        SELECT s.sealed FROM webhooks.endpoint_secrets s
+        WHERE s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > clock_timestamp())
+        ORDER BY s.id DESC
+    ) AS sealed
+    FROM webhooks.endpoints e WHERE e.id = :id
     """
 )
 RELEASE = sa.text(
@@ -210,30 +222,30 @@ class Dispatcher:
         """In one transaction, record what was sent and read the next batch; None: nothing (more) to send now."""
         async with self.sessionmaker() as session:
             if sent is not None and sent.outcomes:
-                endpoint = await session.get(Endpoint, endpoint_id, with_for_update=True)
-                if endpoint is None:
+                locked = (await session.execute(LOCKED, {"id": endpoint_id})).one_or_none()
+                if locked is None:
                     return None
-                await outcomes.record(session, endpoint, sent.outcomes, sent.seen, self.me, self.settings)
+                await outcomes.record(
+                    session, endpoint_id, locked.failing_since, sent.outcomes, sent.seen, self.me, self.settings
+                )
                 if not sent.go_on:
                     await session.commit()
                     return None
-            else:
-                endpoint = await session.get(Endpoint, endpoint_id)
+            endpoint = (await session.execute(ENDPOINT, {"id": endpoint_id})).one_or_none()
             if endpoint is None or endpoint.status != EndpointStatus.active:
                 await session.commit()
                 return None
-            keys = await self.signing_keys(session, endpoint)
             stmt = sa.select(*DUE_COLUMNS).where(
                 Delivery.endpoint_id == endpoint_id, Delivery.status == DeliveryStatus.pending
             )
             if not endpoint.ordered:
                 stmt = stmt.where(Delivery.next_attempt_at <= sa.func.clock_timestamp())
             due = list((await session.execute(stmt.order_by(Delivery.id).limit(BATCH))).all())
-            url, ordered = endpoint.url, endpoint.ordered
             await session.commit()  # no transaction stays open while the receiver is called
-        if not due or (ordered and due[0].next_attempt_at > due[0].now):
+        if not due or (endpoint.ordered and due[0].next_attempt_at > due[0].now):
             return None
-        return Batch(url=url, ordered=ordered, keys=keys, due=due)
+        keys = [secrets.unseal(self.settings.key(), endpoint_id, sealed) for sealed in endpoint.sealed]
+        return Batch(url=endpoint.url, ordered=endpoint.ordered, keys=keys, due=due)
 
     async def send_batch(self, batch: Batch) -> Sent:
         seen = {d.id: (d.failures, d.next_attempt_at) for d in batch.due}
@@ -241,17 +253,6 @@ class Dispatcher:
             results = await self.in_order(batch.url, batch.keys, batch.due)
             return Sent(results, seen, go_on=all(r.delivered for r in results))
         return Sent(await self.at_once(batch.url, batch.keys, batch.due), seen, go_on=True)
-
-    async def signing_keys(self, session: AsyncSession, endpoint: Endpoint) -> list[bytes]:
-        rows = await session.execute(
-            sa.select(EndpointSecret.sealed)
-            .where(
-                EndpointSecret.endpoint_id == endpoint.id,
-                sa.or_(EndpointSecret.expires_at.is_(None), EndpointSecret.expires_at > sa.func.clock_timestamp()),
-            )
-            .order_by(EndpointSecret.id.desc())
-        )
-        return [secrets.unseal(self.settings.key(), endpoint.id, sealed) for (sealed,) in rows]
 
     async def send(self, url: str, keys: list[bytes], delivery: Due) -> Outcome:
         headers = signing.headers(keys, delivery.message_id, int(time.time()), delivery.body)

@@ -40,13 +40,14 @@ def next_wait(failures: int, outcome: Outcome, settings: Settings) -> float | No
 
 async def record(
     session: AsyncSession,
-    endpoint: Endpoint,
+    endpoint_id: uuid.UUID,
+    failing_since: datetime | None,
     outcomes: Sequence[Outcome],
     seen: dict[int, tuple[int, datetime]],
     sender: uuid.UUID,
     settings: Settings,
 ) -> None:
-    """Store the attempts and their effects.
+    """Store the attempts and their effects, the endpoint's row locked (`failing_since` as read under the lock).
 
     `seen` is each delivery's failures in a row and `next_attempt_at` when it was taken: a delivery requeued by a
     subscriber while it was in flight has another `next_attempt_at` now and stays queued (its attempt is logged).
@@ -109,18 +110,22 @@ async def record(
     )
     last = outcomes[-1]
     if any(o.gone for o in outcomes):
-        await endpoints.disable(session, endpoint, "The receiver answered 410 Gone.")
-    elif last.delivered:
-        endpoint.failing_since = None
-    else:
-        first_failure = next(o for o in outcomes if not o.delivered)
-        since = endpoint.failing_since or first_failure.attempted_at
-        endpoint.failing_since = since
-        if (last.attempted_at - since).total_seconds() >= settings.disable_after:
-            await endpoints.disable(
-                session, endpoint, f"Every delivery has failed since {since.isoformat()}; the last: {describe(last)}"
-            )
-    await session.flush()
+        await disable(session, endpoint_id, "The receiver answered 410 Gone.")
+        return
+    since = None if last.delivered else failing_since or next(o for o in outcomes if not o.delivered).attempted_at
+    if since != failing_since:
+        e = cast(sa.Table, Endpoint.__table__)
+        await session.execute(sa.update(e).where(e.c.id == endpoint_id).values(failing_since=since))
+    if since is not None and (last.attempted_at - since).total_seconds() >= settings.disable_after:
+        await disable(
+            session, endpoint_id, f"Every delivery has failed since {since.isoformat()}; the last: {describe(last)}"
+        )
+
+
+async def disable(session: AsyncSession, endpoint_id: uuid.UUID, reason: str) -> None:
+    endpoint = await session.get(Endpoint, endpoint_id, populate_existing=True)
+    if endpoint is not None:
+        await endpoints.disable(session, endpoint, reason)
 
 
 def describe(outcome: Outcome) -> str:
