@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import sqlalchemy as sa
-from smartcity_kit.identity import Caller, Role, require_roles
+from fastapi import Depends
+from smartcity_kit.db import SessionDep
+from smartcity_kit.identity import Caller, CallerDep, Role, require_roles
 from smartcity_kit.problems import NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,3 +41,19 @@ async def endpoint_or_404(
     if endpoint is None:
         raise NotFound(f"No webhook endpoint {endpoint_id} is visible to you.")
     return endpoint
+
+
+async def visible_endpoint(endpoint_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Endpoint:
+    """The path's endpoint as `caller` may see it (404 otherwise), for the routes that read it."""
+    return await endpoint_or_404(session, caller, endpoint_id)
+
+
+async def locked_endpoint(endpoint_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Endpoint:
+    """The same, locked until the request's transaction ends, for the routes that change it (the only row they
+    lock, so taking it first orders nothing else)."""
+    return await endpoint_or_404(session, caller, endpoint_id, lock=True)
+
+
+# a route names the endpoint of its path once: `endpoint: VisibleEndpoint` to read it, `LockedEndpoint` to change it
+VisibleEndpoint = Annotated[Endpoint, Depends(visible_endpoint)]
+LockedEndpoint = Annotated[Endpoint, Depends(locked_endpoint)]

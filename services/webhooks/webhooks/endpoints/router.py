@@ -14,7 +14,7 @@ from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
-from ..access import Subscriber, endpoint_or_404, scope_endpoints
+from ..access import LockedEndpoint, Subscriber, VisibleEndpoint, scope_endpoints
 from ..settings import Settings
 from . import service
 from .known_types import KnownTypes
@@ -75,26 +75,21 @@ async def list_endpoints(
 
 
 @router.get("/{endpoint_id}", response_model=EndpointOut, responses=problem_responses(401, 403, 404, 422))
-async def read_endpoint(
-    endpoint_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response
-) -> EndpointOut:
-    endpoint = await endpoint_or_404(session, caller, endpoint_id)
+async def read_endpoint(endpoint: VisibleEndpoint, session: SessionDep, response: Response) -> EndpointOut:
     set_etag(response, etag(endpoint))
     return await service.endpoint_out(session, endpoint)
 
 
 @router.patch("/{endpoint_id}", response_model=EndpointOut, responses=problem_responses(401, 403, 404, 412, 422, 428))
 async def update_endpoint(
-    endpoint_id: uuid.UUID,
+    endpoint: LockedEndpoint,
     data: EndpointPatch,
     request: Request,
     session: SessionDep,
-    caller: CallerDep,
     settings: SettingsDep,
     known: KnownTypesDep,
     response: Response,
 ) -> EndpointOut:
-    endpoint = await endpoint_or_404(session, caller, endpoint_id, lock=True)
     require_if_match(request, etag(endpoint))
     await service.update(session, endpoint, data, settings, known)
     set_etag(response, etag(endpoint))
@@ -103,27 +98,22 @@ async def update_endpoint(
 
 @router.post("/{endpoint_id}/disable", response_model=EndpointOut, responses=problem_responses(401, 403, 404, 422))
 async def disable_endpoint(
-    endpoint_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response
+    endpoint: LockedEndpoint, session: SessionDep, caller: CallerDep, response: Response
 ) -> EndpointOut:
-    endpoint = await endpoint_or_404(session, caller, endpoint_id, lock=True)
     await service.disable(session, endpoint, f"Disabled by {caller.role} {caller.subject}.")
     set_etag(response, etag(endpoint))
     return await service.endpoint_out(session, endpoint)
 
 
 @router.post("/{endpoint_id}/enable", response_model=EndpointOut, responses=problem_responses(401, 403, 404, 422))
-async def enable_endpoint(
-    endpoint_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response
-) -> EndpointOut:
-    endpoint = await endpoint_or_404(session, caller, endpoint_id, lock=True)
+async def enable_endpoint(endpoint: LockedEndpoint, session: SessionDep, response: Response) -> EndpointOut:
     await service.enable(session, endpoint)
     set_etag(response, etag(endpoint))
     return await service.endpoint_out(session, endpoint)
 
 
 @router.delete("/{endpoint_id}", status_code=204, responses=problem_responses(401, 403, 404, 412, 422))
-async def delete_endpoint(endpoint_id: uuid.UUID, request: Request, session: SessionDep, caller: CallerDep) -> None:
-    endpoint = await endpoint_or_404(session, caller, endpoint_id, lock=True)
+async def delete_endpoint(endpoint: LockedEndpoint, request: Request, session: SessionDep) -> None:
     if request.headers.get("if-match") is not None:
         require_if_match(request, etag(endpoint))
     await session.delete(endpoint)
@@ -132,13 +122,11 @@ async def delete_endpoint(endpoint_id: uuid.UUID, request: Request, session: Ses
 
 @router.post("/{endpoint_id}/rotate-secret", response_model=Rotated, responses=problem_responses(401, 403, 404, 422))
 async def rotate_secret(
-    endpoint_id: uuid.UUID,
+    endpoint: LockedEndpoint,
     session: SessionDep,
-    caller: CallerDep,
     settings: SettingsDep,
     data: RotationIn | None = None,
 ) -> Rotated:
-    endpoint = await endpoint_or_404(session, caller, endpoint_id, lock=True)
     overlap = settings.rotation_overlap if data is None or data.overlap_seconds is None else data.overlap_seconds
     secret, until = await service.rotate(session, endpoint, overlap, settings)
     return Rotated(secret=secret, previous_expires_at=until)
