@@ -165,6 +165,7 @@ def test_production_points_at_external_services_and_oidc_only():
     assert data["DOCUMENTS_STORAGE_BACKEND"] == "s3" and data["DOCUMENTS_S3_ENDPOINT_URL"] == ""
     assert data["GATEWAY_EMBEDDED_ISSUER"] == "false"
     assert data["GATEWAY_OIDC_ISSUER"].startswith("https://") and data["GATEWAY_OIDC_AUDIENCE"]
+    assert data["GATEWAY_DOCS_OIDC_CLIENT_ID"] == "smartcity-docs"  # operators sign in to /docs there
     assert {r["metadata"].get("namespace") for r in resources("production") if r["kind"] != "Namespace"} == {
         "smartcity"
     }
