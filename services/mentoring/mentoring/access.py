@@ -69,5 +69,12 @@ async def visible_track(track_id: uuid.UUID, session: SessionDep, caller: Caller
     return await track_or_404(session, caller, track_id)
 
 
-# a route that reads one track names it once: `track: VisibleTrack`
+async def locked_track(track_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Track:
+    """The same, locked until the request's transaction ends, for the routes whose first lock is the track's
+    (what they lock after it, a mentor or a plan, comes after it as before)."""
+    return await track_or_404(session, caller, track_id, lock=True)
+
+
+# a route names the track of its path once: `track: VisibleTrack` to read it, `LockedTrack` to change it
 VisibleTrack = Annotated[Track, Depends(visible_track)]
+LockedTrack = Annotated[Track, Depends(locked_track)]

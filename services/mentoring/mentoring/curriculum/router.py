@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, require_if_match, set_etag
 from smartcity_kit.identity import CallerDep
@@ -37,6 +39,19 @@ async def stage_or_404(session: AsyncSession, code: str, *, lock: bool = False) 
     return stage
 
 
+async def path_stage(session: SessionDep, code: str = StageCode) -> Stage:
+    return await stage_or_404(session, code)
+
+
+async def locked_stage(session: SessionDep, code: str = StageCode) -> Stage:
+    return await stage_or_404(session, code, lock=True)
+
+
+# a route names the stage of its path once: `stage: PathStage` to read it, `LockedStage` to change it
+PathStage = Annotated[Stage, Depends(path_stage)]
+LockedStage = Annotated[Stage, Depends(locked_stage)]
+
+
 @router.get("", response_model=Page[StageOut], responses=problem_responses(401))
 async def read_curriculum(session: SessionDep, _: CallerDep) -> Page[StageOut]:
     """The ordered stages `bimtek_1` .. `bimtek_4`, each with its required deliverable kinds."""
@@ -45,8 +60,8 @@ async def read_curriculum(session: SessionDep, _: CallerDep) -> Page[StageOut]:
 
 
 @router.get("/{code}", response_model=StageOut, responses=problem_responses(401, 404, 422))
-async def read_stage(session: SessionDep, _: CallerDep, response: Response, code: str = StageCode) -> StageOut:
-    out = stage_out(await stage_or_404(session, code))
+async def read_stage(stage: PathStage, _: CallerDep, response: Response) -> StageOut:
+    out = stage_out(stage)
     set_etag(response, etag_of(out.model_dump()))
     return out
 
@@ -58,10 +73,9 @@ async def read_stage(session: SessionDep, _: CallerDep, response: Response, code
     dependencies=[CanManageProgramme],
 )
 async def update_stage(
-    data: StageIn, request: Request, response: Response, session: SessionDep, code: str = StageCode
+    stage: LockedStage, data: StageIn, request: Request, response: Response, session: SessionDep
 ) -> StageOut:
     """Change a stage's name, description or required deliverables (If-Match required)."""
-    stage = await stage_or_404(session, code, lock=True)
     require_if_match(request, etag_of(stage_out(stage).model_dump()))
     stage.name, stage.description = data.name, data.description
     stage.required_deliverables = list(data.required_deliverables)

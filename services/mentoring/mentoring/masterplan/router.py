@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import set_etag
 from smartcity_kit.identity import CallerDep
 from smartcity_kit.problems import problem_responses
 
-from ..access import CanManageProgramme, OwnRegionOrStaff, VisibleTrack, track_or_404
+from ..access import CanManageProgramme, LockedTrack, OwnRegionOrStaff, VisibleTrack
 from . import service
+from .models import MasterPlan
 from .schemas import MasterPlanIn, MasterPlanOut
 
 router = APIRouter(prefix="/api/v1/tracks/{track_id}/masterplan", tags=["masterplan"])
+
+
+async def track_plan(track: VisibleTrack, session: SessionDep) -> MasterPlan:
+    """The master plan of the path's track (404 when the track is not visible or has none yet)."""
+    return await service.plan_or_404(session, track)
+
+
+TrackPlan = Annotated[MasterPlan, Depends(track_plan)]
 
 
 @router.put(
@@ -27,7 +36,7 @@ router = APIRouter(prefix="/api/v1/tracks/{track_id}/masterplan", tags=["masterp
     dependencies=[OwnRegionOrStaff],
 )
 async def put_master_plan(
-    track_id: uuid.UUID,
+    track: LockedTrack,
     data: MasterPlanIn,
     request: Request,
     response: Response,
@@ -35,7 +44,6 @@ async def put_master_plan(
     caller: CallerDep,
 ) -> MasterPlanOut:
     """Create (201, no If-Match needed) or replace (200, If-Match required) the plan; every problem in one 422."""
-    track = await track_or_404(session, caller, track_id, lock=True)
     plan, created = await service.put_plan(session, request, track, data, caller)
     response.status_code = 201 if created else 200
     set_etag(response, service.plan_etag(plan))
@@ -43,9 +51,8 @@ async def put_master_plan(
 
 
 @router.get("", response_model=MasterPlanOut, responses=problem_responses(401, 404))
-async def read_master_plan(track: VisibleTrack, response: Response, session: SessionDep) -> MasterPlanOut:
+async def read_master_plan(plan: TrackPlan, response: Response) -> MasterPlanOut:
     """The plan with its `roadmap`: the initiatives per year and dimension."""
-    plan = await service.plan_or_404(session, track)
     set_etag(response, service.plan_etag(plan))
     return service.plan_out(plan)
 
@@ -57,13 +64,12 @@ async def read_master_plan(track: VisibleTrack, response: Response, session: Ses
     dependencies=[CanManageProgramme],
 )
 async def approve_master_plan(
-    track_id: uuid.UUID, response: Response, session: SessionDep, caller: CallerDep
+    track: LockedTrack, response: Response, session: SessionDep, caller: CallerDep
 ) -> MasterPlanOut:
     """Freeze the plan; the track can then complete from the last stage.
 
     A draft that breaks the rules in force (it was saved under an earlier rule) is 422 with every problem.
     """
-    track = await track_or_404(session, caller, track_id, lock=True)
     plan = await service.approve_plan(session, track, caller)
     set_etag(response, service.plan_etag(plan))
     return service.plan_out(plan)

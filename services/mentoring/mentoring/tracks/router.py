@@ -14,7 +14,7 @@ from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 from smartcity_vocabulary import TrackStatus
 
-from ..access import CanManageProgramme, VisibleTrack, scope_tracks, track_or_404
+from ..access import CanManageProgramme, LockedTrack, VisibleTrack, scope_tracks, track_or_404
 from . import service
 from .models import Track, TrackMentor
 from .schemas import MentorAssignment, TrackOut
@@ -78,11 +78,8 @@ async def read_track(track: VisibleTrack, session: SessionDep, response: Respons
     responses=problem_responses(401, 403, 404, 409, 422),
     dependencies=[CanManageProgramme],
 )
-async def assign_mentor(
-    track_id: uuid.UUID, data: MentorAssignment, session: SessionDep, caller: CallerDep
-) -> TrackOut:
+async def assign_mentor(track: LockedTrack, data: MentorAssignment, session: SessionDep, caller: CallerDep) -> TrackOut:
     """Assign a mentor; 409 when the mentor is at `max_tracks` or would mentor their own home region."""
-    track = await track_or_404(session, caller, track_id, lock=True)
     await service.assign_mentor(session, track, data.mentor_id, caller)
     await session.refresh(track)
     return service.track_out(track, (await service.mentor_ids_of(session, [track.id]))[track.id])
@@ -96,6 +93,7 @@ async def assign_mentor(
 )
 async def unassign_mentor(track_id: uuid.UUID, mentor_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> None:
     """Take a mentor off a track; the place counts toward their capacity no more."""
+    # explicit, so that the path's parameters keep their order in the OpenAPI document (and the clients)
     track = await track_or_404(session, caller, track_id, lock=True)
     await service.unassign_mentor(session, track, mentor_id, caller)
 
@@ -106,8 +104,7 @@ async def unassign_mentor(track_id: uuid.UUID, mentor_id: uuid.UUID, session: Se
     responses=problem_responses(401, 403, 404, 409),
     dependencies=[CanManageProgramme],
 )
-async def advance_track(track_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> TrackOut:
+async def advance_track(track: LockedTrack, session: SessionDep, caller: CallerDep) -> TrackOut:
     """The next stage; from the last stage, completion (which also needs an approved master plan)."""
-    track = await track_or_404(session, caller, track_id, lock=True)
     await service.advance(session, track)
     return service.track_out(track, (await service.mentor_ids_of(session, [track.id]))[track.id])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Depends, Query, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, set_etag
 from smartcity_kit.identity import CallerDep
@@ -20,6 +21,15 @@ from .models import Workshop, WorkshopTrack
 from .schemas import AttendanceIn, SessionIn, SessionOut
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
+
+
+async def visible_workshop(session_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Workshop:
+    """The path's workshop (a `session` in the API) as `caller` may see it; 404 otherwise."""
+    return await service.workshop_or_404(session, caller, session_id)
+
+
+# a route names the workshop of its path once: `workshop: VisibleWorkshop`
+VisibleWorkshop = Annotated[Workshop, Depends(visible_workshop)]
 
 
 @router.post(
@@ -71,8 +81,9 @@ async def list_sessions(
 
 
 @router.get("/{session_id}", response_model=SessionOut, responses=problem_responses(401, 404))
-async def read_session(session_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response) -> SessionOut:
-    workshop = await service.workshop_or_404(session, caller, session_id)
+async def read_session(
+    workshop: VisibleWorkshop, session: SessionDep, caller: CallerDep, response: Response
+) -> SessionOut:
     out = (await service.workshops_out(session, caller, [workshop]))[0]
     set_etag(response, etag_of(out.model_dump(mode="json")))
     return out
@@ -85,13 +96,12 @@ async def read_session(session_id: uuid.UUID, session: SessionDep, caller: Calle
     dependencies=[AssignedMentorOrStaff],
 )
 async def put_attendance(
-    session_id: uuid.UUID,
+    workshop: VisibleWorkshop,
     session: SessionDep,
     caller: CallerDep,
     rows: list[AttendanceIn] = Body(max_length=1000),
 ) -> SessionOut:
     """Record who came, per track; tracks not named keep what they had."""
-    workshop = await service.workshop_or_404(session, caller, session_id)
     await service.record_attendance(session, caller, workshop, rows)
     return (await service.workshops_out(session, caller, [workshop]))[0]
 
