@@ -14,7 +14,7 @@ from smartcity_kit.problems import NotFound, problem_responses
 from smartcity_vocabulary import Dimension
 
 from ..access import OwnRegionOrStaff
-from ..portfolio.service import initiative_or_404
+from ..dependencies import VisibleInitiative, VisibleTracked
 from ..results.service import refresh_results_of_region
 from . import service
 from .models import CatalogueIndicator
@@ -55,9 +55,8 @@ async def get_catalogue_indicator(session: SessionDep, code: str = Path(max_leng
     dependencies=[OwnRegionOrStaff],
 )
 async def attach_indicator(
-    initiative_id: uuid.UUID, body: AttachIn, session: SessionDep, caller: CallerDep, response: Response
+    initiative: VisibleInitiative, body: AttachIn, session: SessionDep, caller: CallerDep, response: Response
 ) -> TrackedIndicatorOut:
-    initiative = await initiative_or_404(session, caller, initiative_id)
     tracked = await service.attach(session, initiative, body, caller)
     set_etag(response, service.tracked_etag(tracked))
     response.headers["Location"] = f"/api/v1/monitoring/tracked-indicators/{tracked.id}"
@@ -69,20 +68,14 @@ async def attach_indicator(
     response_model=list[TrackedIndicatorOut],
     responses=problem_responses(401, 404),
 )
-async def list_initiative_indicators(
-    initiative_id: uuid.UUID, session: SessionDep, caller: CallerDep
-) -> list[TrackedIndicatorOut]:
-    initiative = await initiative_or_404(session, caller, initiative_id)
+async def list_initiative_indicators(initiative: VisibleInitiative, session: SessionDep) -> list[TrackedIndicatorOut]:
     return [service.tracked_out(t) for t in await service.tracked_of_initiative(session, initiative.id)]
 
 
 @router.get(
     "/tracked-indicators/{tracked_id}", response_model=TrackedIndicatorOut, responses=problem_responses(401, 404)
 )
-async def get_tracked_indicator(
-    tracked_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response
-) -> TrackedIndicatorOut:
-    tracked, _ = await service.tracked_or_404(session, caller, tracked_id)
+async def get_tracked_indicator(tracked: VisibleTracked, response: Response) -> TrackedIndicatorOut:
     set_etag(response, service.tracked_etag(tracked))
     return service.tracked_out(tracked)
 

@@ -10,6 +10,7 @@ from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import Conflict, problem_responses
 
 from ..access import CanManageProgramme
+from ..dependencies import PathPeriod
 from ..vocabulary import PERIOD_CODE, PeriodStatus
 from . import service
 from .models import Period
@@ -44,8 +45,8 @@ async def list_periods(
 
 
 @router.get("/{code}", response_model=PeriodOut, responses=problem_responses(401, 404))
-async def get_period(session: SessionDep, code: str = PeriodCode) -> PeriodOut:
-    return PeriodOut.model_validate(await service.period_or_404(session, code))
+async def get_period(period: PathPeriod) -> PeriodOut:
+    return PeriodOut.model_validate(period)
 
 
 @router.post(
@@ -54,10 +55,9 @@ async def get_period(session: SessionDep, code: str = PeriodCode) -> PeriodOut:
     responses=problem_responses(401, 403, 404, 409),
     dependencies=[CanManageProgramme],
 )
-async def lock_period(session: SessionDep, caller: CallerDep, code: str = PeriodCode) -> PeriodOut:
+async def lock_period(found: PathPeriod, session: SessionDep, caller: CallerDep) -> PeriodOut:
     """Refuse every further submission of the period (an operator may still reopen one region's report)."""
-    await service.period_or_404(session, code)
-    period = await service.lock_period(session, code, caller.actor)
+    period = await service.lock_period(session, found.code, caller.actor)
     if period is None:
-        raise Conflict(f"The period {code} is locked already.")
+        raise Conflict(f"The period {found.code} is locked already.")
     return PeriodOut.model_validate(period)

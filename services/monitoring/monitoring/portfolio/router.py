@@ -12,10 +12,11 @@ from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
 from ..access import region_scope
+from ..dependencies import VisibleInitiative, VisiblePortfolio
 from ..vocabulary import REGION_CODE
 from .models import Portfolio
 from .schemas import InitiativeOut, PortfolioDetail, PortfolioOut
-from .service import initiative_or_404, initiatives_of, portfolio_or_404
+from .service import initiatives_of
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["portfolios"])
 
@@ -47,12 +48,11 @@ async def list_portfolios(
 
 
 @router.get("/portfolios/{track_id}", response_model=PortfolioDetail, responses=problem_responses(401, 404))
-async def get_portfolio(track_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> PortfolioDetail:
-    portfolio = await portfolio_or_404(session, caller, track_id)
-    initiatives = [InitiativeOut.model_validate(i) for i in await initiatives_of(session, track_id)]
+async def get_portfolio(portfolio: VisiblePortfolio, session: SessionDep) -> PortfolioDetail:
+    initiatives = [InitiativeOut.model_validate(i) for i in await initiatives_of(session, portfolio.track_id)]
     return PortfolioDetail(**PortfolioOut.model_validate(portfolio).model_dump(), initiatives=initiatives)
 
 
 @router.get("/initiatives/{initiative_id}", response_model=InitiativeOut, responses=problem_responses(401, 404))
-async def get_initiative(initiative_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> InitiativeOut:
-    return InitiativeOut.model_validate(await initiative_or_404(session, caller, initiative_id))
+async def get_initiative(initiative: VisibleInitiative) -> InitiativeOut:
+    return InitiativeOut.model_validate(initiative)

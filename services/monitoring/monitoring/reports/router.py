@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import set_etag
 from smartcity_kit.identity import CallerDep
@@ -15,23 +13,13 @@ from smartcity_vocabulary import ReportStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import AssignedMentorOrStaff, CanManageProgramme, OwnRegionOrStaff
-from ..periods.models import Period
-from ..periods.service import period_or_404
-from ..vocabulary import PERIOD_CODE, REGION_CODE
+from ..dependencies import PathPeriod, RegionCode, VisibleReport
 from . import service
 from .content import from_json
 from .models import Report, ReportChange
 from .schemas import DecisionIn, ReopenIn, ReportChangeOut, ReportIn, ReportOut
 
 router = APIRouter(prefix="/api/v1/monitoring/periods/{code}/reports", tags=["monitoring-reports"])
-RegionCode = Annotated[str, Path(pattern=REGION_CODE)]
-
-
-async def the_period(session: SessionDep, code: str = Path(pattern=PERIOD_CODE)) -> Period:
-    return await period_or_404(session, code)
-
-
-PeriodDep = Annotated[Period, Depends(the_period)]
 
 
 async def answer(session: AsyncSession, report: Report, response: Response) -> ReportOut:
@@ -41,7 +29,7 @@ async def answer(session: AsyncSession, report: Report, response: Response) -> R
 
 @router.get("", response_model=Page[ReportOut], responses=problem_responses(401, 404, 422))
 async def list_reports(
-    period: PeriodDep,
+    period: PathPeriod,
     session: SessionDep,
     caller: CallerDep,
     status: ReportStatus | None = None,
@@ -58,10 +46,7 @@ async def list_reports(
 
 
 @router.get("/{region_code}", response_model=ReportOut, responses=problem_responses(401, 404))
-async def get_report(
-    period: PeriodDep, region_code: RegionCode, session: SessionDep, caller: CallerDep, response: Response
-) -> ReportOut:
-    report = await service.report_or_404(session, caller, period.code, region_code)
+async def get_report(report: VisibleReport, session: SessionDep, response: Response) -> ReportOut:
     return await answer(session, report, response)
 
 
@@ -72,7 +57,7 @@ async def get_report(
     dependencies=[OwnRegionOrStaff],
 )
 async def put_report(
-    period: PeriodDep,
+    period: PathPeriod,
     region_code: RegionCode,
     body: ReportIn,
     request: Request,
@@ -109,7 +94,7 @@ async def put_report(
     dependencies=[OwnRegionOrStaff],
 )
 async def submit_report(
-    period: PeriodDep, region_code: RegionCode, session: SessionDep, caller: CallerDep, response: Response
+    period: PathPeriod, region_code: RegionCode, session: SessionDep, caller: CallerDep, response: Response
 ) -> ReportOut:
     report = await service.submit(session, period, region_code, caller)
     return await answer(session, report, response)
@@ -122,7 +107,7 @@ async def submit_report(
     dependencies=[AssignedMentorOrStaff],
 )
 async def review_report(
-    period: PeriodDep,
+    period: PathPeriod,
     region_code: RegionCode,
     body: DecisionIn,
     session: SessionDep,
@@ -141,7 +126,7 @@ async def review_report(
     dependencies=[CanManageProgramme],
 )
 async def reopen_report(
-    period: PeriodDep,
+    period: PathPeriod,
     region_code: RegionCode,
     body: ReopenIn,
     session: SessionDep,
@@ -155,14 +140,11 @@ async def reopen_report(
 
 @router.get("/{region_code}/history", response_model=Page[ReportChangeOut], responses=problem_responses(401, 404, 422))
 async def read_report_history(
-    period: PeriodDep,
-    region_code: RegionCode,
+    report: VisibleReport,
     session: SessionDep,
-    caller: CallerDep,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[ReportChangeOut]:
-    report = await service.report_or_404(session, caller, period.code, region_code)
     rows, next_cursor = await keyset_page(
         session,
         sa.select(ReportChange).where(ReportChange.report_id == report.id),

@@ -15,7 +15,7 @@ from smartcity_kit.problems import NotFound, problem_responses
 from sqlalchemy.orm import QueryableAttribute, defer
 
 from ..access import region_scope
-from ..periods.service import period_or_404
+from ..dependencies import PathPeriod
 from ..vocabulary import PERIOD_CODE, REGION_CODE
 from .models import RegionResult
 from .schemas import RegionResultOut, ResultRow
@@ -35,9 +35,9 @@ SORTS: dict[str, tuple[list[sa.ColumnElement[Any] | QueryableAttribute[Any]], Ca
 
 @router.get("/{code}/results", response_model=Page[ResultRow], responses=problem_responses(401, 404, 422))
 async def list_results(
+    period: PathPeriod,
     session: SessionDep,
     caller: CallerDep,
-    code: str = Path(pattern=PERIOD_CODE),
     phase_code: str | None = Query(None, max_length=64),
     province_code: str | None = Query(None, pattern=r"^\d{2}$"),
     sort: Literal["achievement", "-achievement", "region_code"] = "-achievement",
@@ -45,12 +45,11 @@ async def list_results(
     cursor: CursorQuery = None,
 ) -> Response:
     """The accepted results of the period across regions; `sort=-achievement` (the default) puts the best first."""
-    await period_or_404(session, code)
     # a row of the list leaves out the per-indicator and per-initiative detail: most of each row's bytes
     stmt = (
         sa.select(RegionResult)
         .options(defer(RegionResult.indicators), defer(RegionResult.initiatives), defer(RegionResult.report_id))
-        .where(RegionResult.period_code == code, region_scope(caller, RegionResult.region_code))
+        .where(RegionResult.period_code == period.code, region_scope(caller, RegionResult.region_code))
     )
     if phase_code:
         stmt = stmt.where(RegionResult.phase_codes.contains([phase_code]))

@@ -13,8 +13,9 @@ from smartcity_kit.problems import PayloadTooLarge, UnsupportedMediaType, proble
 from starlette.concurrency import run_in_threadpool
 
 from ..access import OwnRegionOrStaff
+from ..dependencies import PathPeriod, RegionCode
 from ..reports import service
-from ..reports.router import PeriodDep, RegionCode, answer
+from ..reports.router import answer
 from ..reports.schemas import ReportOut
 from .layout import XLSX
 from .reader import read_csv, read_xlsx
@@ -32,7 +33,7 @@ CSV_TYPES = ("text/csv", "application/csv")
     dependencies=[OwnRegionOrStaff],
 )
 async def download_template(
-    period: PeriodDep, region_code: RegionCode, session: SessionDep, caller: CallerDep
+    period: PathPeriod, region_code: RegionCode, session: SessionDep, caller: CallerDep
 ) -> Response:
     """The region's indicators and initiatives for the period, pre-filled with what its report holds."""
     service.require_writer(caller, region_code, period.code)
@@ -70,7 +71,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     dependencies=[OwnRegionOrStaff],
 )
 async def upload_report(
-    period: PeriodDep,
+    period: PathPeriod,
     region_code: RegionCode,
     request: Request,
     session: SessionDep,
