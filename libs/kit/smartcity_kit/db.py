@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 import structlog
 from fastapi import Depends, FastAPI, Request
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from starlette.responses import Response
@@ -42,22 +43,55 @@ def async_url(url: str) -> str:
     return url
 
 
+# a connection idle longer than this is pinged when checked out; one used more recently is trusted
+IDLE_PING_SECONDS = 30.0
+
+
 def create_engine(
     url: str, *, pool_size: int = 10, max_overflow: int = 10, pool_timeout: float = 5, echo: bool = False
 ) -> AsyncEngine:
-    # pre-ping lets the pool heal by itself after PostgreSQL restarts; a request that waits
-    # `pool_timeout` seconds for a connection gets 503 (busy) rather than queueing without end
+    # a request that waits `pool_timeout` seconds for a connection gets 503 (busy) rather than queueing without end
     engine = create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
         pool_timeout=pool_timeout,
         echo=echo,
         connect_args={"timeout": 5, "command_timeout": 30},
     )
+    check_on_checkout(engine)
     tracing.instrument_engine(engine)
     return engine
+
+
+def check_on_checkout(engine: AsyncEngine, idle_ping_seconds: float = IDLE_PING_SECONDS) -> None:
+    """The pool heals by itself after PostgreSQL restarts, without a round trip per request.
+
+    SQLAlchemy's `pool_pre_ping` costs three round trips on every checkout (BEGIN, a ping, ROLLBACK with
+    asyncpg), more than a cheap read's own work (bench/hot_reads.md). Instead a connection is refused at
+    checkout, and the pool takes another, when asyncpg saw its socket closed (a restart, a terminated
+    backend: no round trip needed to know), or when it sat idle longer than `idle_ping_seconds` and a ping
+    fails (a peer gone silently). A connection that breaks while in use fails its request with 503 and
+    Retry-After (`install_db_error_handlers`), and SQLAlchemy then invalidates every connection of the
+    pool made before it, so the next request starts on a fresh one.
+    """
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    @sa.event.listens_for(pool, "checkin")
+    def checked_in(dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(pool, "checkout")
+    def checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if record.driver_connection.is_closed():
+            raise DisconnectionError("the server closed the connection")
+        idle_since = record.info.get("idle_since")
+        if idle_since is not None and time.monotonic() - idle_since > idle_ping_seconds:
+            try:
+                dialect.do_ping(dbapi_connection)
+            except Exception as exc:
+                raise DisconnectionError("the connection did not answer a ping") from exc
 
 
 def make_sessionmaker(engine: AsyncEngine | AsyncConnection) -> async_sessionmaker[AsyncSession]:

@@ -21,7 +21,9 @@ from .i18n import language_of
 from .problems import Forbidden, Unauthorized
 
 IDENTITY_HEADER = "x-smartcity-identity"
+_IDENTITY_HEADER = IDENTITY_HEADER.encode()
 AUDIENCE = "smartcity-internal"
+LEEWAY_SECONDS = 5
 
 
 class Role(StrEnum):
@@ -91,13 +93,18 @@ def sign_identity(caller: Caller, secret: str, ttl: int = 60) -> str:
 
 
 def verify_identity(token: str, secret: str) -> Caller:
+    return _verify_claims(token, secret)[0]
+
+
+def _verify_claims(token: str, secret: str) -> tuple[Caller, int]:
+    """The caller a token vouches for and when the token expires."""
     try:
         claims = jwt.decode(
             token,
             secret,
             algorithms=["HS256"],
             audience=AUDIENCE,
-            leeway=5,
+            leeway=LEEWAY_SECONDS,
             options={"require": ["exp", "sub", "aud"]},
         )
     except jwt.PyJWTError as exc:
@@ -105,13 +112,39 @@ def verify_identity(token: str, secret: str) -> Caller:
     claimed = claims.get("role")
     if claimed != SERVICE and claimed not in ROLES:
         raise Unauthorized("Invalid identity credential: unknown role.")
-    return Caller(
+    caller = Caller(
         subject=str(claims["sub"]),
         role=SERVICE if claimed == SERVICE else Role(claimed),
         region_code=claims.get("region_code"),
         auth="api_key" if claims.get("auth") == "api_key" else "jwt",
         organization=claims.get("organization") if isinstance(claims.get("organization"), str) else None,
     )
+    return caller, int(claims["exp"])
+
+
+# the gateway sends one credential per caller for its short life; verifying it again on each of its requests
+# (an HMAC and the JSON of its claims) cost a cheap read several percent of its CPU (bench/hot_reads.md)
+VERIFIED_CACHE_SIZE = 4096
+
+
+class VerifiedIdentities:
+    """Credentials verified already, each with its caller until it expires (the same leeway as `jwt.decode`):
+    the token's whole text is the key, so a changed claim or signature is a token never seen."""
+
+    def __init__(self, secret: str, size: int = VERIFIED_CACHE_SIZE) -> None:
+        self.secret = secret
+        self.size = size
+        self.known: dict[str, tuple[Caller, int]] = {}
+
+    def caller(self, token: str) -> Caller:
+        known = self.known.get(token)
+        if known is not None and time.time() <= known[1] + LEEWAY_SECONDS:
+            return known[0]
+        caller, expires = _verify_claims(token, self.secret)
+        if len(self.known) >= self.size:
+            self.known.clear()  # a burst of callers past the bound starts afresh rather than growing
+        self.known[token] = (caller, expires)
+        return caller
 
 
 class IdentityMiddleware:
@@ -119,7 +152,7 @@ class IdentityMiddleware:
 
     def __init__(self, app: ASGIApp, secret: str, protected_prefix: str = "/api/v1") -> None:
         self.app = app
-        self.secret = secret
+        self.verified = VerifiedIdentities(secret)
         self.prefix = protected_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -128,13 +161,13 @@ class IdentityMiddleware:
             return
         token = None
         for name, value in scope["headers"]:
-            if name == IDENTITY_HEADER.encode():
+            if name == _IDENTITY_HEADER:
                 token = value.decode("latin-1")
                 break
         try:
             if not token:
                 raise Unauthorized("This service is reached through the gateway only.")
-            caller = verify_identity(token, self.secret)
+            caller = self.verified.caller(token)
         except Unauthorized as exc:
             await exc.to_response(language_of(scope["headers"]))(scope, receive, send)
             return
