@@ -45,6 +45,8 @@ class RequestContextMiddleware:
         self.latency = Histogram(
             "http_request_duration_seconds", "HTTP request duration", ["method", "route"], registry=registry
         )
+        # each label set's children bound once: `labels()` checks and joins its values under a lock on every call
+        self.bound: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,8 +72,15 @@ class RequestContextMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"
-            self.requests.labels(scope["method"], route, str(status)).inc()
-            self.latency.labels(scope["method"], route).observe(elapsed)
+            key = (scope["method"], route, status)
+            bound = self.bound.get(key)
+            if bound is None:
+                bound = self.bound[key] = (
+                    self.requests.labels(key[0], route, str(status)),
+                    self.latency.labels(key[0], route),
+                )
+            bound[0].inc()
+            bound[1].observe(elapsed)
             if self.access_log_enabled and scope["path"] not in ("/healthz", "/metrics"):
                 caller = scope.get("state", {}).get("caller")
                 # another service polling an events feed twice a second is routine: debug, unless it failed
