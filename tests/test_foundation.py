@@ -44,7 +44,11 @@ def test_full_list_through_the_gateway(gateway: httpx.Client, bearer, shared_reg
     response = gateway.post("/api/v1/regions/import", content=bad, headers=headers)
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "line 554.code", "code": "invalid", "message": "Kabupaten are numbered 01-69 within their province."}
+        {
+            "field": "line 554.code",
+            "code": "kabupaten_number",
+            "message": "Kabupaten are numbered 01-69 within their province.",
+        }
     ]
 
 

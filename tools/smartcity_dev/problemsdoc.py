@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import gateway.problems
+import participants.problems
 import smartcity_kit.generic_problems
 from smartcity_kit.fielderrors import FIELD_CODES
 from smartcity_kit.i18n import INDONESIAN, translate
@@ -22,6 +23,7 @@ from smartcity_kit.problemtypes import ProblemType, ProblemTypes, type_base
 REGISTRIES: dict[str, ProblemTypes] = {
     "every service (the kit)": smartcity_kit.generic_problems.KIT,
     "gateway": gateway.problems.GATEWAY,
+    "participants": participants.problems.PARTICIPANTS,
 }
 TARGET = Path(__file__).resolve().parents[2] / "docs" / "problems.md"
 

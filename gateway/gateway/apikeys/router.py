@@ -14,6 +14,7 @@ from smartcity_kit.identity import CallerDep, Role, require_roles
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
+from ..problems import ADMIN_KEY_FORBIDDEN, API_KEY_FIELDS_INVALID
 from . import replay, service
 from .models import ApiKey
 from .schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
@@ -42,7 +43,7 @@ def key_out(row: ApiKey) -> dict[str, Any]:
     status_code=201,
     response_model=ApiKeyCreated,
     summary="Make an API key (the key is shown in this answer only)",
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 409, 422, ADMIN_KEY_FORBIDDEN, API_KEY_FIELDS_INVALID),
 )
 async def create_api_key(
     body: ApiKeyIn,

@@ -39,7 +39,7 @@ async def participant_or_404(
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     participant = (await session.execute(stmt)).scalar()
     if participant is None:
-        raise NotFound(f"No participant {participant_id} is visible to you.")
+        raise NotFound("No participant {participant} is visible to you.", participant=str(participant_id))
     return participant
 
 

@@ -23,6 +23,7 @@ from .database import SCHEMA, audit_entries, events, idempotency_keys
 from .events import CATALOGUE
 from .mou.router import router as mou_router
 from .phases.router import router as phases_router
+from .problems import PARTICIPANTS
 from .regions.router import router as regions_router
 from .selection.router import router as selection_router
 from .settings import Settings
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)
+    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE, problems=PARTICIPANTS)
     for router in (regions_router, phases_router, participants_router, assessment_router, selection_router, mou_router):
         app.include_router(router)
     app.include_router(events_router(SERVICE, events))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from babel.dates import format_date
 from participants.applications.models import Participant, StatusChange
 from participants.database import events
 
@@ -117,6 +119,58 @@ async def test_the_registration_window_must_be_open(client, session, regions, ma
         assert response.status_code == 409
         assert response.json()["detail"].startswith(f"Registration for phase '{code}' is open from ")
     assert await count(session, Participant) == 0
+
+
+async def test_registration_closed_is_a_code_in_either_language_with_dates_as_each_writes_them(
+    regions, make_phase, apply, as_role
+):
+    await make_phase("past", registration_opens_on="2018-01-01", registration_closes_on="2018-03-31")
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()  # Bandung's today, in WIB
+    english = await apply("32.73", "past")
+    indonesian = await apply("32.73", "past", headers={**as_role("operator"), "Accept-Language": "id-ID"})
+    assert english.status_code == indonesian.status_code == 409
+    assert (english.headers["content-language"], indonesian.headers["content-language"]) == ("en", "id")
+    assert english.json() == {
+        "type": "https://smartcity.kominfo.go.id/problems/registration-closed",
+        "code": "registration-closed",
+        "title": "Registration closed",
+        "status": 409,
+        "detail": "Registration for phase 'past' is open from January 1, 2018 to March 31, 2018; "
+        f"today is {format_date(today, 'long', locale='en')} in WIB.",
+    }
+    assert indonesian.json() == {
+        **english.json(),
+        "title": "Pendaftaran ditutup",
+        "detail": "Pendaftaran tahap 'past' dibuka dari 1 Januari 2018 sampai 31 Maret 2018; "
+        f"hari ini {format_date(today, 'long', locale='id')} di WIB.",
+    }
+
+
+async def test_a_province_or_an_unknown_phase_cannot_apply_and_each_says_why(regions, make_phase, apply, as_role):
+    await make_phase()
+    indonesian = {**as_role("operator"), "Accept-Language": "id"}
+    province = await apply("32", headers=indonesian)
+    assert province.status_code == 422
+    assert province.json() == {
+        "type": "https://smartcity.kominfo.go.id/problems/region-cannot-apply",
+        "code": "region-cannot-apply",
+        "title": "Wilayah tidak dapat mendaftar",
+        "status": 422,
+        "detail": "Wilayah '32' tidak dapat mendaftar.",
+        "errors": [
+            {
+                "field": "region_code",
+                "code": "not_a_kabupaten_or_kota",
+                "message": "Provinsi tidak dapat mendaftar: hanya kabupaten atau kota.",
+            }
+        ],
+    }
+    phase = await apply("32.73", "2099")
+    assert (phase.status_code, phase.json()["code"], phase.json()["errors"]) == (
+        422,
+        "unknown-phase",
+        [{"field": "phase_code", "code": "unknown_phase", "message": "Unknown phase."}],
+    )
 
 
 async def test_a_region_takes_part_once(client, regions, make_phase, apply, as_role):

@@ -138,7 +138,7 @@ async def test_the_2018_cohort(client, session, as_role, cohort, make_phase, app
     unknown = await client.post(sign, json=batch([selected[0], stranger]), headers=operator)
     assert unknown.status_code == 422
     assert unknown.json()["errors"] == [
-        {"field": "signatures[1].participant_id", "code": "invalid", "message": "No participant of phase 2018."}
+        {"field": "signatures[1].participant_id", "code": "not_of_phase", "message": "No participant of phase 2018."}
     ]
     twice = await client.post(sign, json=batch([selected[0], selected[1], selected[0]]), headers=operator)
     assert twice.status_code == 422

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import phonenumbers
+from smartcity_kit.fielderrors import field_refusal
 
 
 def normalise_phone(value: str) -> str:
@@ -13,9 +14,9 @@ def normalise_phone(value: str) -> str:
     try:
         number = phonenumbers.parse(raw, "ID")
     except phonenumbers.NumberParseException as exc:
-        raise ValueError("Not a phone number.") from exc
+        raise field_refusal("not_a_phone_number", "Not a phone number.") from exc
     if number.country_code != 62:
-        raise ValueError("Must be an Indonesian number (+62).")
+        raise field_refusal("not_indonesian", "Must be an Indonesian number (+62).")
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("Not a valid Indonesian phone number.")
+        raise field_refusal("not_a_phone_number", "Not a valid Indonesian phone number.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

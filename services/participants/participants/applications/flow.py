@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from smartcity_kit.problems import Conflict
+from smartcity_kit.problems import AppError
 from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..problems import STATUS_TRANSITION_NOT_ALLOWED
 from .events import statuses_changed
 from .models import Participant, StatusChange
 
@@ -56,9 +57,12 @@ def allowed(current: str, to: ParticipantStatus) -> bool:
 def require_transition(participant: Participant, to: ParticipantStatus) -> None:
     """409 naming the current status when the flow does not lead from it to `to`."""
     if not allowed(participant.status, to):
-        raise Conflict(
-            f"The participant is '{participant.status}'; it cannot become '{to}'.",
+        raise AppError(
+            STATUS_TRANSITION_NOT_ALLOWED,
+            "The participant is '{current}'; it cannot become '{to}'.",
             extra={"current_status": participant.status},
+            current=str(participant.status),
+            to=str(to),
         )
 
 

@@ -16,6 +16,13 @@ from smartcity_kit.problems import problem_responses
 from smartcity_vocabulary import ParticipantStatus
 
 from ..access import CanManageProgramme, OwnRegionOrStaff, VisibleParticipant, participant_or_404, scope_participants
+from ..problems import (
+    ALREADY_PARTICIPATING,
+    REGION_CANNOT_APPLY,
+    REGISTRATION_CLOSED,
+    STATUS_TRANSITION_NOT_ALLOWED,
+    UNKNOWN_PHASE,
+)
 from . import service
 from .models import Participant, StatusChange
 from .schemas import ApplicationIn, ContactsPatch, HistoryEntry, ParticipantOut, ReasonIn
@@ -33,7 +40,9 @@ def etag_and_out(participant: Participant, response: Response) -> ParticipantOut
     "",
     status_code=201,
     response_model=ParticipantOut,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(
+        401, 403, 409, 422, REGISTRATION_CLOSED, ALREADY_PARTICIPATING, REGION_CANNOT_APPLY, UNKNOWN_PHASE
+    ),
     dependencies=[OwnRegionOrStaff],
 )
 async def apply(data: ApplicationIn, session: SessionDep, caller: CallerDep, response: Response) -> ParticipantOut:
@@ -106,7 +115,7 @@ async def update_contacts(
 @router.post(
     "/{participant_id}/reject",
     response_model=ParticipantOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 422, STATUS_TRANSITION_NOT_ALLOWED),
     dependencies=[CanManageProgramme],
 )
 async def reject(
@@ -124,7 +133,7 @@ async def reject(
 @router.post(
     "/{participant_id}/withdraw",
     response_model=ParticipantOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 422, STATUS_TRANSITION_NOT_ALLOWED),
     dependencies=[OwnRegionOrStaff],
 )
 async def withdraw(

@@ -9,13 +9,15 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller, Role
-from smartcity_kit.problems import Conflict, Forbidden, Unprocessable
-from smartcity_vocabulary import ParticipantStatus
+from smartcity_kit.problems import AppError, Forbidden
+from smartcity_kit.problemtypes import FieldError
+from smartcity_vocabulary import ParticipantStatus, TimeZone
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..phases.models import Phase
 from ..phases.service import lock_phase
+from ..problems import ALREADY_PARTICIPATING, REGION_CANNOT_APPLY, REGISTRATION_CLOSED, UNKNOWN_PHASE
 from ..regions.models import Region
 from . import events
 from .flow import Change, change_statuses, record, require_transition
@@ -33,22 +35,35 @@ async def apply(session: AsyncSession, data: ApplicationIn, caller: Caller) -> P
         raise Forbidden("A region applies only for itself.")
     region = await session.get(Region, data.region_code)
     if region is None or region.level != "regency_city":
-        message = "Unknown region." if region is None else "A province cannot apply: only a kabupaten or kota."
-        raise Unprocessable(
-            f"The region '{data.region_code}' cannot apply.", errors=[{"field": "region_code", "message": message}]
+        reason = (
+            FieldError("region_code", "not_a_region", "Unknown region.")
+            if region is None
+            else FieldError(
+                "region_code", "not_a_kabupaten_or_kota", "A province cannot apply: only a kabupaten or kota."
+            )
+        )
+        raise AppError(
+            REGION_CANNOT_APPLY, "The region '{region}' cannot apply.", errors=[reason], region=data.region_code
         )
     phase = await session.get(Phase, data.phase_code)
     if phase is None:
-        raise Unprocessable(
-            f"No phase has the code '{data.phase_code}'.",
-            errors=[{"field": "phase_code", "message": "Unknown phase."}],
+        raise AppError(
+            UNKNOWN_PHASE,
+            "No phase has the code '{phase}'.",
+            errors=[FieldError("phase_code", "unknown_phase", "Unknown phase.")],
+            phase=data.phase_code,
         )
     # the window is read in the region's own time zone: its last day lasts until its own midnight
     today = datetime.now(ZoneInfo(region.time_zone)).date()
     if not phase.registration_opens_on <= today <= phase.registration_closes_on:
-        raise Conflict(
-            f"Registration for phase '{phase.code}' is open from {phase.registration_opens_on}"
-            f" to {phase.registration_closes_on}; today is {today} in {region.time_zone}."
+        raise AppError(
+            REGISTRATION_CLOSED,
+            "Registration for phase '{phase}' is open from {opens_on} to {closes_on}; today is {today} in {zone}.",
+            phase=phase.code,
+            opens_on=phase.registration_opens_on,
+            closes_on=phase.registration_closes_on,
+            today=today,
+            zone=TimeZone(region.time_zone).name,
         )
     # the partial unique index on live applications decides, also between two applications at once
     new_id = (
@@ -80,8 +95,17 @@ async def apply(session: AsyncSession, data: ApplicationIn, caller: Caller) -> P
                 )
             )
         ).first()
-        where = f" (phase '{live.phase_code}', status '{live.status}')" if live else ""
-        raise Conflict(f"The region '{region.code}' already takes part in the programme{where}.")
+        if live is None:  # withdrawn meanwhile: the unique index still said no
+            raise AppError(
+                ALREADY_PARTICIPATING, "The region '{region}' already takes part in the programme.", region=region.code
+            )
+        raise AppError(
+            ALREADY_PARTICIPATING,
+            "The region '{region}' already takes part in the programme (phase '{phase}', status '{status}').",
+            region=region.code,
+            phase=live.phase_code,
+            status=str(live.status),
+        )
     participant = await session.get(Participant, new_id)
     assert participant is not None
     await record(session, [(participant, None, ParticipantStatus.APPLIED, None, {})], caller.actor)

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request, Response
 from smartcity_kit.db import SessionDep
 from smartcity_kit.etag import etag_of, require_if_match, set_etag
 from smartcity_kit.identity import CallerDep
-from smartcity_kit.problems import Conflict, Unprocessable, problem_responses
+from smartcity_kit.problems import AppError, problem_responses
+from smartcity_kit.problemtypes import FieldError
 from smartcity_vocabulary import ParticipantStatus
 
 from ..access import CanManageProgramme, participant_or_404
@@ -18,6 +19,7 @@ from ..applications.schemas import ParticipantOut
 from ..applications.service import participant_out
 from ..official.fill import fill_official
 from ..official.models import INDICES as OFFICIAL
+from ..problems import SCORE_NOT_APPLICABLE, SCORES_MISSING, STATUS_TRANSITION_NOT_ALLOWED
 from .events import assessed
 from .schemas import AssessmentIn
 from .scoring import readiness_score
@@ -28,7 +30,9 @@ router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
 @router.put(
     "/{participant_id}/assessment",
     response_model=ParticipantOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(
+        401, 403, 404, 409, 412, 422, 428, STATUS_TRANSITION_NOT_ALLOWED, SCORES_MISSING, SCORE_NOT_APPLICABLE
+    ),
     dependencies=[CanManageProgramme],
 )
 async def assess(
@@ -42,9 +46,11 @@ async def assess(
     """Record the scores; an `applied` participant becomes `assessed`, an `assessed` one is re-scored (If-Match)."""
     participant = await participant_or_404(session, caller, participant_id, lock=True)
     if participant.status not in (ParticipantStatus.APPLIED, ParticipantStatus.ASSESSED):
-        raise Conflict(
-            f"The participant is '{participant.status}'; only an applied or assessed participant is assessed.",
+        raise AppError(
+            STATUS_TRANSITION_NOT_ALLOWED,
+            "The participant is '{current}'; only an applied or assessed participant is assessed.",
             extra={"current_status": participant.status},
+            current=str(participant.status),
         )
     if participant.status == ParticipantStatus.ASSESSED:  # a re-scoring changes a score others may have read
         require_if_match(request, etag_of(participant_out(participant).model_dump(mode="json")))
@@ -55,16 +61,20 @@ async def assess(
         if scores.get(name) is None and not (name == "sustainable_city_index" and participant.kind == "kabupaten")
     ]
     if missing:
-        raise Unprocessable(
-            f"No score given and none published for region {participant.region_code}: {', '.join(missing)}.",
+        raise AppError(
+            SCORES_MISSING,
+            "No score given and none published for region {region}: {missing}.",
             errors=[
-                {"field": name, "message": "Give a score (0-100); no value has been published."} for name in missing
+                FieldError(name, "required", "Give a score (0-100); no value has been published.") for name in missing
             ],
+            region=participant.region_code,
+            missing=", ".join(missing),
         )
     if participant.kind == "kabupaten" and data.sustainable_city_index is not None:
-        raise Unprocessable(
+        raise AppError(
+            SCORE_NOT_APPLICABLE,
             "The sustainable city index applies to kota only.",
-            errors=[{"field": "sustainable_city_index", "message": "Must be null for a kabupaten."}],
+            errors=[FieldError("sustainable_city_index", "only_for_kota", "Must be null for a kabupaten.")],
         )
     participant.assessment = scores
     participant.assessment_sources = sources

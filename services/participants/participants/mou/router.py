@@ -9,6 +9,7 @@ from smartcity_kit.problems import problem_responses
 
 from ..access import CanManageProgramme
 from ..phases.router import PhaseCodePath
+from ..problems import NOT_OF_PHASE, NOT_SELECTED, SIGNED_IN_FUTURE
 from . import service
 from .schemas import SigningIn, SigningOut
 
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/api/v1/phases", tags=["mou"])
     "/{code}/mou-signings",
     status_code=201,
     response_model=SigningOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 422, NOT_SELECTED, NOT_OF_PHASE, SIGNED_IN_FUTURE),
     dependencies=[CanManageProgramme],
 )
 async def sign_mous(code: PhaseCodePath, data: SigningIn, session: SessionDep, caller: CallerDep) -> SigningOut:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator
+from smartcity_kit.fielderrors import field_refusal
 from smartcity_kit.schemas import IsoDate, StrictModel
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
@@ -31,7 +32,9 @@ class SigningIn(StrictModel):
         counts = Counter(s.participant_id for s in value)
         twice = [str(participant_id) for participant_id, n in counts.items() if n > 1]
         if twice:
-            raise ValueError(f"Each participant once; repeated: {', '.join(sorted(set(twice)))}.")
+            raise field_refusal(
+                "repeated", "Each participant once; repeated: {repeated}.", repeated=", ".join(sorted(set(twice)))
+            )
         return value
 
 

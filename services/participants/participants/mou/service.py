@@ -12,13 +12,15 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
-from smartcity_kit.problems import Conflict, Unprocessable
+from smartcity_kit.problems import AppError
+from smartcity_kit.problemtypes import FieldError
 from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..applications.flow import Change, change_statuses
 from ..applications.models import Participant
 from ..phases.service import lock_phase
+from ..problems import NOT_OF_PHASE, NOT_SELECTED, SIGNED_IN_FUTURE
 from .events import MouSigned, Signatory, mou_signed
 from .models import MouSignature, MouSigning
 from .schemas import SignatureOut, SigningIn, SigningOut
@@ -30,9 +32,10 @@ EASTERNMOST = ZoneInfo("Asia/Jayapura")
 async def sign(session: AsyncSession, phase_code: str, data: SigningIn, caller: Caller) -> SigningOut:
     today = datetime.now(EASTERNMOST).date()
     if data.signed_on > today:
-        raise Unprocessable(
+        raise AppError(
+            SIGNED_IN_FUTURE,
             "An MoU cannot be signed in the future.",
-            errors=[{"field": "signed_on", "message": f"After today ({today})."}],
+            errors=[FieldError("signed_on", "in_future", "After today ({today}).", {"today": today})],
         )
     await lock_phase(session, phase_code)
     ids = [s.participant_id for s in data.signatures]
@@ -45,14 +48,19 @@ async def sign(session: AsyncSession, phase_code: str, data: SigningIn, caller: 
     )
     found = {p.id: p for p in (await session.execute(stmt)).scalars()}
     unknown = [
-        {"field": f"signatures[{i}].participant_id", "message": f"No participant of phase {phase_code}."}
+        FieldError(
+            f"signatures[{i}].participant_id", "not_of_phase", "No participant of phase {phase}.", {"phase": phase_code}
+        )
         for i, s in enumerate(data.signatures)
         if s.participant_id not in found or found[s.participant_id].phase_code != phase_code
     ]
     if unknown:
-        raise Unprocessable(
-            f"{len(unknown)} of the signatures name no participant of phase '{phase_code}'; nothing was signed.",
+        raise AppError(
+            NOT_OF_PHASE,
+            "{count} of the signatures name no participant of phase '{phase}'; nothing was signed.",
             errors=unknown,
+            count=len(unknown),
+            phase=phase_code,
         )
     offenders = [
         {"participant_id": str(p.id), "region_code": p.region_code, "status": p.status}
@@ -60,9 +68,11 @@ async def sign(session: AsyncSession, phase_code: str, data: SigningIn, caller: 
         if p.status != ParticipantStatus.SELECTED
     ]
     if offenders:
-        raise Conflict(
-            f"{len(offenders)} of the participants are not 'selected'; nothing was signed.",
+        raise AppError(
+            NOT_SELECTED,
+            "{count} of the participants are not 'selected'; nothing was signed.",
             extra={"offenders": offenders},
+            count=len(offenders),
         )
     signing = MouSigning(phase_code=phase_code, signed_on=data.signed_on, venue=data.venue, recorded_by=caller.actor)
     session.add(signing)

@@ -13,6 +13,7 @@ from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
 from ..access import CanManageProgramme
+from ..problems import PHASE_CODE_TAKEN
 from . import service
 from .models import Phase
 from .schemas import PhaseDetail, PhaseIn, PhaseOut
@@ -26,7 +27,7 @@ PhaseCodePath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
     "",
     status_code=201,
     response_model=PhaseDetail,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(401, 403, 409, 422, PHASE_CODE_TAKEN),
     dependencies=[CanManageProgramme],
 )
 async def create_phase(data: PhaseIn, session: SessionDep) -> PhaseDetail:

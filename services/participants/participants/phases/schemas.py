@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
+from smartcity_kit.fielderrors import field_refusal
 from smartcity_kit.schemas import IsoDate, StrictModel
 
 from ..applications.schemas import PhaseCode
@@ -22,7 +23,7 @@ class PhaseIn(StrictModel):
     @model_validator(mode="after")
     def _window(self) -> PhaseIn:
         if self.registration_closes_on < self.registration_opens_on:
-            raise ValueError("registration_closes_on is before registration_opens_on.")
+            raise field_refusal("window_reversed", "registration_closes_on is before registration_opens_on.")
         return self
 
 

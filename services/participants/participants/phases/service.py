@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from smartcity_kit.problems import Conflict, NotFound
+from smartcity_kit.problems import AppError, NotFound
 from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..applications.models import Participant
+from ..problems import PHASE_CODE_TAKEN
 from .events import phase_created
 from .models import Phase
 from .schemas import PhaseDetail, PhaseIn, PhaseOut
@@ -15,7 +16,7 @@ from .schemas import PhaseDetail, PhaseIn, PhaseOut
 
 async def create_phase(session: AsyncSession, data: PhaseIn) -> Phase:
     if await session.get(Phase, data.code) is not None:
-        raise Conflict(f"A phase with the code '{data.code}' already exists.")
+        raise AppError(PHASE_CODE_TAKEN, "A phase with the code '{code}' already exists.", code=data.code)
     phase = Phase(**data.model_dump())
     session.add(phase)
     await session.flush()
@@ -27,7 +28,7 @@ async def create_phase(session: AsyncSession, data: PhaseIn) -> Phase:
 async def get_phase(session: AsyncSession, code: str) -> Phase:
     phase = await session.get(Phase, code)
     if phase is None:
-        raise NotFound(f"No phase has the code '{code}'.")
+        raise NotFound("No phase has the code '{code}'.", code=code)
     return phase
 
 
@@ -36,7 +37,7 @@ async def lock_phase(session: AsyncSession, code: str) -> Phase:
     stmt = sa.select(Phase).where(Phase.code == code).with_for_update().execution_options(populate_existing=True)
     phase = (await session.execute(stmt)).scalar()
     if phase is None:
-        raise NotFound(f"No phase has the code '{code}'.")
+        raise NotFound("No phase has the code '{code}'.", code=code)
     return phase
 
 

@@ -6,7 +6,9 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from smartcity_kit.problemtypes import FieldError
 from smartcity_vocabulary import time_zone_of_province
 
 COLUMNS = ["code", "name", "level", "kind", "province_code", "province_name"]
@@ -26,7 +28,7 @@ class RegionRow:
 
 
 class CsvProblems(Exception):
-    def __init__(self, errors: list[dict[str, str]]) -> None:
+    def __init__(self, errors: list[FieldError]) -> None:
         super().__init__(f"{len(errors)} problems")
         self.errors = errors
 
@@ -36,11 +38,17 @@ def parse_regions_csv(data: bytes, known_provinces: set[str]) -> list[RegionRow]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CsvProblems([{"field": "body", "message": f"Not UTF-8 text: {exc.reason} at byte {exc.start}."}]) from exc
+        not_text = FieldError(
+            "body", "not_utf8", "Not UTF-8 text: {reason} at byte {at}.", {"reason": exc.reason, "at": exc.start}
+        )
+        raise CsvProblems([not_text]) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None or [h.strip() for h in header] != COLUMNS:
-        raise CsvProblems([{"field": "line 1", "message": f"The header must be: {','.join(COLUMNS)}."}])
+        header_error = FieldError(
+            "line 1", "wrong_header", "The header must be: {header}.", {"header": ",".join(COLUMNS)}
+        )
+        raise CsvProblems([header_error])
 
     raw: list[tuple[int, list[str]]] = []
     for row in reader:
@@ -49,53 +57,66 @@ def parse_regions_csv(data: bytes, known_provinces: set[str]) -> list[RegionRow]
         raw.append((reader.line_num, [cell.strip() for cell in row]))
     provinces = set(known_provinces) | {r[0] for _, r in raw if len(r) == 6 and _PROVINCE.match(r[0])}
 
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
     rows: list[RegionRow] = []
     seen: dict[str, int] = {}
 
-    def bad(line: int, column: str, message: str) -> None:
-        errors.append({"field": f"line {line}.{column}", "message": message})
+    def bad(line: int, column: str, code: str, message: str, /, **values: Any) -> None:
+        errors.append(FieldError(f"line {line}.{column}", code, message, values))
 
     for line, cells in raw:
         if len(cells) != len(COLUMNS):
-            bad(line, "row", f"Expected {len(COLUMNS)} columns, found {len(cells)}.")
+            bad(
+                line,
+                "row",
+                "wrong_column_count",
+                "Expected {expected} columns, found {found}.",
+                expected=len(COLUMNS),
+                found=len(cells),
+            )
             continue
         code, name, level, kind, province_code, province_name = cells
         before = len(errors)
         if code in seen:
-            bad(line, "code", f"Duplicate of line {seen[code]}.")
+            bad(line, "code", "duplicate", "Duplicate of line {line}.", line=seen[code])
         seen.setdefault(code, line)
         if not name:
-            bad(line, "name", "Empty.")
+            bad(line, "name", "required", "Empty.")
         if level == "province":
             if not _PROVINCE.match(code) or time_zone_of_province(code) is None:
-                bad(line, "code", f"'{code}' is not a province code.")
+                bad(line, "code", "not_a_province_code", "'{code}' is not a province code.", code=code)
             if kind != "provinsi":
-                bad(line, "kind", "A province has kind 'provinsi'.")
+                bad(line, "kind", "wrong_kind", "A province has kind 'provinsi'.")
             if province_code or province_name:
-                bad(line, "province_code", "A province has no parent province.")
+                bad(line, "province_code", "not_expected", "A province has no parent province.")
             zone_code = code
         elif level == "regency_city":
             match = _REGENCY.match(code)
             if not match:
-                bad(line, "code", f"'{code}' is not a kabupaten/kota code like 32.73.")
+                bad(line, "code", "not_a_region_code", "'{code}' is not a kabupaten/kota code like 32.73.", code=code)
             else:
                 number = int(match.group(2))
                 if kind == "kabupaten" and not 1 <= number <= 69:
-                    bad(line, "code", "Kabupaten are numbered 01-69 within their province.")
+                    bad(line, "code", "kabupaten_number", "Kabupaten are numbered 01-69 within their province.")
                 if kind == "kota" and not 71 <= number <= 99:
-                    bad(line, "code", "Kota are numbered 71-99 within their province.")
+                    bad(line, "code", "kota_number", "Kota are numbered 71-99 within their province.")
                 if province_code != match.group(1):
-                    bad(line, "province_code", f"Must be the first part of the code, '{match.group(1)}'.")
+                    bad(
+                        line,
+                        "province_code",
+                        "province_mismatch",
+                        "Must be the first part of the code, '{province}'.",
+                        province=match.group(1),
+                    )
             if kind not in ("kabupaten", "kota"):
-                bad(line, "kind", "A regency_city has kind 'kabupaten' or 'kota'.")
+                bad(line, "kind", "wrong_kind", "A regency_city has kind 'kabupaten' or 'kota'.")
             if province_code not in provinces:
-                bad(line, "province_code", f"Unknown province '{province_code}'.")
+                bad(line, "province_code", "unknown_province", "Unknown province '{province}'.", province=province_code)
             if not province_name:
-                bad(line, "province_name", "Empty.")
+                bad(line, "province_name", "required", "Empty.")
             zone_code = province_code
         else:
-            bad(line, "level", "Must be 'province' or 'regency_city'.")
+            bad(line, "level", "not_one_of", "Must be 'province' or 'regency_city'.")
             continue
         zone = time_zone_of_province(zone_code)
         if len(errors) == before and zone is not None:
@@ -103,5 +124,5 @@ def parse_regions_csv(data: bytes, known_provinces: set[str]) -> list[RegionRow]
     if errors:
         raise CsvProblems(errors)
     if not rows:
-        raise CsvProblems([{"field": "body", "message": "The file holds no regions."}])
+        raise CsvProblems([FieldError("body", "empty", "The file holds no regions.")])
     return rows

@@ -13,6 +13,7 @@ from smartcity_kit.problems import PayloadTooLarge, UnsupportedMediaType, proble
 from smartcity_vocabulary import TimeZone
 
 from ..access import CanManageProgramme
+from ..problems import INVALID_REGIONS_FILE
 from . import service
 from .models import Region
 from .schemas import ImportResult, RegionOut
@@ -43,7 +44,7 @@ def region_out(region: Region) -> RegionOut:
     "/import",
     response_model=ImportResult,
     summary="Import regions from a CSV file (upsert, all or nothing)",
-    responses=problem_responses(401, 403, 413, 415, 422),
+    responses=problem_responses(401, 403, 413, 415, 422, INVALID_REGIONS_FILE),
     dependencies=[CanManageProgramme],
     openapi_extra={
         "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}},
@@ -63,7 +64,7 @@ async def csv_body(request: Request) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
+            raise PayloadTooLarge("The file is larger than {limit} bytes.", limit=limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -74,7 +75,7 @@ async def csv_body(request: Request) -> bytes:
     summary="Import the regions' population and area from a CSV file (upsert, all or nothing)",
     description="Columns `code,population_male,population_female,population,area_km2`; every code must be a "
     "region already imported. Each region whose figures change records a `region.statistics_updated` event.",
-    responses=problem_responses(401, 403, 413, 415, 422),
+    responses=problem_responses(401, 403, 413, 415, 422, INVALID_REGIONS_FILE),
     dependencies=[CanManageProgramme],
     openapi_extra={
         "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from smartcity_kit.problems import NotFound, Unprocessable
+from smartcity_kit.problems import AppError, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..problems import INVALID_REGIONS_FILE
 from .events import statistics_updated
 from .importer import CsvProblems, parse_regions_csv
 from .models import Region
@@ -24,7 +25,7 @@ async def import_regions(session: AsyncSession, data: bytes) -> ImportResult:
     try:
         rows = parse_regions_csv(data, known_provinces)
     except CsvProblems as exc:
-        raise Unprocessable("The file has bad rows; nothing was imported.", errors=exc.errors) from exc
+        raise AppError(INVALID_REGIONS_FILE, "The file has bad rows; nothing was imported.", errors=exc.errors) from exc
     created = updated = unchanged = 0
     for row in rows:
         current = existing.get(row.code)
@@ -55,7 +56,7 @@ async def import_statistics(session: AsyncSession, data: bytes) -> ImportResult:
     try:
         rows = parse_statistics_csv(data, set(existing))
     except CsvProblems as exc:
-        raise Unprocessable("The file has bad rows; nothing was imported.", errors=exc.errors) from exc
+        raise AppError(INVALID_REGIONS_FILE, "The file has bad rows; nothing was imported.", errors=exc.errors) from exc
     created = updated = unchanged = 0
     changed: list[Region] = []
     for row in rows:
@@ -80,7 +81,7 @@ async def import_statistics(session: AsyncSession, data: bytes) -> ImportResult:
 async def get_region(session: AsyncSession, code: str) -> Region:
     region = await session.get(Region, code)
     if region is None:
-        raise NotFound(f"No region has the code '{code}'.")
+        raise NotFound("No region has the code '{code}'.", code=code)
     return region
 
 

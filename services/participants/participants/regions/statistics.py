@@ -11,6 +11,9 @@ import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from smartcity_kit.problemtypes import FieldError
 
 from .importer import CsvProblems
 
@@ -48,44 +51,70 @@ def parse_statistics_csv(data: bytes, known_codes: set[str]) -> list[StatisticsR
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CsvProblems([{"field": "body", "message": f"Not UTF-8 text: {exc.reason} at byte {exc.start}."}]) from exc
+        not_text = FieldError(
+            "body", "not_utf8", "Not UTF-8 text: {reason} at byte {at}.", {"reason": exc.reason, "at": exc.start}
+        )
+        raise CsvProblems([not_text]) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None or [h.strip() for h in header] != STATISTICS_COLUMNS:
-        raise CsvProblems([{"field": "line 1", "message": f"The header must be: {','.join(STATISTICS_COLUMNS)}."}])
-    errors: list[dict[str, str]] = []
+        header_error = FieldError(
+            "line 1", "wrong_header", "The header must be: {header}.", {"header": ",".join(STATISTICS_COLUMNS)}
+        )
+        raise CsvProblems([header_error])
+    errors: list[FieldError] = []
     rows: list[StatisticsRow] = []
     seen: dict[str, int] = {}
 
-    def bad(line: int, column: str, message: str) -> None:
-        errors.append({"field": f"line {line}.{column}", "message": message})
+    def bad(line: int, column: str, code: str, message: str, /, **values: Any) -> None:
+        errors.append(FieldError(f"line {line}.{column}", code, message, values))
 
     for cells in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(STATISTICS_COLUMNS):
-            bad(line, "row", f"Expected {len(STATISTICS_COLUMNS)} columns, found {len(cells)}.")
+            bad(
+                line,
+                "row",
+                "wrong_column_count",
+                "Expected {expected} columns, found {found}.",
+                expected=len(STATISTICS_COLUMNS),
+                found=len(cells),
+            )
             continue
         code, male, female, total, area = (cell.strip() for cell in cells)
         before = len(errors)
         if code in seen:
-            bad(line, "code", f"Duplicate of line {seen[code]}.")
+            bad(line, "code", "duplicate", "Duplicate of line {line}.", line=seen[code])
         seen.setdefault(code, line)
         if code not in known_codes:
-            bad(line, "code", f"No region has the code '{code}'; import the regions first.")
+            bad(line, "code", "unknown_region", "No region has the code '{code}'; import the regions first.", code=code)
         people: dict[str, int] = {}
         for column, value in (("population_male", male), ("population_female", female), ("population", total)):
             number = _people(value)
             if number is None:
-                bad(line, column, f"'{value}' is not a whole number of people (0 to {MAX_PEOPLE}).")
+                bad(
+                    line,
+                    column,
+                    "not_a_population",
+                    "'{value}' is not a whole number of people (0 to {max}).",
+                    value=value,
+                    max=MAX_PEOPLE,
+                )
             else:
                 people[column] = number
         if len(people) == 3 and people["population"] != people["population_male"] + people["population_female"]:
-            bad(line, "population", "Must equal population_male + population_female.")
+            bad(line, "population", "population_mismatch", "Must equal population_male + population_female.")
         square_km = _area(area)
         if square_km is None:
-            bad(line, "area_km2", f"'{area}' is not an area in km² (0 or more, at most three decimals).")
+            bad(
+                line,
+                "area_km2",
+                "not_an_area",
+                "'{value}' is not an area in km² (0 or more, at most three decimals).",
+                value=area,
+            )
         elif len(errors) == before:
             rows.append(
                 StatisticsRow(
@@ -95,5 +124,5 @@ def parse_statistics_csv(data: bytes, known_codes: set[str]) -> list[StatisticsR
     if errors:
         raise CsvProblems(errors)
     if not rows:
-        raise CsvProblems([{"field": "body", "message": "The file holds no regions."}])
+        raise CsvProblems([FieldError("body", "empty", "The file holds no regions.")])
     return rows

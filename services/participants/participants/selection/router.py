@@ -9,6 +9,7 @@ from smartcity_kit.problems import problem_responses
 
 from ..access import CanManageProgramme
 from ..phases.router import PhaseCodePath
+from ..problems import NOTHING_TO_SELECT, STATUS_TRANSITION_NOT_ALLOWED
 from . import service
 from .schemas import SelectionIn, SelectionOut
 
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api/v1/phases", tags=["selection"])
 @router.post(
     "/{code}/selection",
     response_model=SelectionOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 422, NOTHING_TO_SELECT, STATUS_TRANSITION_NOT_ALLOWED),
     dependencies=[CanManageProgramme],
 )
 async def run_selection(code: PhaseCodePath, data: SelectionIn, session: SessionDep, caller: CallerDep) -> SelectionOut:

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
-from smartcity_kit.problems import Conflict
+from smartcity_kit.problems import AppError
 from smartcity_vocabulary import ParticipantStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..applications.flow import Change, change_statuses
 from ..applications.models import Participant
 from ..phases.service import lock_phase
+from ..problems import NOTHING_TO_SELECT
 from .schemas import RankingEntry, SelectionOut
 
 # the statuses holding one of the phase's places
@@ -86,7 +87,9 @@ async def run_selection(session: AsyncSession, phase_code: str, *, dry_run: bool
     )
     ranked = list((await session.execute(stmt)).scalars())
     if not ranked:
-        raise Conflict(f"Phase '{phase_code}' has no assessed participant to select from.")
+        raise AppError(
+            NOTHING_TO_SELECT, "Phase '{phase}' has no assessed participant to select from.", phase=phase_code
+        )
     allotment = allot([ParticipantStatus(p.status) for p in ranked], phase.quota)
     outcomes = {p.id: outcome for p, outcome in zip(ranked, allotment.outcomes, strict=True)}
     changes: list[Change] = []
