@@ -48,5 +48,12 @@ async def visible_participant(participant_id: uuid.UUID, session: SessionDep, ca
     return await participant_or_404(session, caller, participant_id)
 
 
-# a route that reads one participant names it once: `participant: VisibleParticipant`
+async def locked_participant(participant_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Participant:
+    """The same, locked until the request's transaction ends, for the routes whose only lock is the participant's
+    (a route that takes the phase's lock too takes it first, and the participant's after: it reads it visible)."""
+    return await participant_or_404(session, caller, participant_id, lock=True)
+
+
+# a route names the participant of its path once: `participant: VisibleParticipant`, or `LockedParticipant`
 VisibleParticipant = Annotated[Participant, Depends(visible_participant)]
+LockedParticipant = Annotated[Participant, Depends(locked_participant)]

@@ -15,7 +15,7 @@ from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 from smartcity_vocabulary import ParticipantStatus
 
-from ..access import CanManageProgramme, OwnRegionOrStaff, VisibleParticipant, participant_or_404, scope_participants
+from ..access import CanManageProgramme, LockedParticipant, OwnRegionOrStaff, VisibleParticipant, scope_participants
 from ..problems import (
     ALREADY_PARTICIPATING,
     REGION_CANNOT_APPLY,
@@ -95,15 +95,13 @@ async def read_participant(participant: VisibleParticipant, response: Response) 
     dependencies=[OwnRegionOrStaff],
 )
 async def update_contacts(
-    participant_id: uuid.UUID,
+    participant: LockedParticipant,
     data: ContactsPatch,
     request: Request,
     response: Response,
     session: SessionDep,
-    caller: CallerDep,
 ) -> ParticipantOut:
     """Replace the contacts (nothing else changes here); needs If-Match with the participant's ETag."""
-    participant = await participant_or_404(session, caller, participant_id, lock=True)
     require_if_match(request, etag_of(service.participant_out(participant).model_dump(mode="json")))
     participant.contacts = service.contacts_json(data.contacts)
     participant.updated_at = sa.func.clock_timestamp()
@@ -119,13 +117,12 @@ async def update_contacts(
     dependencies=[CanManageProgramme],
 )
 async def reject(
-    participant_id: uuid.UUID, data: ReasonIn, session: SessionDep, caller: CallerDep, response: Response
+    participant: VisibleParticipant, data: ReasonIn, session: SessionDep, caller: CallerDep, response: Response
 ) -> ParticipantOut:
     """Reject an applied (e.g. an incomplete file), assessed or selected participant, with the reason.
 
     A place freed by a selected one goes to the best waitlisted participant.
     """
-    participant = await participant_or_404(session, caller, participant_id)
     await service.reject_or_withdraw(session, participant, ParticipantStatus.REJECTED, data.reason, caller)
     return etag_and_out(participant, response)
 
@@ -137,10 +134,9 @@ async def reject(
     dependencies=[OwnRegionOrStaff],
 )
 async def withdraw(
-    participant_id: uuid.UUID, data: ReasonIn, session: SessionDep, caller: CallerDep, response: Response
+    participant: VisibleParticipant, data: ReasonIn, session: SessionDep, caller: CallerDep, response: Response
 ) -> ParticipantOut:
     """Withdraw from any status before `completed` (a region its own); a freed place goes to the waitlist."""
-    participant = await participant_or_404(session, caller, participant_id)
     await service.reject_or_withdraw(session, participant, ParticipantStatus.WITHDRAWN, data.reason, caller)
     return etag_and_out(participant, response)
 

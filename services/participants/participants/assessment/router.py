@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 from smartcity_kit.db import SessionDep
@@ -13,7 +11,7 @@ from smartcity_kit.problems import AppError, problem_responses
 from smartcity_kit.problemtypes import FieldError
 from smartcity_vocabulary import ParticipantStatus
 
-from ..access import CanManageProgramme, participant_or_404
+from ..access import CanManageProgramme, LockedParticipant
 from ..applications.flow import change_status
 from ..applications.schemas import ParticipantOut
 from ..applications.service import participant_out
@@ -36,7 +34,7 @@ router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
     dependencies=[CanManageProgramme],
 )
 async def assess(
-    participant_id: uuid.UUID,
+    participant: LockedParticipant,
     data: AssessmentIn,
     request: Request,
     response: Response,
@@ -44,7 +42,6 @@ async def assess(
     caller: CallerDep,
 ) -> ParticipantOut:
     """Record the scores; an `applied` participant becomes `assessed`, an `assessed` one is re-scored (If-Match)."""
-    participant = await participant_or_404(session, caller, participant_id, lock=True)
     if participant.status not in (ParticipantStatus.APPLIED, ParticipantStatus.ASSESSED):
         raise AppError(
             STATUS_TRANSITION_NOT_ALLOWED,
