@@ -1,6 +1,6 @@
 """What the request path costs: one read from a minimal app, the service, the gateway and nginx.
 
-    .venv/bin/python bench/gateway_overhead.py [--duration 5] [--rounds 3] [--connections 1,16]
+    .venv/bin/python bench/gateway_overhead.py [--duration 5] [--rounds 3] [--connections 1,16] [--baseline DIR]
 
 Needs `wrk` and `nginx` (Debian: apt-get install wrk nginx-light) and a PostgreSQL
 (DATABASE_URL, default the local one with trust auth). It makes a scratch
@@ -16,7 +16,10 @@ The read is `GET /api/v1/regions?limit=50` (about 9 KB of JSON from the
 database); the minimal app must answer the same JSON document as the service.
 Direct and nginx calls carry an identity header signed with the internal
 secret, as the gateway would send. The machine should be otherwise idle: other
-work on CPU 0 shows up as noise in every figure, less so in the ratios.
+work on CPU 0 shows up as noise in every figure, less so in the ratios. With
+`--baseline DIR` (a copy of another commit's tree: `git archive main | tar -x -C DIR`)
+that commit's participants service is measured straight too, in the same rounds,
+so a change's before and after sit beside the minimal app in one run.
 """
 
 from __future__ import annotations
@@ -148,6 +151,12 @@ def main() -> None:
     parser.add_argument("--connections", default="1,16", help="concurrency levels (default 1,16)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians reported (default 3)")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a source tree of the repository (e.g. `git archive main | tar -x -C DIR`): its participants service "
+        "is measured too, as `direct (baseline)`, in the same rounds",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "nginx", "taskset"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -160,6 +169,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="gateway-bench-"))
     secret = secrets.token_urlsafe(32)
     ports = {"participants": free_port(), "gateway": free_port(), "nginx": free_port(), "minimal": free_port()}
+    ports["baseline"] = free_port()
     env = dict(os.environ) | {
         "DATABASE_URL": database_url,
         "SMARTCITY_INTERNAL_SECRET": secret,
@@ -179,6 +189,15 @@ def main() -> None:
         processes["participants"] = subprocess.Popen([*pinned, str(BIN / "participants-serve")], env=env, **quiet)
         wait_ready(f"http://127.0.0.1:{ports['participants']}/readyz")
         processes["gateway"] = subprocess.Popen([*pinned, str(BIN / "gateway-serve")], env=env, **quiet)
+        if args.baseline:
+            # the same console script, importing the baseline's packages first: PYTHONPATH precedes site-packages
+            tree = args.baseline.resolve()
+            packages = [tree / "libs" / "kit", tree / "libs" / "vocabulary", tree / "services" / "participants"]
+            baseline_env = env | {"PARTICIPANTS_PORT": str(ports["baseline"])}
+            baseline_env["PYTHONPATH"] = os.pathsep.join(str(path) for path in packages)
+            serve = [*pinned, str(BIN / "participants-serve")]
+            processes["baseline"] = subprocess.Popen(serve, env=baseline_env, **quiet)
+            wait_ready(f"http://127.0.0.1:{ports['baseline']}/readyz")
         wait_ready(f"http://127.0.0.1:{ports['gateway']}/readyz")
         minimal = [sys.executable, str(REPO / "bench" / "minimal_app.py"), "--port", str(ports["minimal"])]
         processes["minimal"] = subprocess.Popen([*pinned, *minimal], env=env, **quiet)
@@ -218,6 +237,9 @@ def main() -> None:
             "gateway": (ports["gateway"], f"Authorization: Bearer {token}", "participants", "gateway"),
             "nginx": (ports["nginx"], f"X-Smartcity-Identity: {identity}", "participants", "nginx"),
         }
+        if args.baseline:
+            baseline = ports["baseline"], f"X-Smartcity-Identity: {identity}", "baseline", None
+            targets = {"minimal": targets.pop("minimal"), "direct (baseline)": baseline} | targets
         results = []
         for connections in (int(c) for c in args.connections.split(",")):
             for port, header, _, _ in targets.values():  # warm-up: pools filled, caches hot
