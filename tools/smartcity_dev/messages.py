@@ -28,12 +28,15 @@ PACKAGES: dict[str, Path] = {
     "smartcity_kit": ROOT / "libs" / "kit" / "smartcity_kit",
     "gateway": ROOT / "gateway" / "gateway",
     "participants": ROOT / "services" / "participants" / "participants",
+    "documents": ROOT / "services" / "documents" / "documents",
 }
 # the calls that take a message, and which positional argument is it (1-based, as Babel's keywords count)
 KEYWORDS: dict[str, tuple[int, ...]] = {
     "AppError": (2,),
     "define": (3,),
-    "bad": (4,),  # a CSV line's refusal: bad(line, column, code, message)
+    "bad": (4,),
+    "_invalid": (3,),  # an upload form's refusal: _invalid(field, code, message)
+    "TooExpanded": (1,),  # a CSV line's refusal: bad(line, column, code, message)
     "problem_response": (3,),
     "problem_body": (3,),
     "raw_problem": (3,),

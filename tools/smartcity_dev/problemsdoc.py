@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import documents.problems
 import gateway.problems
 import participants.problems
 import smartcity_kit.generic_problems
@@ -24,6 +25,7 @@ REGISTRIES: dict[str, ProblemTypes] = {
     "every service (the kit)": smartcity_kit.generic_problems.KIT,
     "gateway": gateway.problems.GATEWAY,
     "participants": participants.problems.PARTICIPANTS,
+    "documents": documents.problems.DOCUMENTS,
 }
 TARGET = Path(__file__).resolve().parents[2] / "docs" / "problems.md"
 

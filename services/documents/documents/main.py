@@ -21,6 +21,7 @@ from .library.blobs import startup_sweep
 from .library.events import CATALOGUE
 from .library.mentored import MentoredRegions
 from .library.router import router as documents_router
+from .problems import DOCUMENTS
 from .settings import Settings
 from .storage import make_storage
 
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)
+    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE, problems=DOCUMENTS)
     app.include_router(documents_router)
     app.include_router(events_router(SERVICE, events))
     app.include_router(audit_router(SERVICE, audit_entries))

@@ -87,8 +87,9 @@ async def test_a_docx_zip_bomb_is_refused_422_and_nothing_is_kept(upload, as_rol
                 entry.write(bytes(1 << 20))
     response = await upload(out.getvalue(), headers=as_role("region", "32.73"), filename="bom.docx")
     assert response.status_code == 422
+    assert response.json()["code"] == "file-too-expanded"
     [error] = response.json()["errors"]
-    assert error["field"] == "file"
+    assert (error["field"], error["code"]) == ("file", "too_expanded")
     ratio = re.fullmatch(r"An entry of the file expands (\d+) times when unpacked\.", error["message"])
     assert ratio is not None and int(ratio[1]) > 1000
     assert await count(session, Document) == 0
@@ -108,7 +109,20 @@ async def test_zips_that_are_not_office_or_odt_files_are_refused(upload, as_role
 async def test_an_empty_file_is_422(upload, as_role, session, leftovers):
     response = await upload(b"", headers=as_role("operator"))
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "file", "code": "invalid", "message": "The file is empty."}]
+    assert response.json() == {
+        "type": "https://smartcity.kominfo.go.id/problems/file-empty",
+        "code": "file-empty",
+        "title": "Empty file",
+        "status": 422,
+        "detail": "The file is empty; nothing was stored.",
+        "errors": [{"field": "file", "code": "empty", "message": "The file is empty."}],
+    }
+    indonesian = await upload(b"", headers={**as_role("operator"), "Accept-Language": "id"})
+    assert (indonesian.json()["title"], indonesian.json()["detail"], indonesian.json()["errors"]) == (
+        "Berkas kosong",
+        "Berkas kosong; tidak ada yang disimpan.",
+        [{"field": "file", "code": "empty", "message": "Berkas kosong."}],
+    )
     assert await count(session, Document) == 0
     assert await leftovers() == {"objects": [], "temp": []}
 
@@ -179,7 +193,7 @@ async def test_unknown_and_missing_fields_are_422(client, as_role, make_pdf):
         headers=headers,
     )
     assert unknown.status_code == 422
-    assert unknown.json()["errors"] == [{"field": "colour", "code": "invalid", "message": "Unknown field."}]
+    assert unknown.json()["errors"] == [{"field": "colour", "code": "extra_forbidden", "message": "Unknown field."}]
     no_file = await client.post(
         "/api/v1/documents",
         data={"region_code": "32.73", "kind": "mou", "title": "MoU"},

@@ -49,7 +49,9 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
 
 def _unsatisfiable(size: int) -> RangeNotSatisfiable:
     return RangeNotSatisfiable(
-        f"The range lies outside the {size} bytes of the content.", headers={"Content-Range": f"bytes */{size}"}
+        "The range lies outside the {size} bytes of the content.",
+        headers={"Content-Range": f"bytes */{size}"},
+        size=size,
     )
 
 

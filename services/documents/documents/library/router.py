@@ -17,6 +17,7 @@ from smartcity_kit.problems import Forbidden, NotFound, problem_responses
 from smartcity_vocabulary import DocumentKind
 
 from ..access import CanManageProgramme, OwnRegionOrStaff
+from ..problems import FILE_EMPTY, FILE_TOO_EXPANDED
 from ..storage import Storage
 from ..uploads.form import receive_form
 from ..uploads.sniff import ACCEPTED
@@ -108,7 +109,7 @@ def _storage(request: Request) -> Storage:
     status_code=201,
     response_model=DocumentOut,
     summary="Upload a new document (multipart/form-data: file, region_code, kind, title)",
-    responses=problem_responses(401, 403, 413, 415, 422),
+    responses=problem_responses(401, 403, 413, 415, 422, FILE_EMPTY, FILE_TOO_EXPANDED),
     dependencies=[OwnRegionOrStaff],
     openapi_extra=_upload_body(UploadForm),
 )
@@ -139,7 +140,7 @@ async def create_document(request: Request, response: Response, session: Session
     status_code=201,
     response_model=DocumentOut,
     summary="Upload the next version of a document (multipart/form-data: file)",
-    responses=problem_responses(401, 403, 404, 413, 415, 422),
+    responses=problem_responses(401, 403, 404, 413, 415, 422, FILE_EMPTY, FILE_TOO_EXPANDED),
     dependencies=[OwnRegionOrStaff],
     openapi_extra=_upload_body(VersionForm),
 )
@@ -258,7 +259,7 @@ async def version_content(
     document = await service.get_visible(session, caller, document_id, mentored=mentored)
     version = next((v for v in document.versions if v.number == number), None)
     if version is None:
-        raise NotFound(f"The document has no version {number}.")
+        raise NotFound("The document has no version {number}.", number=number)
     return content_response(request, _storage(request), version)
 
 

@@ -35,7 +35,7 @@ def check_may_write(caller: Caller, region_code: str) -> None:
         return
     if caller.role == Role.REGION:
         raise Forbidden("A region team uploads documents for its own region only.")
-    raise Forbidden(f"The role '{caller.role}' may not upload documents.")
+    raise Forbidden("The role '{role}' may not upload documents.", role=str(caller.role))
 
 
 def parse_fields(fields: dict[str, str]) -> DocumentFields:
@@ -70,7 +70,7 @@ async def get_visible(
         stmt = stmt.with_for_update()
     document = (await session.execute(stmt.options(selectinload(Document.versions)))).scalar_one_or_none()
     if document is None:
-        raise NotFound(f"No document has the id '{document_id}'.")
+        raise NotFound("No document has the id '{document}'.", document=str(document_id))
     return document
 
 

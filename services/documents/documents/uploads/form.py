@@ -14,14 +14,17 @@ import asyncio
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import anyio
 from anyio import to_thread
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from smartcity_kit.problems import PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from smartcity_kit.problems import AppError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from smartcity_kit.problemtypes import FieldError
 from starlette.requests import Request
 
+from ..problems import FILE_EMPTY, FILE_TOO_EXPANDED
 from ..storage import Storage, TempObject
 from .names import safe_filename
 from .sniff import ACCEPTED, EXTENSIONS, NotAccepted, Sniffer, TooExpanded
@@ -54,13 +57,20 @@ class ReceivedForm:
                 await self.file.temp.abort()
 
 
-def _invalid(name: str, message: str) -> Unprocessable:
-    return Unprocessable("The form is not valid.", errors=[{"field": name, "message": message}])
+def _invalid(name: str, code: str, message: str, **values: Any) -> Unprocessable:
+    return Unprocessable("The form is not valid.", errors=[FieldError(name, code, message, values)])
+
+
+def _too_expanded(exc: TooExpanded) -> AppError:
+    error = FieldError(FILE_FIELD, "too_expanded", exc.message, exc.values)
+    return AppError(FILE_TOO_EXPANDED, "The file cannot be taken; nothing was stored.", errors=[error])
 
 
 def too_large(limit: int) -> PayloadTooLarge:
     # the rest of the body is not read: the connection is closed after the answer
-    return PayloadTooLarge(f"The file is larger than the limit of {limit} bytes.", headers={"Connection": "close"})
+    return PayloadTooLarge(
+        "The file is larger than the limit of {limit} bytes.", headers={"Connection": "close"}, limit=limit
+    )
 
 
 class _FilePart:
@@ -90,7 +100,7 @@ class _FilePart:
         try:
             self.sniffer.feed(data)
         except TooExpanded as exc:
-            raise _invalid(FILE_FIELD, str(exc)) from None
+            raise _too_expanded(exc) from None
         except NotAccepted:
             raise _unsupported() from None
         self.batch.append(data)
@@ -123,11 +133,12 @@ class _FilePart:
 
     def received(self) -> ReceivedFile:
         if self.size == 0:
-            raise _invalid(FILE_FIELD, "The file is empty.")
+            empty = FieldError(FILE_FIELD, "empty", "The file is empty.")
+            raise AppError(FILE_EMPTY, "The file is empty; nothing was stored.", errors=[empty])
         try:
             content_type = self.sniffer.finish()
         except TooExpanded as exc:
-            raise _invalid(FILE_FIELD, str(exc)) from None
+            raise _too_expanded(exc) from None
         except NotAccepted:
             raise _unsupported() from None
         return ReceivedFile(
@@ -145,8 +156,10 @@ def _update(digest: hashlib._Hash, batch: list[memoryview | bytes]) -> None:
 
 
 def _unsupported() -> UnsupportedMediaType:
-    names = "PDF, DOCX, XLSX, PPTX, ODT, PNG and JPEG"
-    return UnsupportedMediaType(f"The file is not one of the accepted types ({names}), judged from its bytes.")
+    return UnsupportedMediaType(
+        "The file is not one of the accepted types ({types}), judged from its bytes.",
+        types="PDF, DOCX, XLSX, PPTX, ODT, PNG, JPEG",
+    )
 
 
 async def receive_form(
@@ -210,7 +223,9 @@ async def receive_form(
             try:
                 parser.write(chunk)
             except MultipartParseError as exc:
-                raise _invalid("body", f"The multipart body is malformed: {exc}.") from None
+                raise _invalid(
+                    "body", "malformed", "The multipart body is malformed: {reason}.", reason=str(exc)
+                ) from None
             for kind, data in events:
                 if kind == "data":
                     if file_part is not None:
@@ -218,16 +233,18 @@ async def receive_form(
                     elif text is not None:
                         text += data
                         if len(text) > MAX_TEXT_FIELD:
-                            raise _invalid(name, f"At most {MAX_TEXT_FIELD} bytes.")
+                            raise _invalid(name, "too_long", "At most {limit} bytes.", limit=MAX_TEXT_FIELD)
                 elif kind == "begin":
                     parts += 1
                     if parts > MAX_PARTS:
-                        raise _invalid("body", f"The form has more than {MAX_PARTS} parts.")
+                        raise _invalid(
+                            "body", "too_many_parts", "The form has more than {limit} parts.", limit=MAX_PARTS
+                        )
                     headers, header_bytes = {}, 0
                 elif kind in ("header_field", "header_value"):
                     header_bytes += len(data)
                     if header_bytes > MAX_PART_HEADERS:
-                        raise _invalid("body", "A part's headers are too long.")
+                        raise _invalid("body", "headers_too_long", "A part's headers are too long.")
                     (header_field if kind == "header_field" else header_value).extend(data)
                 elif kind == "header_end":
                     headers[header_field.decode("latin-1").lower()] = bytes(header_value)
@@ -236,9 +253,11 @@ async def receive_form(
                     disposition, options = parse_options_header(headers.get("content-disposition"))
                     name = options.get(b"name", b"").decode("utf-8", "replace")
                     if disposition != b"form-data" or not name:
-                        raise _invalid("body", "Every part needs Content-Disposition: form-data with a name.")
+                        raise _invalid(
+                            "body", "no_disposition", "Every part needs Content-Disposition: form-data with a name."
+                        )
                     if name in form.fields or (name == FILE_FIELD and form.file is not None):
-                        raise _invalid(name, "The field is sent more than once.")
+                        raise _invalid(name, "repeated", "The field is sent more than once.")
                     if name == FILE_FIELD:
                         raw_name = options.get(b"filename")
                         file_part = _FilePart(
@@ -249,7 +268,7 @@ async def receive_form(
                     elif name in text_fields:
                         text = bytearray()
                     else:
-                        raise _invalid(name, "Unknown field.")
+                        raise _invalid(name, "extra_forbidden", "Unknown field.")
                 elif kind == "part_end":
                     if file_part is not None:
                         form.file = await file_part.finish()  # on error, still `file_part`: abandoned below
@@ -258,7 +277,7 @@ async def receive_form(
                         try:
                             value = text.decode("utf-8")
                         except UnicodeDecodeError:
-                            raise _invalid(name, "Not UTF-8 text.") from None
+                            raise _invalid(name, "not_utf8", "Not UTF-8 text.") from None
                         text = None
                         form.fields[name] = value
                         if on_field is not None:
@@ -267,9 +286,9 @@ async def receive_form(
                     ended = True
             events.clear()
         if not ended:
-            raise _invalid("body", "The multipart body ends before its closing boundary.")
+            raise _invalid("body", "truncated", "The multipart body ends before its closing boundary.")
         if form.file is None:
-            raise _invalid(FILE_FIELD, "Field required.")
+            raise _invalid(FILE_FIELD, "required", "Field required.")
     except BaseException:
         if file_part is not None:
             await file_part.abandon()

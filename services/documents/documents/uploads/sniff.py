@@ -59,7 +59,13 @@ class NotAccepted(Exception):
 
 
 class TooExpanded(NotAccepted):
-    """A zip whose entries expand past the bounds: a zip bomb, or near enough."""
+    """A zip whose entries expand past the bounds: a zip bomb, or near enough. `message` says which bound, its
+    `{name}`s filled from `values` (a message id of the documents catalogue)."""
+
+    def __init__(self, message: str, **values: int) -> None:
+        super().__init__(message.format(**values))
+        self.message = message
+        self.values = values
 
 
 class Sniffer:
@@ -210,9 +216,11 @@ class _ZipWalker:
     def _check_entry(self, size: int, compressed: int, *, done: bool = True) -> None:
         """Refuse an entry that expands past the ratio, or the zip once all its entries pass MAX_EXPANDED."""
         if size > RATIO_FLOOR and size > MAX_RATIO * max(compressed, 1):
-            raise TooExpanded(f"An entry of the file expands {size // max(compressed, 1)} times when unpacked.")
+            raise TooExpanded(
+                "An entry of the file expands {ratio} times when unpacked.", ratio=size // max(compressed, 1)
+            )
         if self.expanded + size > MAX_EXPANDED:
-            raise TooExpanded(f"The file expands to more than {MAX_EXPANDED} bytes when unpacked.")
+            raise TooExpanded("The file expands to more than {limit} bytes when unpacked.", limit=MAX_EXPANDED)
         if done:
             self.expanded += size
 
