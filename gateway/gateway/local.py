@@ -4,9 +4,7 @@ catalogue, API keys."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import aiohttp
 import orjson
@@ -18,6 +16,7 @@ from smartcity_kit.audit.router import audit_router
 from smartcity_kit.db import database_ready, install_db_error_handlers
 from smartcity_kit.generic_problems import METHOD_NOT_ALLOWED, NOT_FOUND, SERVICE_UNAVAILABLE
 from smartcity_kit.identity import CallerDep, Role
+from smartcity_kit.metrics import PoolCollector
 from smartcity_kit.openapi import operation_id
 from smartcity_kit.problems import (
     allowed_methods,
@@ -33,12 +32,12 @@ from . import docs
 from .apikeys.router import router as api_keys_router
 from .database import audit_entries
 from .eventtypes import EventTypeList
+from .metrics import GatewayMetrics
 from .problems import GATEWAY
 from .problemtypes import ProblemTypeList
-
-if TYPE_CHECKING:
-    from .main import Gateway
-    from .proxy import Upstream
+from .proxy import Upstream
+from .resources import lifespan, resources_of
+from .settings import Settings
 
 
 class Me(BaseModel):
@@ -65,15 +64,9 @@ TAGS = [
 ]
 
 
-def build_local_app(gateway: Gateway) -> FastAPI:
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await gateway.startup()
-        try:
-            yield
-        finally:
-            await gateway.shutdown()
-
+def build_local_app(settings: Settings) -> FastAPI:
+    """The app; its lifespan (`resources.lifespan`) opens what the gateway holds while it runs, the whole
+    gateway's included. `state.metrics` are the gateway's metrics, the database pool's among them."""
     app = FastAPI(
         title="Smart City gateway",
         version="1.0.0",
@@ -85,6 +78,9 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         generate_unique_id_function=operation_id,
         openapi_tags=TAGS,
     )
+    app.state.settings = settings
+    app.state.metrics = metrics = GatewayMetrics()
+    metrics.registry.register(PoolCollector(lambda: getattr(app.state, "engine", None)))
     install_problem_handlers(app)
     install_db_error_handlers(app)
     add_problem_schema(app, problems=GATEWAY)
@@ -107,12 +103,13 @@ def build_local_app(gateway: Gateway) -> FastAPI:
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> Response:
         """Every service and the gateway's database, for people and monitors (not the gateway's probe)."""
-        timeout = gateway.settings.readiness_timeout
-        names = list(gateway.upstreams)
-        checks = [_service_state(u, timeout) for u in gateway.upstreams.values()]
-        if gateway.engine is not None:
+        resources = resources_of(request.app.state)
+        timeout = settings.readiness_timeout
+        names = list(resources.upstreams)
+        checks = [_service_state(u, timeout) for u in resources.upstreams.values()]
+        if resources.engine is not None:
             names.append("gateway_database")
-            checks.append(_database_state(gateway.engine, timeout))
+            checks.append(_database_state(resources.engine, timeout))
         states = dict(zip(names, await asyncio.gather(*checks), strict=True))
         if all(v == "ready" for v in states.values()):
             return Response(orjson.dumps({"status": "ready", "services": states}), media_type="application/json")
@@ -125,13 +122,12 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         )
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(gateway.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    async def scrape() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/openapi.json", include_in_schema=False)
-    async def openapi() -> Response:
-        assert gateway.openapi is not None
-        return Response(await gateway.openapi.body(), media_type="application/json")
+    async def openapi(request: Request) -> Response:
+        return Response(await resources_of(request.app.state).openapi.body(), media_type="application/json")
 
     @app.get(
         "/api/v1/me",
@@ -157,11 +153,10 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         response_model=EventTypeList,
         responses=problem_responses(401),
     )
-    async def list_event_types(_: CallerDep) -> Response:
+    async def list_event_types(request: Request, _: CallerDep) -> Response:
         """Read from the services' OpenAPI documents, as the merged document's `webhooks` are: a service that is
         down is missing from both until it answers again (`info.x-services` of `/openapi.json` says which)."""
-        assert gateway.openapi is not None
-        return Response(await gateway.openapi.event_types(), media_type="application/json")
+        return Response(await resources_of(request.app.state).openapi.event_types(), media_type="application/json")
 
     @app.get(
         "/api/v1/problem-types",
@@ -170,11 +165,10 @@ def build_local_app(gateway: Gateway) -> FastAPI:
         response_model=ProblemTypeList,
         responses=problem_responses(401),
     )
-    async def problem_types(_: CallerDep) -> Response:
+    async def problem_types(request: Request, _: CallerDep) -> Response:
         """Read from the services' OpenAPI documents (`x-problem-types`), as the merged document's list is: a
         service that is down is missing from both until it answers again."""
-        assert gateway.openapi is not None
-        return Response(await gateway.openapi.problem_types(), media_type="application/json")
+        return Response(await resources_of(request.app.state).openapi.problem_types(), media_type="application/json")
 
     app.include_router(api_keys_router)
     app.include_router(audit_router("gateway", audit_entries))

@@ -14,9 +14,7 @@ import math
 import os
 import time
 
-from smartcity_kit.audit.chain import AuditSealer
 from smartcity_kit.bodylimit import BodyTooLarge, declared_length, limited_receive
-from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.generic_problems import (
     BAD_REQUEST,
     FORBIDDEN,
@@ -28,26 +26,22 @@ from smartcity_kit.generic_problems import (
 from smartcity_kit.i18n import language_of
 from smartcity_kit.identity import Caller, sign_identity
 from smartcity_kit.logging import configure_logging, request_id_var
-from smartcity_kit.metrics import PoolCollector
 from smartcity_kit.problems import AppError, Unauthorized, problem_response
 from smartcity_kit.tracing import traced_gateway
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import policy
 from .accesslog import write_access_line
 from .admission import Gates, UploadSlots
-from .apikeys.store import ApiKeyStore
 from .auth import Authenticator, NoCredentials
 from .clientaddress import ClientAddress
-from .database import SCHEMA
 from .local import build_local_app
 from .metrics import GatewayMetrics
-from .openapi import MergedDocument
 from .problems import TOO_MANY_FAILED_AUTHENTICATIONS
-from .proxy import Upstream, forward
+from .proxy import forward
 from .ratelimit import MemoryBuckets, RateLimiter
+from .resources import lifespan, resources_of
 from .routing import owner_of
 from .settings import Settings
 from .uploads import is_upload
@@ -56,13 +50,14 @@ IDENTITY_TTL = 60
 
 
 class Gateway:
-    """The outermost ASGI callable: request id, access log, authentication, then proxy or local app."""
+    """The outermost ASGI callable: request id, access log, authentication, then proxy or local app.
+
+    What it holds while it runs (sessions, verifier, limiter, database) the local app's lifespan opens and
+    keeps on `local.state.resources`; what it builds here are in-memory bounds and caches, nothing to close.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.upstreams: dict[str, Upstream] = {}
-        self.auth = Authenticator(settings)
-        self.limiter = RateLimiter(settings.role_limits(), settings.redis_url)
         self.failures = MemoryBuckets()
         self.failure_bucket = settings.failed_auth_bucket()
         self.gates = Gates(
@@ -74,57 +69,13 @@ class Gateway:
         self.document_reads = MemoryBuckets()
         self.document_bucket = settings.openapi_bucket()
         self.client_address = ClientAddress(settings.trusted_networks(), settings.forwarded_header)
-        self.api_keys: ApiKeyStore | None = None
-        self.engine: AsyncEngine | None = None
-        self._sealer: AuditSealer | None = None
-        self.openapi: MergedDocument | None = None
         self._identities: dict[Caller, tuple[str, float]] = {}
-        self.metrics = GatewayMetrics()
-        self.metrics.registry.register(PoolCollector(lambda: self.engine))
-        self.local = build_local_app(self)
-        self.local.state.settings = settings
+        self.local = build_local_app(settings)
+        self.metrics: GatewayMetrics = self.local.state.metrics
 
-    async def startup(self) -> None:
-        s = self.settings
-        self.upstreams = {
-            name: Upstream(
-                name, url, pool_size=s.pool_size, connect_timeout=s.connect_timeout, timeout=s.upstream_timeout
-            )
-            for name, url in s.upstreams().items()
-        }
-        if s.database_url:
-            self.engine = create_engine(s.database_url, pool_size=s.db_pool_size, max_overflow=s.db_pool_size)
-            self.local.state.engine = self.engine
-            self.local.state.sessionmaker = make_sessionmaker(self.engine)
-            self.api_keys = ApiKeyStore(self.engine, s.database_url, s.api_key_cache_seconds)
-            await self.api_keys.start()
-            self.auth.api_keys = self.api_keys
-            self.local.state.api_keys = self.api_keys
-            if s.audit_sealer:
-                self._sealer = AuditSealer(self.engine, SCHEMA, interval=s.audit_seal_interval)
-                self._sealer.start()
-        self.openapi = MergedDocument(
-            sessions={name: (u.session, u.base_url) for name, u in self.upstreams.items()},
-            gateway_document=self.local.openapi,
-            oidc_issuer=s.oidc_issuer,
-            refresh=s.openapi_refresh,
-            retry_missing_after=s.openapi_retry_missing,
-        )
-        self.openapi.start()
-
-    async def shutdown(self) -> None:
-        if self.openapi is not None:
-            await self.openapi.close()
-        if self._sealer is not None:
-            await self._sealer.close()
-        if self.api_keys is not None:
-            await self.api_keys.close()
-        if self.engine is not None:
-            await self.engine.dispose()
-        await self.auth.close()
-        await self.limiter.close()
-        for upstream in self.upstreams.values():
-            await upstream.close()
+    def running(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """The lifespan outside a server (tests, benchmarks): started on entry, shut down on exit."""
+        return lifespan(self.local)
 
     def identity_for(self, caller: Caller) -> str:
         """The signed identity for the services, re-signed when half its life is gone."""
@@ -194,8 +145,9 @@ class Gateway:
                 )
                 return
             try:
-                caller = await self._authenticate(scope)
-                route = await self._admit(caller, scope["method"], path)
+                resources = resources_of(self.local.state)
+                caller = await self._authenticate(resources.auth, scope)
+                route = await self._admit(resources.limiter, caller, scope["method"], path)
             except AppError as exc:
                 await exc.to_response(language_of(scope["headers"]))(scope, receive, send_with_id)
                 return
@@ -211,7 +163,7 @@ class Gateway:
             service = owner_of(path)
             target = service or "gateway"
             if service is None:
-                if self.api_keys is None and path.startswith(("/api/v1/api-keys", "/api/v1/audit/gateway")):
+                if resources.api_keys is None and path.startswith(("/api/v1/api-keys", "/api/v1/audit/gateway")):
                     await problem_response(
                         SERVICE_UNAVAILABLE,
                         language_of(scope["headers"]),
@@ -222,7 +174,7 @@ class Gateway:
                 scope.setdefault("state", {})["caller"] = caller
                 await self.local(scope, receive, send_with_id)
                 return
-            upstream = self.upstreams.get(service)
+            upstream = resources.upstreams.get(service)
             if upstream is None:
                 await problem_response(
                     SERVICE_UNAVAILABLE,
@@ -258,14 +210,14 @@ class Gateway:
         address = scope["client"][0] if scope.get("client") else ""
         return self.document_reads.take(address, *self.document_bucket)
 
-    async def _authenticate(self, scope: Scope) -> Caller:
+    async def _authenticate(self, auth: Authenticator, scope: Scope) -> Caller:
         """The caller. Credentials that verify always pass; an address whose credentials keep failing gets 429.
 
         Only failed credential checks count: a request without credentials is a plain 401 (browsers and
         monitors send those), and one caller's guesses never lock out the good callers sharing its address.
         """
         try:
-            return await self.auth.authenticate(scope["headers"])
+            return await auth.authenticate(scope["headers"])
         except NoCredentials:
             raise
         except Unauthorized:
@@ -290,10 +242,10 @@ class Gateway:
             return contextlib.nullcontext()
         return self.gates.slot(service, f"{method} {route.template}")
 
-    async def _admit(self, caller: Caller, method: str, path: str) -> policy.RouteClass:
+    async def _admit(self, limiter: RateLimiter, caller: Caller, method: str, path: str) -> policy.RouteClass:
         """Rate limit, then the route class: a route the table does not name is refused here (404, or 405 when
         the path has other methods), and so is a role that may never do this (403)."""
-        wait = await self.limiter.retry_after(caller.role, f"{caller.auth}:{caller.subject}")
+        wait = await limiter.retry_after(caller.role, f"{caller.auth}:{caller.subject}")
         if wait:
             raise AppError(
                 TOO_MANY_REQUESTS, "Too many requests from this caller; slow down.", headers={"Retry-After": str(wait)}

@@ -10,6 +10,7 @@ a real PostgreSQL database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -150,19 +151,15 @@ def make_settings(migrated_url: str, upstream: Upstream, signing_key: Path) -> C
 @pytest.fixture
 async def start_gateway() -> AsyncIterator[Callable[..., Awaitable[httpx.AsyncClient]]]:
     """Starts gateways (their lifespan's start-up, no server) and gives an httpx client on each."""
-    started: list[tuple[Gateway, httpx.AsyncClient]] = []
+    async with contextlib.AsyncExitStack() as stack:
 
-    async def start(settings: Settings) -> httpx.AsyncClient:
-        gateway = Gateway(settings)
-        await gateway.startup()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway), base_url="http://gateway")
-        started.append((gateway, client))
-        return client
+        async def start(settings: Settings) -> httpx.AsyncClient:
+            gateway = Gateway(settings)
+            await stack.enter_async_context(gateway.running())
+            transport = httpx.ASGITransport(app=gateway)
+            return await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://gateway"))
 
-    yield start
-    for gateway, client in started:
-        await client.aclose()
-        await gateway.shutdown()
+        yield start
 
 
 @pytest.fixture

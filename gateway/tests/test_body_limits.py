@@ -32,13 +32,10 @@ async def test_a_json_body_declared_past_the_limit_is_413_before_it_is_read(clie
 
 async def test_the_declared_length_is_judged_without_reading_the_body(make_settings, bearer, raw_asgi):
     gateway = Gateway(make_settings())
-    await gateway.startup()
-    try:
+    async with gateway.running():
         headers = {"content-length": str(100 * MiB), "content-type": "application/json", **bearer("operator")}
         body = [{"type": "http.request", "body": b"{", "more_body": True}]  # the rest never comes
         sent = await raw_asgi(gateway, "POST", "/api/v1/phases", headers, body)
-    finally:
-        await gateway.shutdown()
     assert sent[0]["status"] == 413
     assert body == [{"type": "http.request", "body": b"{", "more_body": True}]  # not a message was taken
 

@@ -102,28 +102,25 @@ async def test_cors_allows_only_the_configured_origins(make_settings, bearer):
 
     app = create_app(make_settings(cors_origins="https://portal.smartcity.go.id"))
     gateway = app.app  # the Gateway inside the CORS layer
-    await gateway.startup()
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
-            preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"}
-            ok = await client.options(
-                "/api/v1/participants", headers={"Origin": "https://portal.smartcity.go.id", **preflight}
-            )
-            assert ok.status_code == 200
-            assert ok.headers["access-control-allow-origin"] == "https://portal.smartcity.go.id"
-            refused = await client.options(
-                "/api/v1/participants", headers={"Origin": "https://evil.example", **preflight}
-            )
-            assert refused.status_code == 400
-            assert "access-control-allow-origin" not in refused.headers
-            response = await client.get(
-                "/api/v1/me", headers={"Origin": "https://portal.smartcity.go.id", **bearer("mentor")}
-            )
-            assert response.status_code == 200
-            assert response.headers["access-control-allow-origin"] == "https://portal.smartcity.go.id"
-            assert "x-request-id" in response.headers["access-control-expose-headers"]
-    finally:
-        await gateway.shutdown()
+    async with (
+        gateway.running(),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,
+    ):
+        preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"}
+        ok = await client.options(
+            "/api/v1/participants", headers={"Origin": "https://portal.smartcity.go.id", **preflight}
+        )
+        assert ok.status_code == 200
+        assert ok.headers["access-control-allow-origin"] == "https://portal.smartcity.go.id"
+        refused = await client.options("/api/v1/participants", headers={"Origin": "https://evil.example", **preflight})
+        assert refused.status_code == 400
+        assert "access-control-allow-origin" not in refused.headers
+        response = await client.get(
+            "/api/v1/me", headers={"Origin": "https://portal.smartcity.go.id", **bearer("mentor")}
+        )
+        assert response.status_code == 200
+        assert response.headers["access-control-allow-origin"] == "https://portal.smartcity.go.id"
+        assert "x-request-id" in response.headers["access-control-expose-headers"]
 
 
 async def test_large_bodies_stream_through_both_ways(client, bearer):
