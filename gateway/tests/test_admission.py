@@ -61,6 +61,7 @@ async def test_uploads_are_bounded_per_caller_and_not_by_the_route(start_gateway
     assert sorted(r.status_code for r in answers) == [200, 200, 429]
     refused = next(r for r in answers if r.status_code == 429)
     assert refused.json()["detail"] == "At most 2 uploads at once per caller; wait for one to finish."
+    assert refused.json()["code"] == "too-many-uploads"
     assert refused.headers["retry-after"] == "5"
     # the places are given back: the next upload goes through
     upstream.delay = 0

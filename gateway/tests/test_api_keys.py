@@ -157,6 +157,7 @@ async def test_a_bad_request_is_422_naming_the_field_and_keeps_nothing(client, b
 async def test_only_an_admin_makes_an_admin_key(client, bearer):
     response = await client.post("/api/v1/api-keys", json={"name": "x", "role": "admin"}, headers=bearer("operator"))
     assert response.status_code == 403
+    assert response.json()["code"] == "admin-key-forbidden"
     created = await make_key(client, bearer("admin"), role="admin")
     assert created["role"] == "admin"
 
@@ -215,4 +216,5 @@ async def test_a_refused_first_attempt_leaves_the_idempotency_key_free(client, b
     refused = await client.post("/api/v1/api-keys", json={"name": "x", "role": "region"}, headers=headers)
     assert refused.status_code == 422
     good = {"name": "x", "role": "region", "region_code": "32.73"}
+    assert refused.json()["code"] == "api-key-fields-invalid"
     assert (await client.post("/api/v1/api-keys", json=good, headers=headers)).status_code == 201

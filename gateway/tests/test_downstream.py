@@ -43,6 +43,7 @@ async def test_a_service_outside_the_deployment_is_503(start_gateway, make_setti
     response = await client.get("/api/v1/curriculum", headers=bearer("partner"))
     assert response.status_code == 503
     assert response.json()["detail"] == "The mentoring service is not part of this deployment."
+    assert response.json()["code"] == "service-unavailable"
 
 
 async def test_readiness_names_each_service_and_the_gateway_database(start_gateway, make_settings, unused_port):

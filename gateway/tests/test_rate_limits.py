@@ -33,6 +33,7 @@ async def test_a_caller_over_its_burst_gets_429_with_retry_after(start_gateway, 
     assert statuses == [200, 200, 200, 429]
     response = await client.get("/api/v1/regions", headers=partner)
     assert response.status_code == 429
+    assert response.json()["code"] == "too-many-requests"
     assert response.headers["content-type"] == "application/problem+json"
     assert 1 <= int(response.headers["retry-after"]) <= 20  # one token every 20 s
     assert len(upstream.seen) == 3
@@ -90,6 +91,7 @@ async def test_an_address_whose_credentials_keep_failing_is_told_to_wait(start_g
     assert statuses == [401, 401, 401, 429, 429]
     refused = await client.get("/api/v1/me", headers={"Authorization": "Bearer not.a.token"})
     assert refused.status_code == 429
+    assert refused.json()["code"] == "too-many-failed-authentications"
     assert 1 <= int(refused.headers["retry-after"]) <= 10
 
 

@@ -182,6 +182,7 @@ async def test_an_expired_token_says_so(client, sign):
     response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {sign(exp=int(time.time()) - 120)}"})
     assert response.status_code == 401
     assert response.json()["detail"] == "The token has expired."
+    assert response.json()["code"] == "credentials-expired"
 
 
 async def test_two_authorization_headers_are_refused(client, sign, upstream):
@@ -191,6 +192,7 @@ async def test_two_authorization_headers_are_refused(client, sign, upstream):
         assert response.status_code == 400
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["detail"] == "Send one Authorization header (or one X-API-Key), not several."
+        assert response.json()["code"] == "bad-request"
     response = await client.get("/api/v1/regions", headers=[("X-API-Key", "sck_a"), ("X-API-Key", "sck_b")])
     assert response.status_code == 400
     assert upstream.seen == []

@@ -35,6 +35,7 @@ async def test_a_request_that_finds_no_free_connection_is_503_in_a_route_and_in_
                     "2",
                 )
                 assert answer.json()["detail"] == "The service is busy; retry shortly."
+                assert answer.json()["code"] == "service-busy"
             freed = await client.get("/api/v1/notes/1", headers=as_role("operator"))
             assert freed.status_code == 404
     finally:
@@ -63,6 +64,7 @@ async def test_a_database_refusing_new_connections_is_503_not_500(kit_engine: As
             "5",
         )
         assert answer.json()["detail"] == "The database is not reachable; retry shortly."
+        assert answer.json()["code"] == "database-unavailable"
     finally:
         await engine.dispose()
         async with kit_engine.begin() as conn:

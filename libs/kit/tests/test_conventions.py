@@ -43,6 +43,7 @@ async def test_unknown_route_and_method_are_problems(kit_client, as_role):
     assert (missing.status_code, missing.headers["content-type"]) == (404, "application/problem+json")
     wrong = await kit_client.delete("/api/v1/notes", headers=as_role("operator"))
     assert (wrong.status_code, wrong.headers["content-type"]) == (405, "application/problem+json")
+    assert (missing.json()["code"], wrong.json()["code"]) == ("not-found", "method-not-allowed")
 
 
 async def test_a_trailing_slash_is_not_redirected(kit_client, as_role):
@@ -101,6 +102,7 @@ async def test_if_match_is_required_and_must_be_current(kit_client, as_role):
     etag = got.headers["etag"]
     no_header = await kit_client.patch("/api/v1/notes/1", json={"text": "v2"}, headers=as_role("operator"))
     assert no_header.status_code == 428
+    assert no_header.json()["code"] == "precondition-required"
     ok = await kit_client.patch(
         "/api/v1/notes/1", json={"text": "v2"}, headers={**as_role("operator"), "if-match": etag}
     )
@@ -110,6 +112,7 @@ async def test_if_match_is_required_and_must_be_current(kit_client, as_role):
         "/api/v1/notes/1", json={"text": "v3"}, headers={**as_role("operator"), "if-match": etag}
     )
     assert stale.status_code == 412
+    assert stale.json()["code"] == "precondition-failed"
     assert (await kit_client.get("/api/v1/notes/1", headers=as_role("operator"))).json()["text"] == "v2"
 
 
@@ -184,10 +187,12 @@ async def test_idempotency_conflict_while_in_flight_and_release_after_5xx(kit_cl
         "/api/v1/notes", json={"text": "x"}, headers={**as_role("operator", subject="ana"), "idempotency-key": "busy"}
     )
     assert busy.status_code == 409
+    assert busy.json()["code"] == "idempotency-key-in-use"
     assert await count(kit_engine, "notes") == 0
     headers = {**as_role("operator", subject="ana"), "idempotency-key": "crash"}
     failed = await kit_client.post("/api/v1/notes", json={"text": "fail-after-write"}, headers=headers)
     assert failed.status_code == 500
+    assert failed.json()["code"] == "internal-error"
     assert failed.headers["content-type"] == "application/problem+json"
     assert "Traceback" not in failed.text
     # the rolled-back change left no row and no event, and the key is free again

@@ -128,6 +128,7 @@ async def test_headers_that_do_not_arrive_in_time_are_408(serve: Serve) -> None:
     writer.close()
     assert status == 408
     assert orjson.loads(body)["detail"] == "The request's headers did not arrive within 1 s."
+    assert orjson.loads(body)["code"] == "request-timeout"
 
 
 async def test_a_connection_that_says_nothing_is_closed(serve: Serve) -> None:

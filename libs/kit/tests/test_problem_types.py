@@ -6,13 +6,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
 from pydantic_core import PydanticCustomError
+from smartcity_kit.db import install_db_error_handlers
 from smartcity_kit.fielderrors import field_error, field_refusal
-from smartcity_kit.generic_problems import INVALID_CURSOR, KIT, NOT_FOUND, VALIDATION_FAILED
+from smartcity_kit.generic_problems import INVALID_CURSOR, KIT
 from smartcity_kit.i18n import ENGLISH, INDONESIAN, negotiate, render
 from smartcity_kit.pagination import encode_cursor
-from smartcity_kit.problems import problem_body, problem_responses
+from smartcity_kit.problems import install_problem_handlers, problem_body, problem_responses
 from smartcity_kit.problemtypes import FieldError, ProblemTypes
 
 ID = {"Accept-Language": "id-ID,id;q=0.9,en;q=0.5"}
@@ -131,7 +135,7 @@ async def test_an_unknown_route_answers_in_indonesian_when_asked(kit_client, as_
     assert (response.headers["content-language"], response.headers["vary"]) == ("id", "Accept-Language")
     assert response.json() == {
         "type": "https://smartcity.kominfo.go.id/problems/not-found",
-        "code": NOT_FOUND.code,
+        "code": "not-found",
         "title": "Tidak ditemukan",
         "status": 404,
         "detail": "Tidak ada sumber daya di jalur ini.",
@@ -148,7 +152,7 @@ async def test_validation_errors_carry_a_code_per_field_in_both_languages(kit_cl
     assert english.status_code == indonesian.status_code == 422
     assert english.json() == {
         "type": "https://smartcity.kominfo.go.id/problems/validation-failed",
-        "code": VALIDATION_FAILED.code,
+        "code": "validation-failed",
         "title": "Request not valid",
         "status": 422,
         "detail": "The request is not valid.",
@@ -181,3 +185,42 @@ async def test_a_cursor_not_given_out_is_invalid_cursor_and_documented(kit_clien
     listed = document["paths"]["/api/v1/notes"]["get"]["responses"]["422"]
     assert listed["x-problem-codes"] == ["invalid-cursor", "validation-failed", "value-not-storable"]
     assert [p["code"] for p in document["x-problem-types"]] == sorted(p.code for p in KIT)
+
+
+async def test_no_identity_and_a_role_that_may_not_in_indonesian(kit_client, as_role):
+    anonymous = await kit_client.get("/api/v1/notes", headers=ID)
+    assert (anonymous.status_code, anonymous.json()["code"], anonymous.json()["title"]) == (
+        401,
+        "unauthorized",
+        "Belum masuk",
+    )
+    assert anonymous.json()["detail"] == "Layanan ini hanya dapat diakses melalui gateway."
+    partner = await kit_client.post("/api/v1/notes", json={"text": "x"}, headers={**as_role("partner"), **ID})
+    assert (partner.status_code, partner.json()["code"], partner.json()["detail"]) == (
+        403,
+        "forbidden",
+        "Peran 'partner' tidak boleh melakukan ini.",
+    )
+
+
+async def test_a_value_the_database_cannot_take_is_value_not_storable(kit_engine):
+    app = FastAPI()
+    install_problem_handlers(app)
+    install_db_error_handlers(app)
+
+    @app.get("/echo")
+    async def echo(text: str) -> dict[str, str]:
+        async with kit_engine.connect() as conn:
+            return {"text": (await conn.execute(sa.text("SELECT CAST(:text AS text)"), {"text": text})).scalar_one()}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kit") as client:
+        assert (await client.get("/echo", params={"text": "ok"})).json() == {"text": "ok"}
+        refused = await client.get("/echo", params={"text": "a\x00b"}, headers=ID)
+    assert refused.status_code == 422
+    assert refused.json() == {
+        "type": "https://smartcity.kominfo.go.id/problems/value-not-storable",
+        "code": "value-not-storable",
+        "title": "Nilai tidak dapat disimpan",
+        "status": 422,
+        "detail": "Permintaan memuat nilai yang tidak dapat disimpan (karakter NUL, angka di luar jangkauan).",
+    }

@@ -67,6 +67,7 @@ async def test_an_unsatisfiable_range_is_416_and_others_send_everything(client, 
     url = f"/api/v1/documents/{doc}/content"
     past = await client.get(url, headers={**as_role("partner"), "range": f"bytes={len(data)}-"})
     assert past.status_code == 416
+    assert past.json()["code"] == "range-not-satisfiable"
     assert past.headers["content-range"] == f"bytes */{len(data)}"
     assert past.headers["content-type"] == "application/problem+json"
     for ignored in ("bytes=0-1,5-6", "pages=1-2", "bytes=9-3"):

@@ -73,6 +73,7 @@ async def test_each_accepted_type_is_judged_from_its_bytes(upload, as_role, samp
 async def test_a_spoofed_pdf_is_refused_415_and_nothing_is_kept(upload, as_role, session, leftovers, name, data):
     response = await upload(data, headers=as_role("operator"), filename=name, content_type="application/pdf")
     assert response.status_code == 415
+    assert response.json()["code"] == "unsupported-media-type"
     assert response.headers["content-type"] == "application/problem+json"
     assert await count(session, Document) == 0
     assert await leftovers() == {"objects": [], "temp": []}

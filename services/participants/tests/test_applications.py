@@ -179,6 +179,7 @@ async def test_a_region_takes_part_once(client, regions, make_phase, apply, as_r
     first = (await apply("32.73")).json()
     again = await apply("32.73", "2019")
     assert again.status_code == 409
+    assert again.json()["code"] == "already-participating"
     assert (
         again.json()["detail"]
         == "The region '32.73' already takes part in the programme (phase '2018', status 'applied')."

@@ -63,24 +63,25 @@ async def test_rescoring_needs_if_match_and_changes_no_status(client, as_role, r
 
 
 @pytest.mark.parametrize(
-    ("region", "change", "field"),
+    ("region", "change", "field", "code"),
     [
-        ("32.04", {"sustainable_city_index": 50}, "sustainable_city_index"),
-        ("32.73", {"sustainable_city_index": None}, "sustainable_city_index"),
-        ("32.73", {"fiscal_capacity": 101}, "fiscal_capacity"),
-        ("32.73", {"infrastructure": -1}, "infrastructure"),
-        ("32.73", {"leadership_vision": 55.5}, "leadership_vision"),
-        ("32.73", {"charisma": 90}, "charisma"),
+        ("32.04", {"sustainable_city_index": 50}, "sustainable_city_index", "score-not-applicable"),
+        ("32.73", {"sustainable_city_index": None}, "sustainable_city_index", "scores-missing"),
+        ("32.73", {"fiscal_capacity": 101}, "fiscal_capacity", "validation-failed"),
+        ("32.73", {"infrastructure": -1}, "infrastructure", "validation-failed"),
+        ("32.73", {"leadership_vision": 55.5}, "leadership_vision", "validation-failed"),
+        ("32.73", {"charisma": 90}, "charisma", "validation-failed"),
     ],
 )
 async def test_bad_scores_are_refused_and_change_nothing(
-    session, regions, make_phase, apply, assess, region, change, field
+    session, regions, make_phase, apply, assess, region, change, field, code
 ):
     await make_phase()
     participant = (await apply(region)).json()
     response = await assess(participant, 70, **change)
     assert response.status_code == 422, response.text
     assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert response.json()["code"] == code
     row = (
         await session.execute(sa.select(Participant.status, Participant.readiness_score, Participant.assessment))
     ).one()
@@ -98,6 +99,7 @@ async def test_a_rejected_or_withdrawn_participant_is_not_assessed(client, as_ro
     response = await assess(kota)
     assert response.status_code == 409
     assert response.json()["current_status"] == "rejected"
+    assert response.json()["code"] == "status-transition-not-allowed"
     assert "'rejected'" in response.json()["detail"]
     for role in ("region", "partner", "mentor"):
         forbidden = await client.put(

@@ -42,6 +42,7 @@ async def test_a_second_phase_with_the_same_code_is_409(client, as_role):
     assert (await client.post("/api/v1/phases", json=BODY, headers=as_role("operator"))).status_code == 201
     again = await client.post("/api/v1/phases", json={**BODY, "name": "Other"}, headers=as_role("operator"))
     assert again.status_code == 409
+    assert again.json()["code"] == "phase-code-taken"
     assert again.json()["detail"] == "A phase with the code '2019' already exists."
 
 

@@ -33,6 +33,7 @@ async def test_a_bad_row_names_its_line_and_imports_nothing(client, as_role, ses
     )
     response = await import_csv(client, as_role, bad)
     assert response.status_code == 422
+    assert response.json()["code"] == "invalid-regions-file"
     assert response.headers["content-type"] == "application/problem+json"
     fields = [e["field"] for e in response.json()["errors"]]
     assert fields == [f"line {ROWS + 2}.code", f"line {ROWS + 3}.province_code"]

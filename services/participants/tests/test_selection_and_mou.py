@@ -130,6 +130,7 @@ async def test_the_2018_cohort(client, session, as_role, cohort, make_phase, app
 
     not_selected = await client.post(sign, json=batch([*selected[:10], ids[8], ids[59]]), headers=operator)
     assert not_selected.status_code == 409
+    assert not_selected.json()["code"] == "participants-not-selected"
     assert not_selected.json()["offenders"] == [
         {"participant_id": ids[8], "region_code": codes[8], "status": "waitlisted"},
         {"participant_id": ids[59], "region_code": codes[59], "status": "withdrawn"},
@@ -137,6 +138,7 @@ async def test_the_2018_cohort(client, session, as_role, cohort, make_phase, app
     stranger = str(uuid.uuid4())
     unknown = await client.post(sign, json=batch([selected[0], stranger]), headers=operator)
     assert unknown.status_code == 422
+    assert unknown.json()["code"] == "not-participants-of-phase"
     assert unknown.json()["errors"] == [
         {"field": "signatures[1].participant_id", "code": "not_of_phase", "message": "No participant of phase 2018."}
     ]
@@ -146,6 +148,7 @@ async def test_the_2018_cohort(client, session, as_role, cohort, make_phase, app
     tomorrow = str(date.today() + timedelta(days=2))
     future = await client.post(sign, json=batch(selected, signed_on=tomorrow), headers=operator)
     assert (future.status_code, future.json()["errors"][0]["field"]) == (422, "signed_on")
+    assert future.json()["code"] == "signing-date-in-future"
     assert (await client.post(sign, json=batch([]), headers=operator)).status_code == 422
     assert (await client.post(sign, json=batch(selected), headers=as_role("region", codes[10]))).status_code == 403
     assert await rows(session, MouSigning) == 0 and await rows(session, MouSignature) == 0
@@ -195,6 +198,7 @@ async def test_selection_needs_something_assessed(client, session, as_role, regi
     response = await client.post("/api/v1/phases/2018/selection", json={"dry_run": False}, headers=as_role("operator"))
     assert response.status_code == 409
     assert response.json()["detail"] == "Phase '2018' has no assessed participant to select from."
+    assert response.json()["code"] == "nothing-to-select"
     missing = await client.post("/api/v1/phases/1999/selection", json={"dry_run": True}, headers=as_role("operator"))
     assert missing.status_code == 404
     bad = await client.post("/api/v1/phases/2018/selection", json={"dry_run": "maybe"}, headers=as_role("operator"))

@@ -163,3 +163,4 @@ async def test_unknown_charts_and_forms_are_problems(feeds, client, as_role, fil
     assert response.headers["content-type"] == "application/problem+json"
     if status == 406:
         assert [a["format"] for a in response.json()["available"]] == ["svg", "png"]
+        assert response.json()["code"] == "not-acceptable"
