@@ -21,6 +21,7 @@ KIT = "libs/kit/tests/"
 GATEWAY = "gateway/tests/"
 PARTICIPANTS = "services/participants/tests/"
 DOCUMENTS = "services/documents/tests/"
+MENTORING = "services/mentoring/tests/"
 
 REACHED_BY: dict[str, str] = {
     # the kit's generic codes
@@ -31,8 +32,7 @@ REACHED_BY: dict[str, str] = {
     "method-not-allowed": KIT + "test_conventions.py::test_unknown_route_and_method_are_problems",
     "not-acceptable": "services/reports/tests/test_charts.py::test_unknown_charts_and_forms_are_problems",
     "request-timeout": KIT + "test_http_server.py::test_headers_that_do_not_arrive_in_time_are_408",
-    "conflict": "services/mentoring/tests/test_deliverables_and_advance.py::"
-    "test_advance_needs_every_required_kind_approved",
+    "conflict": KIT + "test_problem_types.py::test_a_change_breaking_a_unique_rule_is_conflict",
     "idempotency-key-in-use": KIT
     + "test_conventions.py::test_idempotency_conflict_while_in_flight_and_release_after_5xx",
     "precondition-failed": KIT + "test_conventions.py::test_if_match_is_required_and_must_be_current",
@@ -84,6 +84,25 @@ REACHED_BY: dict[str, str] = {
     # documents'
     "file-empty": DOCUMENTS + "test_uploads.py::test_an_empty_file_is_422",
     "file-too-expanded": DOCUMENTS + "test_uploads.py::test_a_docx_zip_bomb_is_refused_422_and_nothing_is_kept",
+    # mentoring's
+    "mentor-email-taken": MENTORING + "test_curriculum_and_mentors.py::test_an_operator_creates_a_mentor",
+    "track-not-active": MENTORING + "test_masterplan.py::test_a_track_goes_through_all_four_stages_and_completes",
+    "mentor-already-assigned": MENTORING
+    + "test_tracks.py::test_assignment_refuses_capacity_and_home_region_saying_which",
+    "mentor-home-region": MENTORING + "test_tracks.py::test_assignment_refuses_capacity_and_home_region_saying_which",
+    "mentor-at-capacity": MENTORING + "test_tracks.py::test_assignment_refuses_capacity_and_home_region_saying_which",
+    "track-stage-incomplete": MENTORING
+    + "test_deliverables_and_advance.py::test_advance_needs_every_required_kind_approved",
+    "deliverable-already-approved": MENTORING
+    + "test_deliverables_and_advance.py::test_review_by_assigned_mentor_or_operator_and_superseding",
+    "deliverable-not-submitted": MENTORING
+    + "test_deliverables_and_advance.py::test_review_by_assigned_mentor_or_operator_and_superseding",
+    "workshop-overlap": MENTORING + "test_sessions.py::test_a_track_or_mentor_cannot_be_in_two_workshops_at_once",
+    "attendance-not-yours": MENTORING + "test_sessions.py::test_attendance_per_track",
+    "masterplan-frozen": MENTORING + "test_masterplan.py::test_edits_need_if_match_and_approval_freezes",
+    "masterplan-missing": MENTORING + "test_masterplan.py::test_approving_without_a_plan_is_409",
+    "masterplan-already-approved": MENTORING + "test_masterplan.py::test_edits_need_if_match_and_approval_freezes",
+    "masterplan-invalid": MENTORING + "test_masterplan.py::test_a_draft_of_the_old_rule_is_judged_before_approval",
 }
 
 

@@ -29,6 +29,7 @@ PACKAGES: dict[str, Path] = {
     "gateway": ROOT / "gateway" / "gateway",
     "participants": ROOT / "services" / "participants" / "participants",
     "documents": ROOT / "services" / "documents" / "documents",
+    "mentoring": ROOT / "services" / "mentoring" / "mentoring",
 }
 # the calls that take a message, and which positional argument is it (1-based, as Babel's keywords count)
 KEYWORDS: dict[str, tuple[int, ...]] = {

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import documents.problems
 import gateway.problems
+import mentoring.problems
 import participants.problems
 import smartcity_kit.generic_problems
 from smartcity_kit.fielderrors import FIELD_CODES
@@ -26,6 +27,7 @@ REGISTRIES: dict[str, ProblemTypes] = {
     "gateway": gateway.problems.GATEWAY,
     "participants": participants.problems.PARTICIPANTS,
     "documents": documents.problems.DOCUMENTS,
+    "mentoring": mentoring.problems.MENTORING,
 }
 TARGET = Path(__file__).resolve().parents[2] / "docs" / "problems.md"
 

@@ -242,16 +242,23 @@ def identity_headers(
     region_code: str | None = None,
     subject: str | None = None,
     organization: str | None = None,
+    *,
+    language: str | None = None,
 ) -> dict[str, str]:
-    """The headers of a request from `role` as the gateway signs them (`subject` defaults to `<role>@test`)."""
+    """The headers of a request from `role` as the gateway signs them (`subject` defaults to `<role>@test`); with
+    `language`, its Accept-Language too."""
     caller_role: CallerRole = SERVICE if role == SERVICE else Role(role)
     caller = Caller(subject or f"{role}@test", caller_role, region_code=region_code, organization=organization)
-    return {"x-smartcity-identity": sign_identity(caller, secret)}
+    headers = {"x-smartcity-identity": sign_identity(caller, secret)}
+    if language is not None:
+        headers["accept-language"] = language
+    return headers
 
 
 @pytest.fixture
 def as_role(internal_secret: str) -> Callable[..., dict[str, str]]:
-    """as_role(role, region_code=None, subject=None, organization=None): a caller's identity headers."""
+    """as_role(role, region_code=None, subject=None, organization=None, *, language=None): a caller's identity
+    headers."""
     return partial(identity_headers, internal_secret)
 
 

@@ -224,3 +224,28 @@ async def test_a_value_the_database_cannot_take_is_value_not_storable(kit_engine
         "status": 422,
         "detail": "Permintaan memuat nilai yang tidak dapat disimpan (karakter NUL, angka di luar jangkauan).",
     }
+
+
+async def test_a_change_breaking_a_unique_rule_is_conflict(kit_engine):
+    """A unique rule a concurrent change broke (the database refuses the second insert): 409 `conflict`."""
+    app = FastAPI()
+    install_problem_handlers(app)
+    install_db_error_handlers(app)
+
+    @app.post("/twice")
+    async def twice() -> None:
+        async with kit_engine.connect() as conn:
+            await conn.execute(sa.text("CREATE TEMPORARY TABLE once (id int PRIMARY KEY)"))
+            await conn.execute(sa.text("INSERT INTO once VALUES (1)"))
+            await conn.execute(sa.text("INSERT INTO once VALUES (1)"))
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kit") as client:
+        refused = await client.post("/twice", headers=ID)
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "type": "https://smartcity.kominfo.go.id/problems/conflict",
+        "code": "conflict",
+        "title": "Bertentangan dengan keadaan saat ini",
+        "status": 409,
+        "detail": "Perubahan ini bertentangan dengan keadaan saat ini; muat ulang lalu coba lagi.",
+    }

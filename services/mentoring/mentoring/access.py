@@ -60,7 +60,7 @@ async def track_or_404(session: AsyncSession, caller: Caller, track_id: uuid.UUI
         stmt = stmt.with_for_update(of=Track).execution_options(populate_existing=True)
     track = (await session.execute(stmt)).scalar()
     if track is None:
-        raise NotFound(f"No track {track_id} is visible to you.")
+        raise NotFound("No track {track_id} is visible to you.", track_id=track_id)
     return track
 
 

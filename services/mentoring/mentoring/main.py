@@ -25,6 +25,7 @@ from .deliverables.router import router as deliverables_router
 from .events import CATALOGUE
 from .masterplan.router import router as masterplan_router
 from .mentors.router import router as mentors_router
+from .problems import MENTORING
 from .settings import Settings
 from .tracks.consumer import participants_consumer
 from .tracks.router import router as tracks_router
@@ -100,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)
+    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE, problems=MENTORING)
     for router in (
         curriculum_router,
         mentors_router,

@@ -39,7 +39,11 @@ async def test_an_operator_creates_a_mentor(client, as_role):
     assert {k: mentor[k] for k in body} == {**body, "email": "suhono@itb.ac.id"}
     assert mentor["active_tracks"] == 0
     again = await client.post("/api/v1/mentors", json=body, headers=as_role("operator"))
-    assert again.status_code == 409
+    assert (again.status_code, again.json()["code"]) == (409, "mentor-email-taken")
+    assert again.json()["detail"] == "A mentor with the e-mail suhono@itb.ac.id already exists."
+    in_indonesian = await client.post("/api/v1/mentors", json=body, headers=as_role("operator", language="id"))
+    assert in_indonesian.json()["title"] == "Mentor sudah terdaftar"
+    assert in_indonesian.json()["detail"] == "Mentor dengan alamat surel suhono@itb.ac.id sudah terdaftar."
     read = await client.get(f"/api/v1/mentors/{mentor['id']}", headers=as_role("partner"))
     assert read.status_code == 200 and read.json() == mentor and read.headers["etag"]
 

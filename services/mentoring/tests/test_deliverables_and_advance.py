@@ -59,11 +59,17 @@ async def test_documents_that_are_not_the_regions_are_refused_and_nothing_kept(
     elsewhere = upstream.add_document("32.04", "readiness_report")  # Kabupaten Bandung's, not Kota Bandung's
     deleted = upstream.add_document("32.73", "readiness_report", deleted=True)
     other_kind = upstream.add_document("32.73", "minutes")
-    cases = [(elsewhere, "document_id"), (uuid.uuid4(), "document_id"), (deleted, "document_id"), (other_kind, "kind")]
-    for document_id, field in cases:
+    cases = [
+        (elsewhere, "document_id", "not_a_document_of_region"),
+        (uuid.uuid4(), "document_id", "not_a_document_of_region"),
+        (deleted, "document_id", "not_a_document_of_region"),
+        (other_kind, "kind", "kind_mismatch"),
+    ]
+    for document_id, field, code in cases:
         response = await submit(client, as_role, track, "readiness_report", document_id)
         assert response.status_code == 422, (document_id, response.text)
-        assert response.json()["errors"][0]["field"] == field
+        assert response.json()["code"] == "validation-failed"
+        assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [(field, code)]
     bad = await client.post(
         f"/api/v1/tracks/{track.id}/deliverables",
         json={"kind": "selfie", "document_id": "nope"},
@@ -142,7 +148,8 @@ async def test_review_by_assigned_mentor_or_operator_and_superseding(
     assert sent_back.status_code == 200
     assert (sent_back.json()["status"], sent_back.json()["review_comment"]) == ("changes_requested", "Add the SWOT.")
     assert sent_back.json()["reviewed_by"] == f"mentor:{mentor['email']}"
-    assert (await review(client, as_role("operator"), first["id"], "approved")).status_code == 409
+    reviewed_twice = await review(client, as_role("operator"), first["id"], "approved")
+    assert (reviewed_twice.status_code, reviewed_twice.json()["code"]) == (409, "deliverable-not-submitted")
 
     second = await submit(
         client, as_role, track, "readiness_report", upstream.add_document("32.73", "readiness_report")
@@ -154,7 +161,7 @@ async def test_review_by_assigned_mentor_or_operator_and_superseding(
     approved = await review(client, as_role("operator"), second.json()["id"], "approved")
     assert approved.json()["status"] == "approved"
     again = await submit(client, as_role, track, "readiness_report", upstream.add_document("32.73", "readiness_report"))
-    assert again.status_code == 409
+    assert (again.status_code, again.json()["code"]) == (409, "deliverable-already-approved")
 
 
 async def test_advance_needs_every_required_kind_approved(client, as_role, make_track, upstream, events_of):
@@ -163,14 +170,21 @@ async def test_advance_needs_every_required_kind_approved(client, as_role, make_
     refused = await client.post(advance, headers=as_role("operator"))
     assert refused.status_code == 409
     assert refused.json() == {
-        "type": "https://smartcity.kominfo.go.id/problems/conflict",
-        "code": "conflict",
-        "title": "Conflict with the current state",
+        "type": "https://smartcity.kominfo.go.id/problems/track-stage-incomplete",
+        "code": "track-stage-incomplete",
+        "title": "Stage not complete",
         "status": 409,
         "detail": "The track cannot leave bimtek_1 yet: it needs approved deliverables of kind readiness_report.",
         "stage": "bimtek_1",
         "missing_deliverables": ["readiness_report"],
     }  # no word of a master plan, which no stage but the last needs
+    in_indonesian = await client.post(advance, headers=as_role("operator", language="id-ID"))
+    assert (in_indonesian.json()["title"], in_indonesian.json()["detail"]) == (
+        "Tahapan belum tuntas",
+        "Jalur pendampingan belum dapat menyelesaikan tahapan bimtek_1: masih diperlukan luaran yang disetujui "
+        "berjenis readiness_report.",
+    )
+    assert in_indonesian.headers["content-language"] == "id"
 
     d = (
         await submit(client, as_role, track, "readiness_report", upstream.add_document("32.73", "readiness_report"))

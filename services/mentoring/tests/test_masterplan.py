@@ -106,29 +106,40 @@ async def test_every_problem_is_named_in_one_422(client, as_role, track, session
     response = await put(client, track, plan, as_role("operator"))
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
-    assert [(e["field"], e["message"]) for e in response.json()["errors"]] == [
+    assert [(e["field"], e["code"], e["message"]) for e in response.json()["errors"]] == [
         (
             "horizon_end_year",
+            "horizon_out_of_range",
             "The horizon 2020-2030 covers 11 calendar years; it must cover 5 to 10, both years included "
             "(e.g. 2020-2024 is 5).",
         ),
-        ("initiatives[0].element", "'tourism' is not an element of governance; one of service, bureaucracy, policy."),
+        (
+            "initiatives[0].element",
+            "unknown_element",
+            "'tourism' is not an element of governance; one of service, bureaucracy, policy.",
+        ),
         (
             "initiatives[1].end_year",
+            "quick_win_too_long",
             "A quick win delivers within 12 months, so it covers at most 2 calendar years (e.g. 2021-2022); "
             "2021-2023 covers 3.",
         ),
-        ("initiatives[2].benefit", "State the benefit to citizens before any technology."),
-        ("initiatives[2].beneficiaries", "State who benefits."),
-        ("initiatives[3].start_year", "2019 lies outside the horizon 2020-2030."),
-        ("initiatives[3].end_year", "2031 lies outside the horizon 2020-2030."),
+        ("initiatives[2].benefit", "required", "State the benefit to citizens before any technology."),
+        ("initiatives[2].beneficiaries", "required", "State who benefits."),
+        ("initiatives[3].start_year", "outside_horizon", "2019 lies outside the horizon 2020-2030."),
+        ("initiatives[3].end_year", "outside_horizon", "2031 lies outside the horizon 2020-2030."),
         (
             "initiatives[4].dimension",
+            "unknown_dimension",
             "'technology' is not a dimension; one of governance, branding, economy, living, society, environment.",
         ),
-        ("initiatives", "No initiative in the dimension 'branding'; each of the six needs one."),
-        ("initiatives", "No initiative in the dimension 'environment'; each of the six needs one."),
-        ("initiatives", "At least 3 quick wins are needed; the plan has 2."),
+        ("initiatives", "dimension_missing", "No initiative in the dimension 'branding'; each of the six needs one."),
+        (
+            "initiatives",
+            "dimension_missing",
+            "No initiative in the dimension 'environment'; each of the six needs one.",
+        ),
+        ("initiatives", "too_few_quick_wins", "At least 3 quick wins are needed; the plan has 2."),
     ]
     assert (await client.get(f"/api/v1/tracks/{track.id}/masterplan", headers=as_role("operator"))).status_code == 404
 
@@ -182,7 +193,7 @@ def plan_over(start, end):
 )
 def test_the_horizon_counts_calendar_years(start, end, fields):
     problems = plan_problems(MasterPlanIn.model_validate(plan_over(start, end)))
-    assert [p["field"] for p in problems] == fields
+    assert [p.field for p in problems] == fields
 
 
 @pytest.mark.parametrize(
@@ -197,7 +208,7 @@ def test_a_quick_win_covers_at_most_two_calendar_years(start, end, fields):
     plan = plan_over(2026, 2030)
     plan["initiatives"][0].update(start_year=start, end_year=end)
     assert plan["initiatives"][0]["quick_win"]
-    assert [p["field"] for p in plan_problems(MasterPlanIn.model_validate(plan))] == fields
+    assert [p.field for p in plan_problems(MasterPlanIn.model_validate(plan))] == fields
 
 
 async def test_a_plan_of_2026_2030_is_kept_and_2026_2036_refused(client, as_role, track):
@@ -206,7 +217,7 @@ async def test_a_plan_of_2026_2030_is_kept_and_2026_2036_refused(client, as_role
     assert refused.json()["errors"] == [
         {
             "field": "horizon_end_year",
-            "code": "invalid",
+            "code": "horizon_out_of_range",
             "message": "The horizon 2026-2036 covers 11 calendar years; it must cover 5 to 10, both years included "
             "(e.g. 2026-2030 is 5).",
         }
@@ -254,7 +265,7 @@ async def test_a_draft_of_the_old_rule_is_judged_before_approval(client, as_role
     await old_rule_plan(session, track, "draft")
     path = f"/api/v1/tracks/{track.id}/masterplan"
     refused = await client.post(f"{path}/approve", headers=as_role("operator"))
-    assert refused.status_code == 422
+    assert (refused.status_code, refused.json()["code"]) == (422, "masterplan-invalid")
     assert [e["field"] for e in refused.json()["errors"]] == ["horizon_end_year"]
     assert (await client.get(path, headers=as_role("operator"))).json()["status"] == "draft"
 
@@ -288,9 +299,9 @@ async def test_edits_need_if_match_and_approval_freezes(client, as_role, track):
     assert approved.status_code == 200
     assert (approved.json()["status"], approved.json()["approved_by"]) == ("approved", "operator:operator@test")
     frozen = await put(client, track, good_plan(), {**region, "if-match": approved.headers["etag"]})
-    assert frozen.status_code == 409
+    assert (frozen.status_code, frozen.json()["code"]) == (409, "masterplan-frozen")
     again = await client.post(f"/api/v1/tracks/{track.id}/masterplan/approve", headers=as_role("operator"))
-    assert again.status_code == 409
+    assert (again.status_code, again.json()["code"]) == (409, "masterplan-already-approved")
 
 
 async def test_who_may_write_and_read(client, as_role, track, make_mentor, assign):
@@ -310,7 +321,7 @@ async def test_who_may_write_and_read(client, as_role, track, make_mentor, assig
 
 async def test_approving_without_a_plan_is_409(client, as_role, track):
     response = await client.post(f"/api/v1/tracks/{track.id}/masterplan/approve", headers=as_role("operator"))
-    assert response.status_code == 409
+    assert (response.status_code, response.json()["code"]) == (409, "masterplan-missing")
     assert response.json()["detail"] == "The track has no master plan to approve yet."
 
 
@@ -345,14 +356,15 @@ async def test_a_track_goes_through_all_four_stages_and_completes(client, as_rol
         "missing_deliverables": [],
         "masterplan_approved": False,
     }
-    assert "an approved master plan" in blocked.json()["detail"]
+    assert blocked.json()["detail"] == "The track cannot leave bimtek_4 yet: it needs an approved master plan."
     await put(client, track, good_plan(), region)
     await client.post(f"/api/v1/tracks/{track.id}/masterplan/approve", headers=operator)
     done = await client.post(advance, headers=operator)
     assert done.status_code == 200
     assert (done.json()["status"], done.json()["stage"]) == ("completed", "bimtek_4")
     assert done.json()["closed_at"] is not None
-    assert (await client.post(advance, headers=operator)).status_code == 409
+    closed = await client.post(advance, headers=operator)
+    assert (closed.status_code, closed.json()["code"]) == (409, "track-not-active")
 
     ids = {
         "track_id": str(track.id),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from mentoring.tracks.service import StageExit, stage_exit
+from smartcity_kit.i18n import render
 from smartcity_vocabulary import StageCode
 
 
@@ -68,4 +69,7 @@ def test_what_a_track_needs_to_leave_its_stage(
     ],
 )
 def test_a_refusal_names_every_missing_thing(needed: StageExit, refusal: str | None, extra: dict) -> None:
-    assert (needed.refusal, needed.extra()) == (refusal, extra)
+    error = needed.refusal
+    detail = None if error is None else render(error.detail or "", error.values, "en")
+    assert (detail, needed.extra()) == (refusal, extra)
+    assert error is None or (error.problem.code, error.extra) == ("track-stage-incomplete", extra)

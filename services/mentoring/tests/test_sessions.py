@@ -22,8 +22,8 @@ def workshop(track_ids, mentor_ids=(), **overrides):
     }
 
 
-async def create(client, as_role, body):
-    return await client.post("/api/v1/sessions", json=body, headers=as_role("operator"))
+async def create(client, as_role, body, language=None):
+    return await client.post("/api/v1/sessions", json=body, headers=as_role("operator", language=language))
 
 
 async def test_a_workshop_keeps_its_offset_and_shows_each_region_its_zone(client, as_role, make_track, make_mentor):
@@ -74,13 +74,14 @@ async def test_nonsense_is_refused_naming_every_problem(client, as_role, make_tr
     )
     response = await create(client, as_role, body)
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == [
-        "stage",
-        "ends_at",
-        "url",
-        "track_ids[1]",
-        "mentor_ids[0]",
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        ("stage", "unknown_stage"),
+        ("ends_at", "ends_before_start"),
+        ("url", "required"),
+        ("track_ids[1]", "unknown_track"),
+        ("mentor_ids[0]", "unknown_mentor"),
     ]
+    assert response.json()["detail"] == "The workshop has 5 problem(s); nothing was saved."
     assert "bimtek_1, bimtek_2, bimtek_3, bimtek_4" in response.json()["errors"][0]["message"]
 
     for overrides, field in [
@@ -157,9 +158,12 @@ async def test_attendance_per_track(client, as_role, make_track, make_mentor, as
     own = [{"track_id": str(a.id), "present": True, "attendees": ["Sekda"]}]
     assert (await client.put(path, json=own, headers=as_role("mentor", subject=outsider["email"]))).status_code == 200
     theirs = [{"track_id": str(b.id), "present": True}]
-    assert (
-        await client.put(path, json=theirs, headers=as_role("mentor", subject=outsider["email"]))
-    ).status_code == 403
+    refused = await client.put(path, json=theirs, headers=as_role("mentor", subject=outsider["email"], language="id"))
+    assert (refused.status_code, refused.json()["code"], refused.json()["title"]) == (
+        403,
+        "attendance-not-yours",
+        "Bukan sesi Bimtek Anda",
+    )
 
     stranger = await make_track("35.78")
     bad = [
@@ -168,7 +172,10 @@ async def test_attendance_per_track(client, as_role, make_track, make_mentor, as
     ]
     response = await client.put(path, json=bad, headers=as_role("operator"))
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == ["[0].track_id", "[1].attendees"]
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        ("[0].track_id", "track_not_in_session"),
+        ("[1].attendees", "attendees_of_absent"),
+    ]
     assert (await client.put(path, json=rows, headers=as_role("region", "32.73"))).status_code == 403
     assert (await client.put(path, json=rows, headers=as_role("partner"))).status_code == 403
     missing = await client.put(f"/api/v1/sessions/{uuid.uuid4()}/attendance", json=rows, headers=as_role("operator"))
@@ -182,10 +189,25 @@ async def test_a_track_or_mentor_cannot_be_in_two_workshops_at_once(client, as_r
     # 2018-07-11 10:00 WITA is 09:00 WIB, inside the first workshop (until 17:00 WIB)
     later = {"starts_at": "2018-07-11T10:00:00+08:00", "ends_at": "2018-07-12T12:00:00+08:00"}
     clash = await create(client, as_role, workshop([c.id, b.id], **later))
-    assert clash.status_code == 409
+    assert (clash.status_code, clash.json()["code"]) == (409, "workshop-overlap")
     assert clash.json()["busy_track_ids"] == [str(b.id)] and clash.json()["busy_mentor_ids"] == []
-    mentor_clash = await create(client, as_role, workshop([c.id], [mentor["id"]], **later))
+    first_id = (await client.get("/api/v1/sessions", headers=as_role("operator"))).json()["items"][0]["id"]
+    assert clash.json()["errors"] == [
+        {"field": "track_ids[1]", "code": "busy", "message": f"The track {b.id} is in session {first_id} then."}
+    ]
+    mentor_clash = await create(client, as_role, workshop([c.id], [mentor["id"]], **later), language="id")
     assert mentor_clash.json()["busy_mentor_ids"] == [mentor["id"]]
+    assert mentor_clash.json()["detail"] == (
+        "Waktu sesi Bimtek ini bertumpukan dengan sesi lain: 1 jalur pendampingan atau mentor pada sesi ini sudah "
+        "terjadwal di sesi lain pada waktu itu."
+    )
+    assert mentor_clash.json()["errors"] == [
+        {
+            "field": "mentor_ids[0]",
+            "code": "busy",
+            "message": f"Pada waktu itu mentor {mentor['id']} sedang mengisi sesi {first_id}.",
+        }
+    ]
     after = {"starts_at": "2018-07-11T18:00:00+08:00", "ends_at": "2018-07-12T12:00:00+08:00"}  # 17:00 WIB: touching
     assert (await create(client, as_role, workshop([a.id, b.id, c.id], [mentor["id"]], **after))).status_code == 201
 

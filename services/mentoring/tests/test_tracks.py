@@ -72,17 +72,18 @@ async def test_assignment_refuses_capacity_and_home_region_saying_which(
 
     refused = await assign(home.id, mentor["id"])
     assert refused.status_code == 409
-    assert refused.json()["reason"] == "home_region"
+    assert (refused.json()["code"], refused.json()["reason"]) == ("mentor-home-region", "home_region")
     assert "own home region 32.73" in refused.json()["detail"]
 
     ok = await assign(first.id, mentor["id"])
     assert ok.status_code == 201
     assert ok.json()["mentor_ids"] == [mentor["id"]]
-    assert (await assign(first.id, mentor["id"])).status_code == 409  # already assigned
+    twice = await assign(first.id, mentor["id"])
+    assert (twice.status_code, twice.json()["code"]) == (409, "mentor-already-assigned")
 
     full = await assign(second.id, mentor["id"])
     assert full.status_code == 409
-    assert full.json()["reason"] == "capacity"
+    assert (full.json()["code"], full.json()["reason"]) == ("mentor-at-capacity", "capacity")
     assert "at capacity: 1 of 1" in full.json()["detail"]
     loaded = await client.get(f"/api/v1/mentors/{mentor['id']}", headers=as_role("partner"))
     assert loaded.json()["active_tracks"] == 1
@@ -99,7 +100,7 @@ async def test_assignment_bad_input_and_roles(client, as_role, make_track, make_
     mentor = await make_mentor(home_region_code=None)
     unknown = await assign(track.id, uuid.uuid4())
     assert unknown.status_code == 422
-    assert unknown.json()["errors"] == [{"field": "mentor_id", "code": "invalid", "message": "Unknown mentor."}]
+    assert unknown.json()["errors"] == [{"field": "mentor_id", "code": "unknown_mentor", "message": "Unknown mentor."}]
     assert (await assign(uuid.uuid4(), mentor["id"])).status_code == 404
     path = f"/api/v1/tracks/{track.id}/mentors"
     assert (await client.post(path, json={"mentor_id": "abc"}, headers=as_role("operator"))).status_code == 422

@@ -35,7 +35,7 @@ def stage_out(stage: Stage) -> StageOut:
 async def stage_or_404(session: AsyncSession, code: str, *, lock: bool = False) -> Stage:
     stage = await service.get_stage(session, code, lock=lock)
     if stage is None:
-        raise NotFound(f"No stage '{code}' in the curriculum.")
+        raise NotFound("No stage '{code}' in the curriculum.", code=code)
     return stage
 
 

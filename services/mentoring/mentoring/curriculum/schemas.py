@@ -1,6 +1,7 @@
 """API models of the curriculum."""
 
 from pydantic import BaseModel, Field, field_validator
+from smartcity_kit.fielderrors import field_refusal
 from smartcity_kit.schemas import StrictModel
 from smartcity_vocabulary import DocumentKind
 
@@ -24,5 +25,5 @@ class StageIn(StrictModel):
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
-            raise ValueError("Each kind once.")
+            raise field_refusal("duplicate", "Each kind once.")
         return value

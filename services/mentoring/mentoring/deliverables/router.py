@@ -15,6 +15,7 @@ from smartcity_kit.problems import problem_responses
 from smartcity_vocabulary import DeliverableStatus
 
 from ..access import AssignedMentorOrStaff, OwnRegionOrStaff, VisibleTrack, track_or_404
+from ..problems import DELIVERABLE_ALREADY_APPROVED, DELIVERABLE_NOT_SUBMITTED, TRACK_NOT_ACTIVE
 from . import service
 from .models import Deliverable
 from .schemas import DeliverableIn, DeliverableOut, ReviewIn
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/api/v1", tags=["deliverables"])
     "/tracks/{track_id}/deliverables",
     status_code=201,
     response_model=DeliverableOut,
-    responses=problem_responses(401, 403, 404, 409, 422, 503),
+    responses=problem_responses(401, 403, 404, 409, TRACK_NOT_ACTIVE, DELIVERABLE_ALREADY_APPROVED, 422, 503),
     dependencies=[OwnRegionOrStaff],
 )
 async def submit_deliverable(
@@ -81,7 +82,7 @@ async def read_deliverable(
 @router.post(
     "/deliverables/{deliverable_id}/review",
     response_model=DeliverableOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, TRACK_NOT_ACTIVE, DELIVERABLE_NOT_SUBMITTED, 422),
     dependencies=[AssignedMentorOrStaff],
 )
 async def review_deliverable(

@@ -7,11 +7,13 @@ import uuid
 import sqlalchemy as sa
 from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.identity import Caller, Role
-from smartcity_kit.problems import Conflict, NotFound, Unprocessable
+from smartcity_kit.problems import AppError, NotFound, Unprocessable
+from smartcity_kit.problemtypes import FieldError
 from smartcity_vocabulary import DeliverableStatus, ReviewDecision
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import mentor_of, scope_tracks
+from ..problems import DELIVERABLE_ALREADY_APPROVED, DELIVERABLE_NOT_SUBMITTED
 from ..tracks.models import Track, TrackMentor
 from ..tracks.service import require_active
 from . import events
@@ -25,13 +27,19 @@ async def check_document(documents: DocumentsClient, track: Track, data: Deliver
     if document is None or document.region_code != track.region_code:
         # one answer for "unknown" and "another region's": existence elsewhere does not leak
         raise Unprocessable(
-            f"No document {data.document_id} of region {track.region_code} exists.",
-            errors=[{"field": "document_id", "message": "No such document in the track's region."}],
+            "No document {document_id} of region {region_code} exists.",
+            errors=[FieldError("document_id", "not_a_document_of_region", "No such document in the track's region.")],
+            document_id=data.document_id,
+            region_code=track.region_code,
         )
     if document.kind != data.kind:
         raise Unprocessable(
-            f"The document is of kind '{document.kind}', not '{data.kind}'.",
-            errors=[{"field": "kind", "message": f"The document's kind is '{document.kind}'."}],
+            "The document is of kind '{actual}', not '{kind}'.",
+            errors=[
+                FieldError("kind", "kind_mismatch", "The document's kind is '{actual}'.", {"actual": document.kind})
+            ],
+            actual=document.kind,
+            kind=data.kind,
         )
 
 
@@ -52,7 +60,12 @@ async def submit(session: AsyncSession, track: Track, data: DeliverableIn, calle
     supersedes = None
     if live is not None:
         if live.status == DeliverableStatus.APPROVED:
-            raise Conflict(f"A deliverable of kind '{data.kind}' is already approved for this track ({live.id}).")
+            raise AppError(
+                DELIVERABLE_ALREADY_APPROVED,
+                "A deliverable of kind '{kind}' is already approved for this track ({deliverable_id}).",
+                kind=data.kind,
+                deliverable_id=live.id,
+            )
         live.status = DeliverableStatus.SUPERSEDED
         supersedes = live.id
         await session.flush()
@@ -81,7 +94,7 @@ async def deliverable_and_track(
         stmt = stmt.with_for_update(of=Deliverable).execution_options(populate_existing=True)
     row = (await session.execute(stmt)).first()
     if row is None:
-        raise NotFound(f"No deliverable {deliverable_id} is visible to you.")
+        raise NotFound("No deliverable {deliverable_id} is visible to you.", deliverable_id=deliverable_id)
     return row[0], row[1]
 
 
@@ -93,10 +106,14 @@ async def review(
         # visible means assigned (scope_tracks), but say it plainly here too
         mentor = await mentor_of(session, caller)
         if mentor is None or await session.get(TrackMentor, (track.id, mentor.id)) is None:
-            raise NotFound(f"No deliverable {deliverable_id} is visible to you.")
+            raise NotFound("No deliverable {deliverable_id} is visible to you.", deliverable_id=deliverable_id)
     require_active(track)
     if deliverable.status != DeliverableStatus.SUBMITTED:
-        raise Conflict(f"The deliverable is {deliverable.status}; only a submitted one can be reviewed.")
+        raise AppError(
+            DELIVERABLE_NOT_SUBMITTED,
+            "The deliverable is {status}; only a submitted one can be reviewed.",
+            status=deliverable.status,
+        )
     deliverable.status = decision
     deliverable.reviewed_by = caller.actor
     deliverable.reviewed_at = sa.func.now()

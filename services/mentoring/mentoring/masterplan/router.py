@@ -11,6 +11,13 @@ from smartcity_kit.identity import CallerDep
 from smartcity_kit.problems import problem_responses
 
 from ..access import CanManageProgramme, LockedTrack, OwnRegionOrStaff, VisibleTrack
+from ..problems import (
+    MASTERPLAN_ALREADY_APPROVED,
+    MASTERPLAN_FROZEN,
+    MASTERPLAN_INVALID,
+    MASTERPLAN_MISSING,
+    TRACK_NOT_ACTIVE,
+)
 from . import service
 from .models import MasterPlan
 from .schemas import MasterPlanIn, MasterPlanOut
@@ -31,7 +38,7 @@ TrackPlan = Annotated[MasterPlan, Depends(track_plan)]
     response_model=MasterPlanOut,
     responses={
         201: {"description": "Created", "model": MasterPlanOut},
-        **problem_responses(401, 403, 404, 409, 412, 422, 428),
+        **problem_responses(401, 403, 404, 409, TRACK_NOT_ACTIVE, MASTERPLAN_FROZEN, 412, 422, 428),
     },
     dependencies=[OwnRegionOrStaff],
 )
@@ -60,7 +67,16 @@ async def read_master_plan(plan: TrackPlan, response: Response) -> MasterPlanOut
 @router.post(
     "/approve",
     response_model=MasterPlanOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        TRACK_NOT_ACTIVE,
+        MASTERPLAN_MISSING,
+        MASTERPLAN_ALREADY_APPROVED,
+        422,
+        MASTERPLAN_INVALID,
+    ),
     dependencies=[CanManageProgramme],
 )
 async def approve_master_plan(

@@ -6,10 +6,11 @@ import sqlalchemy as sa
 from fastapi import Request
 from smartcity_kit.etag import etag_of, require_if_match
 from smartcity_kit.identity import Caller
-from smartcity_kit.problems import Conflict, NotFound, Unprocessable
+from smartcity_kit.problems import AppError, NotFound, Unprocessable
 from smartcity_vocabulary import Dimension
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..problems import MASTERPLAN_ALREADY_APPROVED, MASTERPLAN_FROZEN, MASTERPLAN_INVALID, MASTERPLAN_MISSING
 from ..tracks.models import Track
 from ..tracks.service import require_active
 from ..vocabulary import MasterPlanStatus
@@ -33,7 +34,7 @@ async def get_plan(session: AsyncSession, track: Track, *, lock: bool = False) -
 async def plan_or_404(session: AsyncSession, track: Track) -> MasterPlan:
     plan = await get_plan(session, track)
     if plan is None:
-        raise NotFound(f"The track {track.id} has no master plan yet.")
+        raise NotFound("The track {track_id} has no master plan yet.", track_id=track.id)
     return plan
 
 
@@ -45,11 +46,13 @@ async def put_plan(
     plan = await get_plan(session, track, lock=True)
     if plan is not None:
         if plan.status == MasterPlanStatus.APPROVED:
-            raise Conflict("The master plan is approved and frozen; it cannot change any more.")
+            raise AppError(MASTERPLAN_FROZEN, "The master plan is approved and frozen; it cannot change any more.")
         require_if_match(request, plan_etag(plan))
     problems = plan_problems(data)
     if problems:
-        raise Unprocessable(f"The master plan has {len(problems)} problem(s); nothing was saved.", errors=problems)
+        raise Unprocessable(
+            "The master plan has {count} problem(s); nothing was saved.", errors=problems, count=len(problems)
+        )
     fields = {
         "vision": data.vision,
         "horizon_start_year": data.horizon_start_year,
@@ -76,15 +79,17 @@ async def approve_plan(session: AsyncSession, track: Track, caller: Caller) -> M
     require_active(track)
     plan = await get_plan(session, track, lock=True)
     if plan is None:
-        raise Conflict("The track has no master plan to approve yet.")
+        raise AppError(MASTERPLAN_MISSING, "The track has no master plan to approve yet.")
     if plan.status == MasterPlanStatus.APPROVED:
-        raise Conflict("The master plan is already approved.")
+        raise AppError(MASTERPLAN_ALREADY_APPROVED, "The master plan is already approved.")
     # a draft saved under an earlier rule is judged by the rules in force before it is frozen
     problems = plan_problems(MasterPlanIn.model_validate(stored_fields(plan)))
     if problems:
-        raise Unprocessable(
-            f"The draft has {len(problems)} problem(s) under the rules in force; correct it (PUT) before approving.",
+        raise AppError(
+            MASTERPLAN_INVALID,
+            "The draft has {count} problem(s) under the rules in force; correct it (PUT) before approving.",
             errors=problems,
+            count=len(problems),
         )
     plan.status = MasterPlanStatus.APPROVED
     plan.version += 1

@@ -9,6 +9,7 @@ Only a plan being written is judged: an approved plan is frozen as approved.
 
 from __future__ import annotations
 
+from smartcity_kit.problemtypes import FieldError
 from smartcity_vocabulary import ELEMENTS, Dimension, Element
 
 from .schemas import MasterPlanIn
@@ -25,22 +26,30 @@ def calendar_years(start: int, end: int) -> int:
     return end - start + 1
 
 
-def plan_problems(plan: MasterPlanIn) -> list[dict[str, str]]:
-    errors: list[dict[str, str]] = []
-
-    def problem(field: str, message: str) -> None:
-        errors.append({"field": field, "message": message})
+def plan_problems(plan: MasterPlanIn) -> list[FieldError]:
+    errors: list[FieldError] = []
 
     start, end = plan.horizon_start_year, plan.horizon_end_year
     years = calendar_years(start, end)
     if not MIN_HORIZON <= years <= MAX_HORIZON:
-        problem(
-            "horizon_end_year",
-            f"The horizon {start}-{end} covers {years} calendar years; it must cover {MIN_HORIZON} to "
-            f"{MAX_HORIZON}, both years included (e.g. {start}-{start + MIN_HORIZON - 1} is {MIN_HORIZON}).",
+        errors.append(
+            FieldError(
+                "horizon_end_year",
+                "horizon_out_of_range",
+                "The horizon {start}-{end} covers {years} calendar years; it must cover {min} to {max}, both years "
+                "included (e.g. {start}-{example_end} is {min}).",
+                {
+                    "start": start,
+                    "end": end,
+                    "years": years,
+                    "min": MIN_HORIZON,
+                    "max": MAX_HORIZON,
+                    "example_end": start + MIN_HORIZON - 1,
+                },
+            )
         )
     if not plan.vision.strip():
-        problem("vision", "State the vision.")
+        errors.append(FieldError("vision", "required", "State the vision."))
 
     covered: set[str] = set()
     quick_wins = 0
@@ -48,37 +57,94 @@ def plan_problems(plan: MasterPlanIn) -> list[dict[str, str]]:
         at = f"initiatives[{i}]"
         elements = _ELEMENTS.get(item.dimension)
         if elements is None:
-            problem(f"{at}.dimension", f"'{item.dimension}' is not a dimension; one of {', '.join(Dimension)}.")
+            errors.append(
+                FieldError(
+                    f"{at}.dimension",
+                    "unknown_dimension",
+                    "'{dimension}' is not a dimension; one of {dimensions}.",
+                    {"dimension": item.dimension, "dimensions": ", ".join(Dimension)},
+                )
+            )
         else:
             covered.add(item.dimension)
             if item.element not in elements:
-                problem(
-                    f"{at}.element",
-                    f"'{item.element}' is not an element of {item.dimension}; one of {', '.join(elements)}.",
+                errors.append(
+                    FieldError(
+                        f"{at}.element",
+                        "unknown_element",
+                        "'{element}' is not an element of {dimension}; one of {elements}.",
+                        {"element": item.element, "dimension": item.dimension, "elements": ", ".join(elements)},
+                    )
                 )
         if not (item.benefit or "").strip():
-            problem(f"{at}.benefit", "State the benefit to citizens before any technology.")
+            errors.append(
+                FieldError(f"{at}.benefit", "required", "State the benefit to citizens before any technology.")
+            )
         if not (item.beneficiaries or "").strip():
-            problem(f"{at}.beneficiaries", "State who benefits.")
+            errors.append(FieldError(f"{at}.beneficiaries", "required", "State who benefits."))
         if item.end_year < item.start_year:
-            problem(f"{at}.end_year", f"Ends ({item.end_year}) before it starts ({item.start_year}).")
+            errors.append(
+                FieldError(
+                    f"{at}.end_year",
+                    "ends_before_start",
+                    "Ends ({end_year}) before it starts ({start_year}).",
+                    {"end_year": item.end_year, "start_year": item.start_year},
+                )
+            )
         if item.start_year < start or item.start_year > end:
-            problem(f"{at}.start_year", f"{item.start_year} lies outside the horizon {start}-{end}.")
+            errors.append(
+                FieldError(
+                    f"{at}.start_year",
+                    "outside_horizon",
+                    "{year} lies outside the horizon {start}-{end}.",
+                    {"year": item.start_year, "start": start, "end": end},
+                )
+            )
         if item.end_year > end or item.end_year < start:
-            problem(f"{at}.end_year", f"{item.end_year} lies outside the horizon {start}-{end}.")
+            errors.append(
+                FieldError(
+                    f"{at}.end_year",
+                    "outside_horizon",
+                    "{year} lies outside the horizon {start}-{end}.",
+                    {"year": item.end_year, "start": start, "end": end},
+                )
+            )
         if item.quick_win:
             quick_wins += 1
             covers = calendar_years(item.start_year, item.end_year)
             if covers > MAX_QUICK_WIN_YEARS:
-                problem(
-                    f"{at}.end_year",
-                    f"A quick win delivers within 12 months, so it covers at most {MAX_QUICK_WIN_YEARS} calendar "
-                    f"years (e.g. {item.start_year}-{item.start_year + 1}); "
-                    f"{item.start_year}-{item.end_year} covers {covers}.",
+                errors.append(
+                    FieldError(
+                        f"{at}.end_year",
+                        "quick_win_too_long",
+                        "A quick win delivers within 12 months, so it covers at most {max} calendar years "
+                        "(e.g. {start_year}-{example_end}); {start_year}-{end_year} covers {covers}.",
+                        {
+                            "max": MAX_QUICK_WIN_YEARS,
+                            "start_year": item.start_year,
+                            "example_end": item.start_year + 1,
+                            "end_year": item.end_year,
+                            "covers": covers,
+                        },
+                    )
                 )
     for dimension in Dimension:
         if dimension not in covered:
-            problem("initiatives", f"No initiative in the dimension '{dimension}'; each of the six needs one.")
+            errors.append(
+                FieldError(
+                    "initiatives",
+                    "dimension_missing",
+                    "No initiative in the dimension '{dimension}'; each of the six needs one.",
+                    {"dimension": dimension},
+                )
+            )
     if quick_wins < MIN_QUICK_WINS:
-        problem("initiatives", f"At least {MIN_QUICK_WINS} quick wins are needed; the plan has {quick_wins}.")
+        errors.append(
+            FieldError(
+                "initiatives",
+                "too_few_quick_wins",
+                "At least {min} quick wins are needed; the plan has {count}.",
+                {"min": MIN_QUICK_WINS, "count": quick_wins},
+            )
+        )
     return errors

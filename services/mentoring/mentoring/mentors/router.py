@@ -15,6 +15,7 @@ from smartcity_kit.problems import problem_responses
 from smartcity_vocabulary import Dimension
 
 from ..access import CanManageProgramme
+from ..problems import MENTOR_EMAIL_TAKEN
 from . import service
 from .models import Mentor
 from .schemas import MentorIn, MentorOut
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/api/v1/mentors", tags=["mentors"])
     "",
     status_code=201,
     response_model=MentorOut,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(401, 403, 409, MENTOR_EMAIL_TAKEN, 422),
     dependencies=[CanManageProgramme],
 )
 async def create_mentor(data: MentorIn, session: SessionDep) -> MentorOut:

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
+from smartcity_kit.fielderrors import field_refusal
 from smartcity_kit.schemas import StrictModel
 from smartcity_vocabulary import Dimension
 
@@ -30,7 +31,7 @@ class MentorIn(StrictModel):
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
-            raise ValueError("Each dimension once.")
+            raise field_refusal("duplicate", "Each dimension once.")
         return value
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
-from smartcity_kit.problems import Conflict, NotFound
+from smartcity_kit.problems import AppError, NotFound
 from smartcity_vocabulary import TrackStatus
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..problems import MENTOR_EMAIL_TAKEN
 from ..tracks.models import Track, TrackMentor
 from .events import mentor_created
 from .models import Mentor
@@ -28,7 +29,7 @@ def active_tracks_of(mentor_id: sa.ColumnElement[uuid.UUID]) -> sa.ScalarSelect[
 async def create_mentor(session: AsyncSession, data: MentorIn) -> Mentor:
     email = str(data.email).lower()
     if (await session.execute(sa.select(Mentor.id).where(Mentor.email == email))).first():
-        raise Conflict(f"A mentor with the e-mail {email} already exists.")
+        raise AppError(MENTOR_EMAIL_TAKEN, "A mentor with the e-mail {email} already exists.", email=email)
     mentor = Mentor(
         name=data.name,
         email=email,
@@ -62,7 +63,7 @@ async def active_track_counts(session: AsyncSession, mentor_ids: list[uuid.UUID]
 async def get_mentor(session: AsyncSession, mentor_id: uuid.UUID) -> Mentor:
     mentor = await session.get(Mentor, mentor_id)
     if mentor is None:
-        raise NotFound(f"No mentor has the id {mentor_id}.")
+        raise NotFound("No mentor has the id {mentor_id}.", mentor_id=mentor_id)
     return mentor
 
 

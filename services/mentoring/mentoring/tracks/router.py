@@ -15,6 +15,13 @@ from smartcity_kit.problems import problem_responses
 from smartcity_vocabulary import TrackStatus
 
 from ..access import CanManageProgramme, LockedTrack, VisibleTrack, scope_tracks, track_or_404
+from ..problems import (
+    MENTOR_ALREADY_ASSIGNED,
+    MENTOR_AT_CAPACITY,
+    MENTOR_HOME_REGION,
+    TRACK_NOT_ACTIVE,
+    TRACK_STAGE_INCOMPLETE,
+)
 from . import service
 from .models import Track, TrackMentor
 from .schemas import MentorAssignment, TrackOut
@@ -75,7 +82,16 @@ async def read_track(track: VisibleTrack, session: SessionDep, response: Respons
     "/{track_id}/mentors",
     status_code=201,
     response_model=TrackOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        TRACK_NOT_ACTIVE,
+        MENTOR_ALREADY_ASSIGNED,
+        MENTOR_HOME_REGION,
+        MENTOR_AT_CAPACITY,
+        422,
+    ),
     dependencies=[CanManageProgramme],
 )
 async def assign_mentor(track: LockedTrack, data: MentorAssignment, session: SessionDep, caller: CallerDep) -> TrackOut:
@@ -101,7 +117,7 @@ async def unassign_mentor(track_id: uuid.UUID, mentor_id: uuid.UUID, session: Se
 @router.post(
     "/{track_id}/advance",
     response_model=TrackOut,
-    responses=problem_responses(401, 403, 404, 409),
+    responses=problem_responses(401, 403, 404, TRACK_NOT_ACTIVE, TRACK_STAGE_INCOMPLETE),
     dependencies=[CanManageProgramme],
 )
 async def advance_track(track: LockedTrack, session: SessionDep, caller: CallerDep) -> TrackOut:

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from smartcity_kit.i18n import message_id
 from smartcity_kit.identity import Caller
-from smartcity_kit.problems import Conflict, NotFound, Unprocessable
+from smartcity_kit.problems import AppError, NotFound, Unprocessable
+from smartcity_kit.problemtypes import FieldError
 from smartcity_vocabulary import DeliverableStatus, StageCode, TrackStatus
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +20,13 @@ from ..deliverables.models import Deliverable
 from ..masterplan.models import MasterPlan
 from ..mentors.models import Mentor
 from ..mentors.service import active_track_count
+from ..problems import (
+    MENTOR_ALREADY_ASSIGNED,
+    MENTOR_AT_CAPACITY,
+    MENTOR_HOME_REGION,
+    TRACK_NOT_ACTIVE,
+    TRACK_STAGE_INCOMPLETE,
+)
 from ..vocabulary import MasterPlanStatus
 from . import events
 from .models import Track, TrackMentor
@@ -102,7 +111,7 @@ def track_out(track: Track, mentor_ids: list[uuid.UUID]) -> TrackOut:
 
 def require_active(track: Track) -> None:
     if track.status != TrackStatus.ACTIVE:
-        raise Conflict(f"The track is {track.status}; only an active track can change.")
+        raise AppError(TRACK_NOT_ACTIVE, "The track is {status}; only an active track can change.", status=track.status)
 
 
 async def assign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.UUID, caller: Caller) -> None:
@@ -116,21 +125,32 @@ async def assign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.UUI
     ).scalar()
     if mentor is None:
         raise Unprocessable(
-            f"No mentor has the id {mentor_id}.", errors=[{"field": "mentor_id", "message": "Unknown mentor."}]
+            "No mentor has the id {mentor_id}.",
+            errors=[FieldError("mentor_id", "unknown_mentor", "Unknown mentor.")],
+            mentor_id=mentor_id,
         )
     already = await session.get(TrackMentor, (track.id, mentor.id))
     if already is not None:
-        raise Conflict(f"The mentor {mentor.id} is already assigned to this track.")
+        raise AppError(
+            MENTOR_ALREADY_ASSIGNED, "The mentor {mentor_id} is already assigned to this track.", mentor_id=mentor.id
+        )
     if mentor.home_region_code is not None and mentor.home_region_code == track.region_code:
-        raise Conflict(
-            f"The mentor {mentor.name} cannot mentor their own home region {track.region_code}.",
+        raise AppError(
+            MENTOR_HOME_REGION,
+            "The mentor {name} cannot mentor their own home region {region_code}.",
             extra={"reason": "home_region"},
+            name=mentor.name,
+            region_code=track.region_code,
         )
     load = await active_track_count(session, mentor.id)
     if load >= mentor.max_tracks:
-        raise Conflict(
-            f"The mentor {mentor.name} is at capacity: {load} of {mentor.max_tracks} active tracks.",
+        raise AppError(
+            MENTOR_AT_CAPACITY,
+            "The mentor {name} is at capacity: {active_tracks} of {max_tracks} active tracks.",
             extra={"reason": "capacity", "active_tracks": load, "max_tracks": mentor.max_tracks},
+            name=mentor.name,
+            active_tracks=load,
+            max_tracks=mentor.max_tracks,
         )
     by = caller.actor
     session.add(TrackMentor(track_id=track.id, mentor_id=mentor.id, assigned_by=by))
@@ -146,7 +166,7 @@ async def unassign_mentor(session: AsyncSession, track: Track, mentor_id: uuid.U
         .returning(TrackMentor.mentor_id)
     )
     if deleted.first() is None:
-        raise NotFound(f"The mentor {mentor_id} is not assigned to this track.")
+        raise NotFound("The mentor {mentor_id} is not assigned to this track.", mentor_id=mentor_id)
     track.updated_at = sa.func.now()
     await session.flush()
     await events.mentor_removed(session, track, mentor_id, caller.actor)
@@ -169,14 +189,22 @@ class StageExit:
     masterplan_approved: bool | None = None
 
     @property
-    def refusal(self) -> str | None:
-        """Why the track cannot leave its stage, or None when it may."""
-        needs = []
-        if self.missing_deliverables:
-            needs.append("approved deliverables of kind " + ", ".join(self.missing_deliverables))
-        if self.masterplan_approved is False:
-            needs.append("an approved master plan")
-        return f"The track cannot leave {self.stage} yet: it needs " + " and ".join(needs) + "." if needs else None
+    def refusal(self) -> AppError | None:
+        """Why the track cannot leave its stage (409 `track-stage-incomplete`), or None when it may."""
+        deliverables, plan = bool(self.missing_deliverables), self.masterplan_approved is False
+        if deliverables and plan:
+            message = message_id(
+                "The track cannot leave {stage} yet: it needs approved deliverables of kind {kinds} and an approved "
+                "master plan."
+            )
+        elif deliverables:
+            message = message_id("The track cannot leave {stage} yet: it needs approved deliverables of kind {kinds}.")
+        elif plan:
+            message = message_id("The track cannot leave {stage} yet: it needs an approved master plan.")
+        else:
+            return None
+        kinds = ", ".join(self.missing_deliverables)
+        return AppError(TRACK_STAGE_INCOMPLETE, message, extra=self.extra(), stage=self.stage, kinds=kinds)
 
     def extra(self) -> dict[str, object]:
         """The 409's members: the stage and what is missing, the master plan named at the last stage only."""
@@ -206,8 +234,8 @@ async def advance(session: AsyncSession, track: Track) -> None:
         ).scalar()
     approved = await approved_kinds(session, track.id)
     needed = stage_exit(stage.code, stage.required_deliverables, approved, following is None, plan_status)
-    if needed.refusal is not None:
-        raise Conflict(needed.refusal, extra=needed.extra())
+    if (refusal := needed.refusal) is not None:
+        raise refusal
     if following is not None:
         previous, track.stage = track.stage, following.code
         track.updated_at = sa.func.now()

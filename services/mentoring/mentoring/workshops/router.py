@@ -16,6 +16,7 @@ from smartcity_kit.problems import problem_responses
 from smartcity_kit.schemas import Rfc3339Time
 
 from ..access import AssignedMentorOrStaff, CanManageProgramme
+from ..problems import ATTENDANCE_NOT_YOURS, WORKSHOP_OVERLAP
 from . import service
 from .models import Workshop, WorkshopTrack
 from .schemas import AttendanceIn, SessionIn, SessionOut
@@ -36,7 +37,7 @@ VisibleWorkshop = Annotated[Workshop, Depends(visible_workshop)]
     "",
     status_code=201,
     response_model=SessionOut,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(401, 403, WORKSHOP_OVERLAP, 422),
     dependencies=[CanManageProgramme],
 )
 async def create_session(data: SessionIn, session: SessionDep, caller: CallerDep) -> SessionOut:
@@ -92,7 +93,7 @@ async def read_session(
 @router.put(
     "/{session_id}/attendance",
     response_model=SessionOut,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, ATTENDANCE_NOT_YOURS, 404, 422),
     dependencies=[AssignedMentorOrStaff],
 )
 async def put_attendance(

@@ -9,20 +9,20 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller, Role
-from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
-from smartcity_vocabulary import TrackStatus, time_zone_of_region
+from smartcity_kit.problems import AppError, NotFound, Unprocessable
+from smartcity_vocabulary import time_zone_of_region
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import READERS_OF_ALL, mentor_of
 from ..curriculum.models import Stage
 from ..mentors.models import Mentor
+from ..problems import ATTENDANCE_NOT_YOURS, WORKSHOP_OVERLAP
 from ..tracks.models import Track, TrackMentor
 from ..vocabulary import WorkshopMode
 from . import events
 from .models import Workshop, WorkshopMentor, WorkshopTrack
 from .schemas import AttendanceIn, AttendanceOut, SessionIn, SessionOut
-
-MAX_LENGTH = timedelta(days=14)
+from .validation import attendance_problems, clash_problems, workshop_problems
 
 Ts = TypeVarTuple("Ts")
 
@@ -38,42 +38,17 @@ def _with_offset(value: datetime, minutes: int) -> datetime:
 
 
 async def create_workshop(session: AsyncSession, data: SessionIn, caller: Caller) -> Workshop:
-    errors: list[dict[str, str]] = []
-
-    def problem(field: str, message: str) -> None:
-        errors.append({"field": field, "message": message})
-
+    stages: list[str] = []
     if await session.get(Stage, data.stage) is None:
-        codes = (await session.execute(sa.select(Stage.code).order_by(Stage.position))).scalars()
-        problem("stage", f"'{data.stage}' is not a stage of the curriculum; one of {', '.join(codes)}.")
-    if data.ends_at <= data.starts_at:
-        problem("ends_at", "Ends at or before it starts.")
-    elif data.ends_at - data.starts_at > MAX_LENGTH:
-        problem("ends_at", f"A workshop lasts at most {MAX_LENGTH.days} days.")
-    if data.mode == WorkshopMode.OFFLINE and not data.venue:
-        problem("venue", "An offline workshop needs a venue.")
-    if data.mode == WorkshopMode.ONLINE and not data.url:
-        problem("url", "An online workshop needs a url.")
-    if len(set(data.track_ids)) != len(data.track_ids):
-        problem("track_ids", "Each track once.")
-    if len(set(data.mentor_ids)) != len(data.mentor_ids):
-        problem("mentor_ids", "Each mentor once.")
+        stages = list((await session.execute(sa.select(Stage.code).order_by(Stage.position))).scalars())
     # tracks and mentors are locked (each in one order) so that two overlapping workshops cannot both be booked
     locked = sa.select(Track).where(Track.id.in_(data.track_ids)).order_by(Track.id).with_for_update()
     tracks = {t.id: t for t in (await session.execute(locked)).scalars()}
     locked_mentors = sa.select(Mentor.id).where(Mentor.id.in_(data.mentor_ids)).order_by(Mentor.id).with_for_update()
     known_mentors = set((await session.execute(locked_mentors)).scalars())
-    for i, track_id in enumerate(data.track_ids):
-        track = tracks.get(track_id)
-        if track is None:
-            problem(f"track_ids[{i}]", f"No track has the id {track_id}.")
-        elif track.status != TrackStatus.ACTIVE:
-            problem(f"track_ids[{i}]", f"The track {track_id} is {track.status}.")
-    for i, mentor_id in enumerate(data.mentor_ids):
-        if mentor_id not in known_mentors:
-            problem(f"mentor_ids[{i}]", f"No mentor has the id {mentor_id}.")
+    errors = workshop_problems(data, stages, {t.id: t.status for t in tracks.values()}, known_mentors)
     if errors:
-        raise Unprocessable(f"The workshop has {len(errors)} problem(s); nothing was saved.", errors=errors)
+        raise Unprocessable("The workshop has {count} problem(s); nothing was saved.", errors=errors, count=len(errors))
 
     await refuse_double_booking(session, data)
     workshop = Workshop(
@@ -125,10 +100,12 @@ async def refuse_double_booking(session: AsyncSession, data: SessionIn) -> None:
         )
     ).all()
     if busy_tracks or busy_mentors:
-        clashes = [f"track {t} is in session {w}" for t, w in busy_tracks]
-        clashes += [f"mentor {m} is in session {w}" for m, w in busy_mentors]
-        raise Conflict(
-            "The workshop overlaps another one: " + "; ".join(clashes) + ".",
+        clashes = clash_problems(data, busy_tracks, busy_mentors)
+        raise AppError(
+            WORKSHOP_OVERLAP,
+            "The workshop overlaps another one: {count} of its tracks and mentors are in another session then.",
+            errors=clashes,
+            count=len(clashes),
             extra={
                 "busy_track_ids": sorted({str(t) for t, _ in busy_tracks}),
                 "busy_mentor_ids": sorted({str(m) for m, _ in busy_mentors}),
@@ -165,7 +142,7 @@ async def workshop_or_404(session: AsyncSession, caller: Caller, workshop_id: uu
     stmt = await scope_workshops(session, sa.select(Workshop).where(Workshop.id == workshop_id), caller)
     workshop = (await session.execute(stmt)).scalar()
     if workshop is None:
-        raise NotFound(f"No session {workshop_id} is visible to you.")
+        raise NotFound("No session {session_id} is visible to you.", session_id=workshop_id)
     return workshop
 
 
@@ -180,18 +157,12 @@ async def record_attendance(
             )
         ).scalars()
     }
-    errors: list[dict[str, str]] = []
-    seen: set[uuid.UUID] = set()
-    for i, row in enumerate(rows):
-        if row.track_id not in members:
-            errors.append({"field": f"[{i}].track_id", "message": f"The track {row.track_id} is not in this session."})
-        if row.track_id in seen:
-            errors.append({"field": f"[{i}].track_id", "message": "Each track once."})
-        seen.add(row.track_id)
-        if not row.present and row.attendees:
-            errors.append({"field": f"[{i}].attendees", "message": "Nobody attended a track marked absent."})
+    errors = attendance_problems(rows, set(members))
+    seen = {row.track_id for row in rows}
     if errors:
-        raise Unprocessable(f"The attendance has {len(errors)} problem(s); nothing was saved.", errors=errors)
+        raise Unprocessable(
+            "The attendance has {count} problem(s); nothing was saved.", errors=errors, count=len(errors)
+        )
     if caller.role == Role.MENTOR:
         mentor = await mentor_of(session, caller)
         assert mentor is not None  # the workshop was visible
@@ -207,7 +178,10 @@ async def record_attendance(
                 ).scalars()
             )
             if seen - assigned:
-                raise Forbidden("A mentor records attendance of the sessions they run or the tracks they mentor.")
+                raise AppError(
+                    ATTENDANCE_NOT_YOURS,
+                    "A mentor records attendance of the sessions they run or the tracks they mentor.",
+                )
     who = caller.actor
     for row in rows:
         member = members[row.track_id]
