@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import time
 
+from smartcity_kit.app import RequestContextMiddleware
 from smartcity_kit.bodylimit import BodyTooLarge, declared_length, limited_receive
 from smartcity_kit.generic_problems import (
     BAD_REQUEST,
@@ -29,10 +29,9 @@ from smartcity_kit.logging import configure_logging, request_id_var
 from smartcity_kit.problems import AppError, Unauthorized, problem_response
 from smartcity_kit.tracing import traced_gateway
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import policy
-from .accesslog import write_access_line
 from .admission import Gates, UploadSlots
 from .auth import Authenticator, NoCredentials
 from .clientaddress import ClientAddress
@@ -50,7 +49,8 @@ IDENTITY_TTL = 60
 
 
 class Gateway:
-    """The outermost ASGI callable: request id, access log, authentication, then proxy or local app.
+    """Authentication, limits, the route class, then the proxy or the local app; inside the kit's request
+    context (request id, access line, metrics: `served`), as every service is.
 
     What it holds while it runs (sessions, verifier, limiter, database) the local app's lifespan opens and
     keeps on `local.state.resources`; what it builds here are in-memory bounds and caches, nothing to close.
@@ -77,6 +77,15 @@ class Gateway:
         """The lifespan outside a server (tests, benchmarks): started on entry, shut down on exit."""
         return lifespan(self.local)
 
+    def served(self) -> ASGIApp:
+        """The gateway as a server runs it: inside the kit's request context (request id, access line, metrics),
+        CORS when origins are configured, and with tracing on (smartcity_kit.tracing) a span per request that the
+        services continue."""
+        context = RequestContextMiddleware(
+            self, self.metrics.registry, "gateway", access_log_enabled=self.settings.access_log, metrics=self.metrics
+        )
+        return traced_gateway(with_cors(context, self.settings), span_name)
+
     def identity_for(self, caller: Caller) -> str:
         """The signed identity for the services, re-signed when half its life is gone."""
         now = time.monotonic()
@@ -98,112 +107,83 @@ class Gateway:
             return
         if scope["type"] != "http":
             return
-        rid = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), None)
-        if not rid or len(rid) > 200:
-            rid = os.urandom(16).hex()
-        token = request_id_var.set(rid)
-        started = time.perf_counter()
-        status = 500
-        caller: Caller | None = None
-        target = "gateway"
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode("latin-1"))]
-            await send(message)
-
-        try:
-            client = scope.get("client")
-            if client and self.client_address.trusted:
-                # from here on (limits, logs, the services' X-Forwarded-For) the client is who the proxy says
-                scope["client"] = (self.client_address.of(client[0], scope["headers"]), client[1])
-            if wants_websocket(scope["headers"]):
+        state = scope.setdefault("state", {})  # read by the request context: the caller, the target service
+        client = scope.get("client")
+        if client and self.client_address.trusted:
+            # from here on (limits, logs, the services' X-Forwarded-For) the client is who the proxy says
+            scope["client"] = (self.client_address.of(client[0], scope["headers"]), client[1])
+        if wants_websocket(scope["headers"]):
+            await problem_response(
+                BAD_REQUEST,
+                language_of(scope["headers"]),
+                "This API speaks plain HTTP; it offers no WebSocket.",
+                headers={"Connection": "close"},
+            )(scope, receive, send)
+            return
+        path = scope["path"]
+        if not path.startswith("/api/v1/"):
+            if path == "/openapi.json" and (wait := self._document_wait(scope)):
                 await problem_response(
-                    BAD_REQUEST,
+                    TOO_MANY_REQUESTS,
                     language_of(scope["headers"]),
-                    "This API speaks plain HTTP; it offers no WebSocket.",
-                    headers={"Connection": "close"},
-                )(scope, receive, send_with_id)
+                    "Too many reads of the API document from this address; it changes rarely, keep a copy.",
+                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                )(scope, receive, send)
                 return
-            path = scope["path"]
-            if not path.startswith("/api/v1/"):
-                if path == "/openapi.json" and (wait := self._document_wait(scope)):
-                    await problem_response(
-                        TOO_MANY_REQUESTS,
-                        language_of(scope["headers"]),
-                        "Too many reads of the API document from this address; it changes rarely, keep a copy.",
-                        headers={"Retry-After": str(max(1, math.ceil(wait)))},
-                    )(scope, receive, send_with_id)
-                    return
-                await self.local(scope, receive, send_with_id)
+            await self.local(scope, receive, send)
+            return
+        if not plain_path(path, scope.get("raw_path")):
+            await problem_response(NOT_FOUND, language_of(scope["headers"]), "No API resource at this path.")(
+                scope, receive, send
+            )
+            return
+        try:
+            resources = resources_of(self.local.state)
+            caller = state["caller"] = await self._authenticate(resources.auth, scope)
+            route = await self._admit(resources.limiter, caller, scope["method"], path)
+        except AppError as exc:
+            await exc.to_response(language_of(scope["headers"]))(scope, receive, send)
+            return
+        if not is_upload(scope["method"], path):
+            limit = self.settings.max_body_bytes
+            length = declared_length(scope)
+            if length is not None and length > limit:  # refused before a byte of it is read
+                response = BodyTooLarge(limit).error.to_response(language_of(scope["headers"]))
+                response.headers["Connection"] = "close"
+                await response(scope, receive, send)
                 return
-            if not plain_path(path, scope.get("raw_path")):
-                await problem_response(NOT_FOUND, language_of(scope["headers"]), "No API resource at this path.")(
-                    scope, receive, send_with_id
-                )
-                return
-            try:
-                resources = resources_of(self.local.state)
-                caller = await self._authenticate(resources.auth, scope)
-                route = await self._admit(resources.limiter, caller, scope["method"], path)
-            except AppError as exc:
-                await exc.to_response(language_of(scope["headers"]))(scope, receive, send_with_id)
-                return
-            if not is_upload(scope["method"], path):
-                limit = self.settings.max_body_bytes
-                length = declared_length(scope)
-                if length is not None and length > limit:  # refused before a byte of it is read
-                    response = BodyTooLarge(limit).error.to_response(language_of(scope["headers"]))
-                    response.headers["Connection"] = "close"
-                    await response(scope, receive, send_with_id)
-                    return
-                receive = limited_receive(receive, limit)  # a body without a length is counted as it comes
-            service = owner_of(path)
-            target = service or "gateway"
-            if service is None:
-                if resources.api_keys is None and path.startswith(("/api/v1/api-keys", "/api/v1/audit/gateway")):
-                    await problem_response(
-                        SERVICE_UNAVAILABLE,
-                        language_of(scope["headers"]),
-                        "API keys and their audit trail need the gateway's database (GATEWAY_DATABASE_URL).",
-                        headers={"Retry-After": "60"},
-                    )(scope, receive, send_with_id)
-                    return
-                scope.setdefault("state", {})["caller"] = caller
-                await self.local(scope, receive, send_with_id)
-                return
-            upstream = resources.upstreams.get(service)
-            if upstream is None:
+            receive = limited_receive(receive, limit)  # a body without a length is counted as it comes
+        service = owner_of(path)
+        if service is None:
+            if resources.api_keys is None and path.startswith(("/api/v1/api-keys", "/api/v1/audit/gateway")):
                 await problem_response(
                     SERVICE_UNAVAILABLE,
                     language_of(scope["headers"]),
-                    "The {service} service is not part of this deployment.",
-                    values={"service": service},
+                    "API keys and their audit trail need the gateway's database (GATEWAY_DATABASE_URL).",
                     headers={"Retry-After": "60"},
-                )(scope, receive, send_with_id)
+                )(scope, receive, send)
                 return
-            async with contextlib.AsyncExitStack() as held:
-                try:
-                    await held.enter_async_context(self._place(caller, scope["method"], path, service, route))
-                except AppError as exc:
-                    await exc.to_response(language_of(scope["headers"]))(scope, receive, send_with_id)
-                    return
-                await forward(scope, receive, send_with_id, upstream, self.identity_for(caller), rid)
-        finally:
-            elapsed = time.perf_counter() - started
-            self.metrics.observe(target, status, elapsed)
-            if self.settings.access_log and scope["path"] not in ("/healthz", "/metrics"):
-                write_access_line(
-                    request_id=rid,
-                    method=scope["method"],
-                    path=scope["path"],
-                    status=status,
-                    duration_ms=round(elapsed * 1000, 2),
-                    caller=f"{caller.role}:{caller.subject}" if caller else None,
-                )
-            request_id_var.reset(token)
+            await self.local(scope, receive, send)
+            return
+        state["target"] = service
+        upstream = resources.upstreams.get(service)
+        if upstream is None:
+            await problem_response(
+                SERVICE_UNAVAILABLE,
+                language_of(scope["headers"]),
+                "The {service} service is not part of this deployment.",
+                values={"service": service},
+                headers={"Retry-After": "60"},
+            )(scope, receive, send)
+            return
+        async with contextlib.AsyncExitStack() as held:
+            try:
+                await held.enter_async_context(self._place(caller, scope["method"], path, service, route))
+            except AppError as exc:
+                await exc.to_response(language_of(scope["headers"]))(scope, receive, send)
+                return
+            rid = request_id_var.get() or ""
+            await forward(scope, receive, send, upstream, self.identity_for(caller), rid)
 
     def _document_wait(self, scope: Scope) -> float:
         """The merged document is anonymous and large: reads are limited per client address."""
@@ -291,11 +271,10 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     """The gateway; with tracing on (smartcity_kit.tracing), inside a span per request that the services continue."""
     settings = settings or Settings()
     configure_logging("gateway", settings.log_level)
-    gateway = Gateway(settings)
-    return traced_gateway(with_cors(gateway, settings), span_name)
+    return Gateway(settings).served()
 
 
-def with_cors(gateway: Gateway, settings: Settings) -> ASGIApp:
+def with_cors(gateway: ASGIApp, settings: Settings) -> ASGIApp:
     origins = settings.cors_origin_list()
     if not origins:
         return gateway

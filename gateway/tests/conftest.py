@@ -156,7 +156,7 @@ async def start_gateway() -> AsyncIterator[Callable[..., Awaitable[httpx.AsyncCl
         async def start(settings: Settings) -> httpx.AsyncClient:
             gateway = Gateway(settings)
             await stack.enter_async_context(gateway.running())
-            transport = httpx.ASGITransport(app=gateway)
+            transport = httpx.ASGITransport(app=gateway.served())
             return await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://gateway"))
 
         yield start

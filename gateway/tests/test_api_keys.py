@@ -93,7 +93,8 @@ async def test_a_revocation_reaches_another_replica_at_once(start_gateway, make_
     first = await start_gateway(make_settings())
     # the second remembers a found key for 30 s: only the revocation notice can make it forget in time
     second = await start_gateway(make_settings(api_key_cache_seconds=30))
-    assert resources_of(second._transport.app.local.state).api_keys.listening
+    gateway = second._transport.app.app  # inside the request context
+    assert resources_of(gateway.local.state).api_keys.listening
     created = await make_key(first, bearer("operator"))
     headers = {"X-API-Key": created["key"]}
     assert (await second.get("/api/v1/me", headers=headers)).status_code == 200  # remembered by the second

@@ -99,10 +99,10 @@ async def test_the_request_id_is_kept_or_made_and_passed_on(client, bearer, upst
 
 async def test_cors_allows_only_the_configured_origins(make_settings, bearer):
     import httpx
-    from gateway.main import create_app
+    from gateway.main import Gateway
 
-    app = create_app(make_settings(cors_origins="https://portal.smartcity.go.id"))
-    gateway = app.app  # the Gateway inside the CORS layer
+    gateway = Gateway(make_settings(cors_origins="https://portal.smartcity.go.id"))
+    app = gateway.served()
     async with (
         gateway.running(),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 import structlog
@@ -31,14 +31,17 @@ from .problemtypes import ProblemTypes
 access_log = structlog.get_logger("access")
 
 
-class RequestContextMiddleware:
-    """X-Request-ID taken or made, echoed, bound to every log line; access log and metrics."""
+class RequestMetrics(Protocol):
+    """What the request context counts per request, once the response has gone (or failed: status 500)."""
 
-    def __init__(
-        self, app: ASGIApp, registry: CollectorRegistry, service: str, access_log_enabled: bool = True
-    ) -> None:
-        self.app = app
-        self.access_log_enabled = access_log_enabled
+    def observe(self, scope: Scope, status: int, seconds: float) -> None: ...
+
+
+class RouteMetrics:
+    """A service's: `http_requests_total` by method, route template and status; `http_request_duration_seconds`
+    by method and route template."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
         self.requests = Counter(
             "http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry
         )
@@ -47,6 +50,39 @@ class RequestContextMiddleware:
         )
         # each label set's children bound once: `labels()` checks and joins its values under a lock on every call
         self.bound: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        key = (scope["method"], route, status)
+        bound = self.bound.get(key)
+        if bound is None:
+            bound = self.bound[key] = (
+                self.requests.labels(key[0], route, str(status)),
+                self.latency.labels(key[0], route),
+            )
+        bound[0].inc()
+        bound[1].observe(seconds)
+
+
+class RequestContextMiddleware:
+    """X-Request-ID taken or made, echoed, bound to every log line; access log and metrics.
+
+    Every process's outermost layer, the gateway's too: `metrics` says what is counted (a service's
+    `RouteMetrics` by default, the gateway's per target service); the access line's caller is
+    `scope["state"]["caller"]`, set by whatever authenticated the request.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        registry: CollectorRegistry,
+        service: str,
+        access_log_enabled: bool = True,
+        metrics: RequestMetrics | None = None,
+    ) -> None:
+        self.app = app
+        self.access_log_enabled = access_log_enabled
+        self.metrics = metrics if metrics is not None else RouteMetrics(registry)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,24 +99,14 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode("latin-1"))]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", rid.encode("latin-1"))]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            key = (scope["method"], route, status)
-            bound = self.bound.get(key)
-            if bound is None:
-                bound = self.bound[key] = (
-                    self.requests.labels(key[0], route, str(status)),
-                    self.latency.labels(key[0], route),
-                )
-            bound[0].inc()
-            bound[1].observe(elapsed)
+            self.metrics.observe(scope, status, elapsed)
             if self.access_log_enabled and scope["path"] not in ("/healthz", "/metrics"):
                 caller = scope.get("state", {}).get("caller")
                 # another service polling an events feed twice a second is routine: debug, unless it failed
