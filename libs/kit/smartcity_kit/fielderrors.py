@@ -17,6 +17,8 @@ from .i18n import message_id
 from .problemtypes import FieldError
 
 MESSAGE_ID = "message_id"
+# pydantic's EmailStr refuses with a plain value_error: its reason is email-validator's, in English
+NOT_AN_EMAIL = message_id("Not a valid e-mail address: {reason}.")
 NOT_A_TIME = message_id("Must be a time in RFC 3339 with an offset, such as 2026-11-28T09:00:00+07:00.")
 
 # pydantic's error type -> (our code, our message: its `{name}`s are values of the error's context)
@@ -87,7 +89,7 @@ _BY_TYPE: dict[str, tuple[str, str]] = {
 }
 INVALID = ("invalid", message_id("Not valid."))
 # every field code the kit gives: for the documentation
-FIELD_CODES = sorted({code for code, _ in _BY_TYPE.values()} | {INVALID[0]})
+FIELD_CODES = sorted({code for code, _ in _BY_TYPE.values()} | {INVALID[0], "not_an_email"})
 
 
 def field_refusal(code: str, message: str, **values: Any) -> PydanticCustomError:
@@ -125,6 +127,8 @@ def field_error(error: Mapping[str, Any]) -> FieldError:
     if kind in _BY_TYPE:
         code, message = _BY_TYPE[kind]
         return FieldError(field, code, message, {k: _readable(v) for k, v in context.items()})
+    if kind == "value_error" and str(error.get("msg", "")).startswith("value is not a valid email address"):
+        return FieldError(field, "not_an_email", NOT_AN_EMAIL, {"reason": str(context.get("reason", "")).rstrip(".")})
     if kind == "value_error" and "error" in context:  # a plain ValueError of a validator: its text, translated
         return FieldError(field, INVALID[0], str(context["error"]))
     return FieldError(field, *INVALID)

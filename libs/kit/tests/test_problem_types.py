@@ -100,6 +100,17 @@ def test_pydantic_errors_become_field_codes_and_our_refusals_keep_theirs():
         "code": "not_a_date",
         "message": "Harus berupa tanggal dengan format YYYY-MM-DD.",
     }
+    email = {
+        "type": "value_error",
+        "loc": ("body", "contacts", 0, "email"),
+        "msg": "value is not a valid email address: An email address must have an @-sign.",
+        "ctx": {"reason": "An email address must have an @-sign."},
+    }
+    assert field_error(email).render(INDONESIAN) == {
+        "field": "contacts[0].email",
+        "code": "not_an_email",
+        "message": "Bukan alamat e-mail yang sah: An email address must have an @-sign.",
+    }
     unknown = {"type": "complex_type", "loc": ("body", "z"), "msg": "..."}
     assert field_error(unknown).render(ENGLISH) == {"field": "z", "code": "invalid", "message": "Not valid."}
 
