@@ -21,6 +21,7 @@ KIT = "libs/kit/tests/"
 GATEWAY = "gateway/tests/"
 PARTICIPANTS = "services/participants/tests/"
 DOCUMENTS = "services/documents/tests/"
+MONITORING = "services/monitoring/tests/"
 MENTORING = "services/mentoring/tests/"
 
 REACHED_BY: dict[str, str] = {
@@ -103,6 +104,22 @@ REACHED_BY: dict[str, str] = {
     "masterplan-missing": MENTORING + "test_masterplan.py::test_approving_without_a_plan_is_409",
     "masterplan-already-approved": MENTORING + "test_masterplan.py::test_edits_need_if_match_and_approval_freezes",
     "masterplan-invalid": MENTORING + "test_masterplan.py::test_a_draft_of_the_old_rule_is_judged_before_approval",
+    # monitoring's
+    "period-exists": MONITORING + "test_conventions.py::test_a_repeated_post_with_its_idempotency_key_opens_one_period",
+    "period-already-locked": MONITORING
+    + "test_reports.py::test_a_locked_period_refuses_until_an_operator_reopens_the_report",
+    "period-locked": MONITORING + "test_reports.py::test_a_locked_period_refuses_until_an_operator_reopens_the_report",
+    "report-not-editable": MONITORING + "test_reports.py::test_submission_on_time_then_frozen_until_decided",
+    "report-empty": MONITORING + "test_reports.py::test_an_empty_report_cannot_be_submitted",
+    "report-not-submitted": MONITORING
+    + "test_verification_and_results.py::test_returned_corrected_and_accepted_with_its_history_and_results",
+    "report-final": MONITORING
+    + "test_verification_and_results.py::test_returned_corrected_and_accepted_with_its_history_and_results",
+    "report-already-reopened": MONITORING
+    + "test_reports.py::test_a_locked_period_refuses_until_an_operator_reopens_the_report",
+    "indicator-already-tracked": MONITORING
+    + "test_indicators.py::test_a_region_attaches_a_catalogue_indicator_with_its_baseline_and_targets",
+    "official-index-owner-only": MONITORING + "test_official_indices.py::test_only_the_owning_ministry_publishes",
 }
 
 

@@ -30,6 +30,7 @@ PACKAGES: dict[str, Path] = {
     "participants": ROOT / "services" / "participants" / "participants",
     "documents": ROOT / "services" / "documents" / "documents",
     "mentoring": ROOT / "services" / "mentoring" / "mentoring",
+    "monitoring": ROOT / "services" / "monitoring" / "monitoring",
 }
 # the calls that take a message, and which positional argument is it (1-based, as Babel's keywords count)
 KEYWORDS: dict[str, tuple[int, ...]] = {
@@ -45,6 +46,7 @@ KEYWORDS: dict[str, tuple[int, ...]] = {
     "FieldError": (3,),
     "field_refusal": (2,),
     "message_id": (1,),
+    "placed": (3,),  # monitoring: a problem placed where an uploaded sheet names it
     **{
         name: (1,)
         for name in (

@@ -15,6 +15,7 @@ from pathlib import Path
 import documents.problems
 import gateway.problems
 import mentoring.problems
+import monitoring.problems
 import participants.problems
 import smartcity_kit.generic_problems
 from smartcity_kit.fielderrors import FIELD_CODES
@@ -28,6 +29,7 @@ REGISTRIES: dict[str, ProblemTypes] = {
     "participants": participants.problems.PARTICIPANTS,
     "documents": documents.problems.DOCUMENTS,
     "mentoring": mentoring.problems.MENTORING,
+    "monitoring": monitoring.problems.MONITORING,
 }
 TARGET = Path(__file__).resolve().parents[2] / "docs" / "problems.md"
 

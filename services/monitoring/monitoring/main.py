@@ -26,6 +26,7 @@ from .official.router import router as official_router
 from .periods.router import router as periods_router
 from .portfolio.consumer import mentoring_consumer
 from .portfolio.router import router as portfolio_router
+from .problems import MONITORING
 from .reminders.job import run_forever as run_reminders
 from .reports.router import router as reports_router
 from .results.router import router as results_router
@@ -106,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE)
+    install_common(app, service=SERVICE, outbox=events, catalogue=CATALOGUE, problems=MONITORING)
     for router in (
         portfolio_router,
         indicators_router,

@@ -21,8 +21,12 @@ async def test_a_repeated_post_with_its_idempotency_key_opens_one_period(client,
     other = await client.post("/api/v1/monitoring/periods", json={**body, "code": "2026-S1"}, headers=headers)
     assert (other.status_code, other.headers["content-type"]) == (422, "application/problem+json")
     assert [t for t, _ in await events_of("period.")] == ["period.opened"]
-    twice = await client.post("/api/v1/monitoring/periods", json=body, headers=as_role("operator"))
-    assert twice.status_code == 409
+    twice = await client.post("/api/v1/monitoring/periods", json=body, headers=as_role("operator", language="id"))
+    assert (twice.status_code, twice.json()["code"], twice.json()["detail"]) == (
+        409,
+        "period-exists",
+        "Periode 2026-S2 sudah ada.",
+    )
 
 
 async def test_period_dates_and_codes_are_checked(client, as_role):

@@ -89,7 +89,7 @@ async def test_a_region_attaches_a_catalogue_indicator_with_its_baseline_and_tar
     )
     assert [t["id"] for t in listed.json()] == [body["id"]]
     again = await attach(initiative["id"])
-    assert again.status_code == 409
+    assert (again.status_code, again.json()["code"]) == (409, "indicator-already-tracked")
     own = await attach(
         initiative["id"],
         indicator_code=None,
@@ -129,11 +129,11 @@ async def test_only_the_region_or_an_operator_attaches_and_others_see_nothing(cl
 @pytest.mark.parametrize(
     ("change", "errors"),
     [
-        ({"indicator_code": "no_such"}, [("indicator_code", "Unknown indicator.")]),
-        ({"indicator_code": None}, [("indicator_code", "Give exactly one of indicator_code and own.")]),
+        ({"indicator_code": "no_such"}, [("indicator_code", "unknown_indicator", "Unknown indicator.")]),
+        ({"indicator_code": None}, [("indicator_code", "exactly_one", "Give exactly one of indicator_code and own.")]),
         (
             {"own": {"name": "X", "unit": "count", "direction": "increase"}},
-            [("indicator_code", "Give exactly one of indicator_code and own.")],
+            [("indicator_code", "exactly_one", "Give exactly one of indicator_code and own.")],
         ),
         (
             {
@@ -141,20 +141,28 @@ async def test_only_the_region_or_an_operator_attaches_and_others_see_nothing(cl
                 "targets": [{"year": 2025, "value": 40}, {"year": 2028, "value": 140}],
             },
             [
-                ("baseline.year", "The baseline comes before the initiative starts (2026) or in that year."),
-                ("targets[0].year", "Outside the initiative's span 2026-2027."),
-                ("targets[1].year", "Outside the initiative's span 2026-2027."),
-                ("targets[1].value", "A percentage lies within 0-100."),
+                (
+                    "baseline.year",
+                    "baseline_after_start",
+                    "The baseline comes before the initiative starts (2026) or in that year.",
+                ),
+                ("targets[0].year", "outside_span", "Outside the initiative's span 2026-2027."),
+                ("targets[1].year", "outside_span", "Outside the initiative's span 2026-2027."),
+                ("targets[1].value", "not_a_percentage", "A percentage lies within 0-100."),
             ],
         ),
         (
             {"targets": [{"year": 2026, "value": 10}, {"year": 2026, "value": 30}]},
             [
-                ("targets[0].value", "An indicator that should increase needs a target above its baseline."),
-                ("targets[1].year", "A second target for 2026."),
+                (
+                    "targets[0].value",
+                    "not_above_baseline",
+                    "An indicator that should increase needs a target above its baseline.",
+                ),
+                ("targets[1].year", "duplicate", "A second target for 2026."),
             ],
         ),
-        ({"baseline": {"value": -1, "year": 2025}}, [("baseline.value", "A value cannot be negative.")]),
+        ({"baseline": {"value": -1, "year": 2025}}, [("baseline.value", "negative", "A value cannot be negative.")]),
     ],
 )
 async def test_bad_baselines_and_targets_are_all_named_and_nothing_is_stored(
@@ -164,7 +172,7 @@ async def test_bad_baselines_and_targets_are_all_named_and_nothing_is_stored(
     response = await attach(plan["initiatives"][0]["id"], **change)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert [(e["field"], e["message"]) for e in response.json()["errors"]] == errors
+    assert [(e["field"], e["code"], e["message"]) for e in response.json()["errors"]] == errors
     assert await events_of("indicator.") == []
 
 

@@ -41,6 +41,7 @@ async def test_only_the_owning_ministry_publishes(client, as_role, events_of):
     ):
         response = await client.put(f"{PATH}/green_city_index/2026", json=body, headers=headers)
         assert (response.status_code, response.headers["content-type"]) == (403, "application/problem+json")
+        assert response.json()["code"] == "official-index-owner-only"
     assert (
         await client.put(f"{PATH}/green_city_index/2026", json=body, headers=as_role("operator"))
     ).status_code == 403
@@ -56,9 +57,9 @@ async def test_a_csv_with_any_bad_row_publishes_nothing_and_names_each(client, a
     response = await client.put(f"{PATH}/sustainable_city_index/2026", content=csv, headers=bappenas)
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "row 3, column region_code", "code": "invalid", "message": "Not a region code like 32.73."},
-        {"field": "row 4, column value", "code": "invalid", "message": "A number within 0-100."},
-        {"field": "row 5, column value", "code": "invalid", "message": "A number within 0-100."},
+        {"field": "row 3, column region_code", "code": "not_a_region", "message": "Not a region code like 32.73."},
+        {"field": "row 4, column value", "code": "not_a_percentage", "message": "A number within 0-100."},
+        {"field": "row 5, column value", "code": "not_a_percentage", "message": "A number within 0-100."},
     ]
     assert await events_of("official_index.") == []
     good = b'region_code,value\n32.73,"70,5"\n73.71,55\n'  # a decimal comma, quoted

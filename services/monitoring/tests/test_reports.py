@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 PERIOD = "2026-Y"
 REPORT = f"/api/v1/monitoring/periods/{PERIOD}/reports/32.73"
+# the months as Indonesian writes them in a date
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November")
+BULAN += ("Desember",)
 
 
 def figures(setup: dict, online: float = 30, permit: float = 7, **extra) -> dict:
@@ -36,10 +40,22 @@ async def test_a_report_with_any_bad_entry_stores_nothing_and_names_every_proble
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"] == [
-        {"field": "values[0].value", "code": "invalid", "message": "A percentage lies within 0-100."},
-        {"field": "values[2].tracked_indicator_id", "code": "invalid", "message": "No indicator of region 32.73."},
-        {"field": "values[3].tracked_indicator_id", "code": "invalid", "message": "A second value for this indicator."},
-        {"field": "initiatives[2].initiative_id", "code": "invalid", "message": "No initiative of region 32.73."},
+        {"field": "values[0].value", "code": "not_a_percentage", "message": "A percentage lies within 0-100."},
+        {
+            "field": "values[2].tracked_indicator_id",
+            "code": "not_an_indicator_of_region",
+            "message": "No indicator of region 32.73.",
+        },
+        {
+            "field": "values[3].tracked_indicator_id",
+            "code": "duplicate",
+            "message": "A second value for this indicator.",
+        },
+        {
+            "field": "initiatives[2].initiative_id",
+            "code": "not_an_initiative_of_region",
+            "message": "No initiative of region 32.73.",
+        },
     ]
     assert (await client.get(REPORT, headers=as_role("operator"))).status_code == 404
     assert await events_of("report.") == []
@@ -107,8 +123,13 @@ async def test_submission_on_time_then_frozen_until_decided(client, as_role, rea
         "resubmission": False,
     }
     again = await client.put(REPORT, json=figures(setup), headers={**region, "If-Match": submitted.headers["etag"]})
-    assert again.status_code == 409
-    assert (await client.post(f"{REPORT}/submit", headers=region)).status_code == 409
+    assert (again.status_code, again.json()["code"]) == (409, "report-not-editable")
+    resubmitted = await client.post(f"{REPORT}/submit", headers=as_role("region", "32.73", language="id"))
+    assert (resubmitted.status_code, resubmitted.json()["code"], resubmitted.json()["detail"]) == (
+        409,
+        "report-not-editable",
+        "Status laporan ini submitted; laporan hanya dapat diubah selama berstatus draft atau returned.",
+    )
 
 
 async def test_after_due_on_a_submission_is_late_and_after_locks_on_refused_until_reopened(client, as_role, ready):
@@ -122,21 +143,34 @@ async def test_a_locked_period_refuses_until_an_operator_reopens_the_report(clie
     setup = await ready(due_in=-3, locks_in=-1)
     region = as_role("region", "32.73")
     refused = await client.put(REPORT, json=figures(setup, submit=True), headers=region)
-    assert refused.status_code == 409
-    assert "locked" in refused.json()["detail"]
+    assert (refused.status_code, refused.json()["code"]) == (409, "period-locked")
+    period = (await client.get(f"/api/v1/monitoring/periods/{PERIOD}", headers=region)).json()
+    locks_on = date.fromisoformat(period["locks_on"])
+    assert refused.json()["detail"] == (
+        f"The period {PERIOD} locked on {locks_on:%B} {locks_on.day}, {locks_on.year}; an operator may reopen the "
+        "report."
+    )
+    in_indonesian = await client.put(
+        REPORT, json=figures(setup, submit=True), headers=as_role("region", "32.73", language="id-ID")
+    )
+    assert in_indonesian.json()["detail"] == (
+        f"Periode {PERIOD} dikunci pada {locks_on.day} {BULAN[locks_on.month - 1]} {locks_on.year}; operator dapat "
+        "membuka kembali laporan ini."
+    )
     assert (await client.post(f"{REPORT}/reopen", json={"reason": "x"}, headers=region)).status_code == 403
     reopened = await client.post(f"{REPORT}/reopen", json={"reason": "Banjir di kantor"}, headers=as_role("operator"))
     assert reopened.status_code == 200, reopened.text
     assert (reopened.json()["reopened"], reopened.json()["status"]) == (True, "draft")
+    twice = await client.post(f"{REPORT}/reopen", json={"reason": "Banjir"}, headers=as_role("operator"))
+    assert (twice.status_code, twice.json()["code"]) == (409, "report-already-reopened")
     etag = reopened.headers["etag"]
     late = await client.put(REPORT, json=figures(setup, submit=True), headers={**region, "If-Match": etag})
     assert (late.status_code, late.json()["status"], late.json()["late"]) == (200, "submitted", True)
     # the operator locks the whole period: other regions stay refused, this reopened one is not concerned
     locked = await client.post(f"/api/v1/monitoring/periods/{PERIOD}/lock", headers=as_role("operator"))
     assert (locked.status_code, locked.json()["status"]) == (200, "locked")
-    assert (
-        await client.post(f"/api/v1/monitoring/periods/{PERIOD}/lock", headers=as_role("operator"))
-    ).status_code == 409
+    locked_twice = await client.post(f"/api/v1/monitoring/periods/{PERIOD}/lock", headers=as_role("operator"))
+    assert (locked_twice.status_code, locked_twice.json()["code"]) == (409, "period-already-locked")
     assert [t for t, _ in await events_of("period.")] == ["period.opened", "period.locked"]
 
 
@@ -162,10 +196,16 @@ async def test_evidence_must_be_a_live_document_of_the_same_region(client, as_ro
 async def test_an_empty_report_cannot_be_submitted(client, as_role, ready):
     await ready()
     response = await client.put(REPORT, json={"submit": True}, headers=as_role("region", "32.73"))
-    assert response.status_code == 422
+    assert (response.status_code, response.json()["code"]) == (422, "report-empty")
+    assert response.json()["errors"] == [{"field": "values", "code": "empty", "message": "Empty."}]
     draft = await client.put(REPORT, json={}, headers=as_role("region", "32.73"))
     assert draft.status_code == 200
-    assert (await client.post(f"{REPORT}/submit", headers=as_role("region", "32.73"))).status_code == 422
+    submitted = await client.post(f"{REPORT}/submit", headers=as_role("region", "32.73", language="id"))
+    assert (submitted.status_code, submitted.json()["code"], submitted.json()["detail"]) == (
+        422,
+        "report-empty",
+        "Laporan kosong tidak dapat diajukan.",
+    )
 
 
 async def test_unknown_fields_and_nonsense_are_422_problems(client, as_role, ready):

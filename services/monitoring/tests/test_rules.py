@@ -17,9 +17,9 @@ def targets(baseline: tuple[float, int], *years_values: tuple[int, float]) -> Ta
     )
 
 
-def problems(data: Targets, unit: str = "percent", direction: str = "increase") -> list[tuple[str, str]]:
+def problems(data: Targets, unit: str = "percent", direction: str = "increase") -> list[tuple[str, str, str]]:
     found = target_problems(data, unit=unit, direction=direction, start_year=2026, end_year=2030)
-    return [(p["field"], p["message"]) for p in found]
+    return [(p.field, p.code, p.render("en")["message"]) for p in found]
 
 
 UP = "An indicator that should increase needs a target above its baseline."
@@ -36,7 +36,13 @@ DOWN = "An indicator that should decrease needs a target below its baseline."
             targets((20, 2027), (2028, 40)),
             "percent",
             "increase",
-            [("baseline.year", "The baseline comes before the initiative starts (2026) or in that year.")],
+            [
+                (
+                    "baseline.year",
+                    "baseline_after_start",
+                    "The baseline comes before the initiative starts (2026) or in that year.",
+                )
+            ],
         ),
         # target years inside the span, once each
         (
@@ -44,9 +50,9 @@ DOWN = "An indicator that should decrease needs a target below its baseline."
             "percent",
             "increase",
             [
-                ("targets[0].year", "Outside the initiative's span 2026-2030."),
-                ("targets[1].year", "Outside the initiative's span 2026-2030."),
-                ("targets[3].year", "A second target for 2027."),
+                ("targets[0].year", "outside_span", "Outside the initiative's span 2026-2030."),
+                ("targets[1].year", "outside_span", "Outside the initiative's span 2026-2030."),
+                ("targets[3].year", "duplicate", "A second target for 2027."),
             ],
         ),
         # a target on the wrong side of the baseline, or on it: achievement would be undefined or backwards
@@ -54,23 +60,25 @@ DOWN = "An indicator that should decrease needs a target below its baseline."
             targets((20, 2025), (2026, 20), (2027, 10)),
             "percent",
             "increase",
-            [("targets[0].value", UP), ("targets[1].value", UP)],
+            [("targets[0].value", "not_above_baseline", UP), ("targets[1].value", "not_above_baseline", UP)],
         ),
-        (targets((10, 2025), (2026, 12)), "days", "decrease", [("targets[0].value", DOWN)]),
+        (targets((10, 2025), (2026, 12)), "days", "decrease", [("targets[0].value", "not_below_baseline", DOWN)]),
         # a percentage within 0-100, any value not negative; every problem at once
         (
             targets((-1, 2025), (2026, 101)),
             "percent",
             "increase",
             [
-                ("baseline.value", "A value cannot be negative."),
-                ("targets[0].value", "A percentage lies within 0-100."),
+                ("baseline.value", "negative", "A value cannot be negative."),
+                ("targets[0].value", "not_a_percentage", "A percentage lies within 0-100."),
             ],
         ),
         (targets((100, 2025), (2026, 250)), "count", "increase", []),
     ],
 )
-def test_a_baseline_and_its_targets(data: Targets, unit: str, direction: str, expected: list[tuple[str, str]]) -> None:
+def test_a_baseline_and_its_targets(
+    data: Targets, unit: str, direction: str, expected: list[tuple[str, str, str]]
+) -> None:
     assert problems(data, unit, direction) == expected
 
 
@@ -79,10 +87,12 @@ def test_a_baseline_and_its_targets(data: Targets, unit: str, direction: str, ex
     [
         (0.0, "percent", []),
         (100.0, "percent", []),
-        (100.5, "percent", ["A percentage lies within 0-100."]),
+        (100.5, "percent", [("not_a_percentage", "A percentage lies within 0-100.")]),
         (1e9, "rupiah", []),
-        (-0.01, "rupiah", ["A value cannot be negative."]),
+        (-0.01, "rupiah", [("negative", "A value cannot be negative.")]),
     ],
 )
-def test_a_value_is_not_negative_and_a_percentage_at_most_100(value: float, unit: str, expected: list[str]) -> None:
-    assert [p["message"] for p in value_problems("value", value, unit)] == expected
+def test_a_value_is_not_negative_and_a_percentage_at_most_100(
+    value: float, unit: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(p.code, p.message) for p in value_problems("value", value, unit)] == expected

@@ -28,8 +28,8 @@ def as_bytes(workbook) -> bytes:
     return out.getvalue()
 
 
-async def upload(client, as_role, data: bytes, media_type: str = XLSX, **params):
-    headers = {**as_role("region", "32.73"), "content-type": media_type}
+async def upload(client, as_role, data: bytes, media_type: str = XLSX, language: str | None = None, **params):
+    headers = {**as_role("region", "32.73", language=language), "content-type": media_type}
     return await client.post(UPLOAD, content=data, params=params, headers=headers)
 
 
@@ -105,16 +105,33 @@ async def test_every_bad_cell_is_named_by_sheet_row_and_column_and_nothing_is_st
     response = await upload(client, as_role, as_bytes(workbook))
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert [(e["sheet"], e["row"], e["column"], e["message"]) for e in response.json()["errors"]] == [
-        ("Indicators", "2", "H", "Not a finite number."),
-        ("Indicators", "3", "H", "A formula; type the value itself."),
-        ("Indicators", "3", "I", "Text may not start with =, +, - or @: it would run as a formula."),
-        ("Initiatives", "2", "D", "The status is one of not_started, on_track, delayed, done, cancelled."),
-        ("Initiatives", "3", "E", "Progress is a percentage within 0-100."),
-        ("Initiatives", "4", "A", "Not an id from the template."),
-        ("Initiatives", "5", "F", "Text may not start with =, +, - or @: it would run as a formula."),
+    assert [(e["sheet"], e["row"], e["column"], e["code"], e["message"]) for e in response.json()["errors"]] == [
+        ("Indicators", "2", "H", "not_a_number", "Not a finite number."),
+        ("Indicators", "3", "H", "formula", "A formula; type the value itself."),
+        ("Indicators", "3", "I", "formula", "Text may not start with =, +, - or @: it would run as a formula."),
+        (
+            "Initiatives",
+            "2",
+            "D",
+            "not_one_of",
+            "The status is one of not_started, on_track, delayed, done, cancelled.",
+        ),
+        ("Initiatives", "3", "E", "not_a_percentage", "Progress is a percentage within 0-100."),
+        ("Initiatives", "4", "A", "not_a_uuid", "Not an id from the template."),
+        ("Initiatives", "5", "F", "formula", "Text may not start with =, +, - or @: it would run as a formula."),
     ]
     assert response.json()["errors"][0]["field"] == "Indicators!H2"
+    assert response.json()["detail"] == "The spreadsheet has 7 problem(s); nothing was stored."
+    in_indonesian = await upload(client, as_role, as_bytes(workbook), language="id")
+    assert in_indonesian.json()["detail"] == "Lembar kerja ini memiliki 7 masalah; tidak ada yang disimpan."
+    assert in_indonesian.json()["errors"][0] == {
+        "sheet": "Indicators",
+        "row": "2",
+        "column": "H",
+        "field": "Indicators!H2",
+        "code": "not_a_number",
+        "message": "Bukan angka yang sah.",
+    }
     assert (await client.get(REPORT, headers=as_role("operator"))).status_code == 404
 
 
@@ -128,8 +145,8 @@ async def test_an_indicator_of_another_region_in_the_sheet_is_named_where_it_sta
     workbook["Indicators"]["A3"], workbook["Indicators"]["H3"] = theirs, 50
     response = await upload(client, as_role, as_bytes(workbook))
     assert response.status_code == 422
-    assert [(e["field"], e["message"]) for e in response.json()["errors"]] == [
-        ("Indicators!A3", "No indicator of region 32.73.")
+    assert [(e["field"], e["code"], e["message"]) for e in response.json()["errors"]] == [
+        ("Indicators!A3", "not_an_indicator_of_region", "No indicator of region 32.73.")
     ]
 
 
@@ -165,15 +182,15 @@ async def test_a_csv_formula_or_nonsense_is_refused_by_row_and_column(client, as
     ).encode()
     response = await upload(client, as_role, csv, "text/csv")
     assert response.status_code == 422
-    assert [(e["row"], e["column"], e["message"]) for e in response.json()["errors"]] == [
-        ("2", "comment", "Text may not start with =, +, - or @: it would run as a formula."),
-        ("4", "kind", "The kind is 'indicator' or 'initiative'."),
+    assert [(e["row"], e["column"], e["code"], e["message"]) for e in response.json()["errors"]] == [
+        ("2", "comment", "formula", "Text may not start with =, +, - or @: it would run as a formula."),
+        ("4", "kind", "not_one_of", "The kind is 'indicator' or 'initiative'."),
     ]
     negative = await upload(
         client, as_role, csv.rsplit(b"budget", 1)[0].replace(b"+cmd|' /C calc'!A0", b""), "text/csv"
     )
-    assert [(e["field"], e["message"]) for e in negative.json()["errors"]] == [
-        ("row 3, column value", "A value cannot be negative.")
+    assert [(e["field"], e["code"], e["message"]) for e in negative.json()["errors"]] == [
+        ("row 3, column value", "negative", "A value cannot be negative.")
     ]
 
 
@@ -183,7 +200,7 @@ async def test_files_that_are_not_spreadsheets_are_refused(client, as_role, read
     not_zip = await upload(client, as_role, b"kind,id\nindicator,x\n")
     assert (not_zip.status_code, not_zip.json()["errors"]) == (
         422,
-        [{"field": "body", "code": "invalid", "message": "Not a zip/XLSX file."}],
+        [{"field": "body", "code": "not_xlsx", "message": "Not a zip/XLSX file."}],
     )
     not_a_workbook = io.BytesIO()
     with zipfile.ZipFile(not_a_workbook, "w") as archive:
@@ -195,9 +212,9 @@ async def test_files_that_are_not_spreadsheets_are_refused(client, as_role, read
     missing_sheet = Workbook()
     missing_sheet.active.title = "Lembar1"
     named = await upload(client, as_role, as_bytes(missing_sheet))
-    assert [e["message"] for e in named.json()["errors"]] == [
-        "The workbook has no sheet 'Indicators'.",
-        "The workbook has no sheet 'Initiatives'.",
+    assert [(e["code"], e["message"]) for e in named.json()["errors"]] == [
+        ("missing_sheet", "The workbook has no sheet 'Indicators'."),
+        ("missing_sheet", "The workbook has no sheet 'Initiatives'."),
     ]
     assert (await client.get(REPORT, headers=as_role("operator"))).status_code == 404
 
@@ -210,7 +227,7 @@ async def test_a_zip_bomb_disguised_as_xlsx_is_refused_before_it_is_unpacked(cli
         archive.writestr("xl/worksheets/sheet1.xml", bytes(51 * 1024 * 1024))
     assert len(bomb.getvalue()) < 200_000
     response = await upload(client, as_role, bomb.getvalue())
-    assert response.status_code == 413
+    assert (response.status_code, response.json()["code"]) == (413, "content-too-large")
     assert "unpacks to" in response.json()["detail"]
     too_big = await upload(client, as_role, b"k" * (5 * 1024 * 1024 + 1), "text/csv")
     assert too_big.status_code == 413

@@ -64,7 +64,10 @@ async def test_returned_corrected_and_accepted_with_its_history_and_results(clie
     assert (await client.post(review, json={"decision": "accepted"}, headers=stranger)).status_code == 404
     assert (await client.post(review, json={"decision": "accepted"}, headers=region)).status_code == 403
     no_reason = await client.post(review, json={"decision": "returned"}, headers=mentor)
-    assert (no_reason.status_code, no_reason.json()["errors"][0]["field"]) == (422, "comment")
+    assert (no_reason.status_code, no_reason.json()["errors"]) == (
+        422,
+        [{"field": "comment", "code": "required", "message": "Required."}],
+    )
     returned = await client.post(review, json={"decision": "returned", "comment": "Lampirkan bukti"}, headers=mentor)
     assert returned.status_code == 200, returned.text
     assert (returned.json()["status"], returned.json()["decision_comment"]) == ("returned", "Lampirkan bukti")
@@ -75,10 +78,10 @@ async def test_returned_corrected_and_accepted_with_its_history_and_results(clie
     assert (corrected.status_code, corrected.json()["status"]) == (200, "submitted")
     accepted = await client.post(review, json={"decision": "accepted", "comment": "Baik"}, headers=mentor)
     assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")
-    assert (
-        await client.post(review, json={"decision": "returned", "comment": "x"}, headers=operator)
-    ).status_code == 409
-    assert (await client.post(f"{REPORT}/reopen", json={"reason": "x"}, headers=operator)).status_code == 409
+    decided_twice = await client.post(review, json={"decision": "returned", "comment": "x"}, headers=operator)
+    assert (decided_twice.status_code, decided_twice.json()["code"]) == (409, "report-not-submitted")
+    final = await client.post(f"{REPORT}/reopen", json={"reason": "x"}, headers=operator)
+    assert (final.status_code, final.json()["code"]) == (409, "report-final")
 
     history = (await client.get(f"{REPORT}/history", headers=as_role("partner"))).json()["items"]
     assert [(h["from"], h["to"], h["actor"], h["reason"]) for h in history] == [

@@ -15,6 +15,7 @@ from smartcity_vocabulary import Dimension
 
 from ..access import OwnRegionOrStaff
 from ..dependencies import VisibleInitiative, VisibleTracked
+from ..problems import INDICATOR_ALREADY_TRACKED
 from ..results.service import refresh_results_of_region
 from . import service
 from .models import CatalogueIndicator
@@ -43,7 +44,7 @@ async def list_catalogue_indicators(
 async def get_catalogue_indicator(session: SessionDep, code: str = Path(max_length=64)) -> CatalogueIndicatorOut:
     indicator = await session.get(CatalogueIndicator, code)
     if indicator is None:
-        raise NotFound(f"The catalogue has no indicator '{code}'.")
+        raise NotFound("The catalogue has no indicator '{code}'.", code=code)
     return CatalogueIndicatorOut.model_validate(indicator)
 
 
@@ -51,7 +52,7 @@ async def get_catalogue_indicator(session: SessionDep, code: str = Path(max_leng
     "/initiatives/{initiative_id}/indicators",
     status_code=201,
     response_model=TrackedIndicatorOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, INDICATOR_ALREADY_TRACKED, 422),
     dependencies=[OwnRegionOrStaff],
 )
 async def attach_indicator(

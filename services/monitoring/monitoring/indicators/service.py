@@ -7,13 +7,16 @@ import uuid
 import sqlalchemy as sa
 from fastapi import Request
 from smartcity_kit.etag import etag_of, require_if_match
+from smartcity_kit.i18n import message_id
 from smartcity_kit.identity import Caller
-from smartcity_kit.problems import Conflict, NotFound, Unprocessable
+from smartcity_kit.problems import AppError, NotFound, Unprocessable
+from smartcity_kit.problemtypes import FieldError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import may_write_for, region_scope
 from ..events import BaselineData, IndicatorAttached, TargetData, emit
 from ..portfolio.models import Initiative
+from ..problems import INDICATOR_ALREADY_TRACKED
 from .models import CatalogueIndicator, TrackedIndicator
 from .schemas import AttachIn, Baseline, Target, Targets, TrackedIndicatorOut
 from .validation import target_problems
@@ -46,25 +49,31 @@ def tracked_out(t: TrackedIndicator) -> TrackedIndicatorOut:
     )
 
 
-def require_writer(caller: Caller, region_code: str, what: str) -> None:
+NOT_YOURS_INITIATIVE = message_id("No initiative of region {region_code} may be changed by you.")
+NOT_YOURS_TRACKED = message_id("No tracked indicator of region {region_code} may be changed by you.")
+
+
+def require_writer(caller: Caller, region_code: str, refusal: str) -> None:
+    """404 (`refusal`, naming the region) unless `caller` writes for the region."""
     if not may_write_for(caller, region_code):
         # a mentor or partner who can see the region still may not write for it
-        raise NotFound(f"No {what} of region {region_code} may be changed by you.")
+        raise NotFound(refusal, region_code=region_code)
 
 
 async def attach(session: AsyncSession, initiative: Initiative, data: AttachIn, caller: Caller) -> TrackedIndicator:
-    require_writer(caller, initiative.region_code, "initiative")
+    require_writer(caller, initiative.region_code, NOT_YOURS_INITIATIVE)
     if (data.indicator_code is None) == (data.own is None):
         raise Unprocessable(
             "Name a catalogue indicator or describe your own, not both and not neither.",
-            errors=[{"field": "indicator_code", "message": "Give exactly one of indicator_code and own."}],
+            errors=[FieldError("indicator_code", "exactly_one", "Give exactly one of indicator_code and own.")],
         )
     if data.indicator_code is not None:
         catalogue = await session.get(CatalogueIndicator, data.indicator_code)
         if catalogue is None:
             raise Unprocessable(
-                f"The catalogue has no indicator '{data.indicator_code}'.",
-                errors=[{"field": "indicator_code", "message": "Unknown indicator."}],
+                "The catalogue has no indicator '{code}'.",
+                errors=[FieldError("indicator_code", "unknown_indicator", "Unknown indicator.")],
+                code=data.indicator_code,
             )
         name, unit, direction = catalogue.name_en, catalogue.unit, catalogue.direction
     else:
@@ -74,7 +83,9 @@ async def attach(session: AsyncSession, initiative: Initiative, data: AttachIn, 
         data, unit=unit, direction=direction, start_year=initiative.start_year, end_year=initiative.end_year
     )
     if problems:
-        raise Unprocessable(f"The indicator has {len(problems)} problem(s); nothing was saved.", errors=problems)
+        raise Unprocessable(
+            "The indicator has {count} problem(s); nothing was saved.", errors=problems, count=len(problems)
+        )
     if data.indicator_code is not None:
         taken = await session.execute(
             sa.select(TrackedIndicator.id).where(
@@ -82,7 +93,9 @@ async def attach(session: AsyncSession, initiative: Initiative, data: AttachIn, 
             )
         )
         if taken.scalar() is not None:
-            raise Conflict(f"The initiative already measures '{data.indicator_code}'.")
+            raise AppError(
+                INDICATOR_ALREADY_TRACKED, "The initiative already measures '{code}'.", code=data.indicator_code
+            )
     tracked = TrackedIndicator(
         id=uuid.uuid4(),
         initiative_id=initiative.id,
@@ -130,7 +143,7 @@ async def tracked_or_404(
         stmt = stmt.with_for_update(of=TrackedIndicator).execution_options(populate_existing=True)
     row = (await session.execute(stmt)).first()
     if row is None:
-        raise NotFound(f"No tracked indicator {tracked_id} is visible to you.")
+        raise NotFound("No tracked indicator {tracked_id} is visible to you.", tracked_id=tracked_id)
     return row[0], row[1]
 
 
@@ -138,7 +151,7 @@ async def change_targets(
     session: AsyncSession, request: Request, tracked_id: uuid.UUID, data: Targets, caller: Caller
 ) -> TrackedIndicator:
     tracked, initiative = await tracked_or_404(session, caller, tracked_id, lock=True)
-    require_writer(caller, tracked.region_code, "tracked indicator")
+    require_writer(caller, tracked.region_code, NOT_YOURS_TRACKED)
     require_if_match(request, tracked_etag(tracked))
     problems = target_problems(
         data,
@@ -148,7 +161,9 @@ async def change_targets(
         end_year=initiative.end_year,
     )
     if problems:
-        raise Unprocessable(f"The targets have {len(problems)} problem(s); nothing was saved.", errors=problems)
+        raise Unprocessable(
+            "The targets have {count} problem(s); nothing was saved.", errors=problems, count=len(problems)
+        )
     tracked.baseline_value, tracked.baseline_year = data.baseline.value, data.baseline.year
     tracked.targets = targets_json(data.targets)
     tracked.version += 1

@@ -14,6 +14,7 @@ from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import Unprocessable, UnsupportedMediaType, problem_responses
 
 from ..access import PartnerMinistry
+from ..problems import OFFICIAL_INDEX_OWNER_ONLY
 from ..spreadsheets.router import read_body
 from ..vocabulary import REGION_CODE, OfficialIndex
 from . import service
@@ -49,7 +50,7 @@ VALUES_SCHEMA = {
 @router.put(
     "/{index}/{year}",
     response_model=PublishedOut,
-    responses=problem_responses(401, 403, 413, 415, 422),
+    responses=problem_responses(401, 403, OFFICIAL_INDEX_OWNER_ONLY, 413, 415, 422),
     openapi_extra={
         "requestBody": {
             "required": True,

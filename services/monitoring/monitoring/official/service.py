@@ -15,11 +15,13 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller, Role
-from smartcity_kit.problems import Forbidden, Unprocessable
+from smartcity_kit.problems import AppError, Unprocessable
+from smartcity_kit.problemtypes import FieldError
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..events import OfficialIndexPublished, emit_many
+from ..problems import OFFICIAL_INDEX_OWNER_ONLY
 from ..vocabulary import OFFICIAL_INDICES, REGION_CODE, OfficialIndex
 from .models import OfficialValue
 from .schemas import OfficialValuesIn
@@ -31,7 +33,9 @@ def require_owner(caller: Caller, index: OfficialIndex) -> str:
     """The caller's organisation when it owns `index`; 403 otherwise (an organisation publishes its own index)."""
     owner = OFFICIAL_INDICES[index]
     if caller.role != Role.PARTNER or caller.organization != owner:
-        raise Forbidden(f"Only an API key of {owner} publishes the {index}.")
+        raise AppError(
+            OFFICIAL_INDEX_OWNER_ONLY, "Only an API key of {owner} publishes the {index}.", owner=owner, index=index
+        )
     return owner
 
 
@@ -40,33 +44,40 @@ def values_from_csv(data: bytes) -> OfficialValuesIn:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Unprocessable("The CSV is not UTF-8 text.", errors=[{"field": "body", "message": "Not UTF-8."}]) from exc
+        raise Unprocessable(
+            "The CSV is not UTF-8 text.", errors=[FieldError("body", "not_utf8", "Not UTF-8.")]
+        ) from exc
     rows = list(csv.reader(io.StringIO(text)))
     header = [h.strip().lower() for h in rows[0]] if rows else []
     if header[:2] != ["region_code", "value"]:
         raise Unprocessable(
             "The CSV starts with the header region_code,value.",
-            errors=[{"field": "row 1", "message": "Expected the header region_code,value."}],
+            errors=[FieldError("row 1", "bad_header", "Expected the header region_code,value.")],
         )
-    problems, values = [], []
+    problems: list[FieldError] = []
+    values: list[dict[str, object]] = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         code = row[0].strip() if row else ""
         raw = row[1].strip().replace(",", ".") if len(row) > 1 else ""
         if not _REGION.match(code):
-            problems.append({"field": f"row {number}, column region_code", "message": "Not a region code like 32.73."})
+            problems.append(
+                FieldError(f"row {number}, column region_code", "not_a_region", "Not a region code like 32.73.")
+            )
         try:
             value = float(raw)
         except ValueError:
             value = math.nan
         if not math.isfinite(value) or not 0 <= value <= 100:
-            problems.append({"field": f"row {number}, column value", "message": "A number within 0-100."})
+            problems.append(FieldError(f"row {number}, column value", "not_a_percentage", "A number within 0-100."))
         values.append({"region_code": code, "value": value})
     if problems:
-        raise Unprocessable(f"The CSV has {len(problems)} problem(s); nothing was published.", errors=problems)
+        raise Unprocessable(
+            "The CSV has {count} problem(s); nothing was published.", errors=problems, count=len(problems)
+        )
     if not values:
-        raise Unprocessable("The CSV has no values.", errors=[{"field": "body", "message": "No rows."}])
+        raise Unprocessable("The CSV has no values.", errors=[FieldError("body", "empty", "No rows.")])
     return OfficialValuesIn.model_validate({"values": values})
 
 
@@ -78,8 +89,16 @@ async def publish(
     for i, item in enumerate(data.values):
         if item.region_code in seen:
             raise Unprocessable(
-                f"Region {item.region_code} is given twice.",
-                errors=[{"field": f"values[{i}].region_code", "message": f"Also in values[{seen[item.region_code]}]."}],
+                "Region {region_code} is given twice.",
+                errors=[
+                    FieldError(
+                        f"values[{i}].region_code",
+                        "duplicate",
+                        "Also in values[{index}].",
+                        {"index": seen[item.region_code]},
+                    )
+                ],
+                region_code=item.region_code,
             )
         seen[item.region_code] = i
     current = dict(

@@ -7,10 +7,11 @@ from fastapi import APIRouter, Path
 from smartcity_kit.db import SessionDep
 from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
-from smartcity_kit.problems import Conflict, problem_responses
+from smartcity_kit.problems import AppError, problem_responses
 
 from ..access import CanManageProgramme
 from ..dependencies import PathPeriod
+from ..problems import PERIOD_ALREADY_LOCKED, PERIOD_EXISTS
 from ..vocabulary import PERIOD_CODE, PeriodStatus
 from . import service
 from .models import Period
@@ -24,7 +25,7 @@ PeriodCode = Path(pattern=PERIOD_CODE)
     "",
     status_code=201,
     response_model=PeriodOut,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(401, 403, PERIOD_EXISTS, 422),
     dependencies=[CanManageProgramme],
 )
 async def open_period(body: PeriodIn, session: SessionDep, caller: CallerDep) -> PeriodOut:
@@ -52,12 +53,12 @@ async def get_period(period: PathPeriod) -> PeriodOut:
 @router.post(
     "/{code}/lock",
     response_model=PeriodOut,
-    responses=problem_responses(401, 403, 404, 409),
+    responses=problem_responses(401, 403, 404, PERIOD_ALREADY_LOCKED),
     dependencies=[CanManageProgramme],
 )
 async def lock_period(found: PathPeriod, session: SessionDep, caller: CallerDep) -> PeriodOut:
     """Refuse every further submission of the period (an operator may still reopen one region's report)."""
     period = await service.lock_period(session, found.code, caller.actor)
     if period is None:
-        raise Conflict(f"The period {found.code} is locked already.")
+        raise AppError(PERIOD_ALREADY_LOCKED, "The period {code} is locked already.", code=found.code)
     return PeriodOut.model_validate(period)

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from smartcity_kit.fielderrors import field_refusal
 from smartcity_kit.schemas import IsoDate, StrictModel
 
 from ..vocabulary import PERIOD_CODE, PeriodStatus
@@ -18,11 +19,11 @@ class PeriodIn(StrictModel):
     @model_validator(mode="after")
     def _dates_in_order(self) -> "PeriodIn":
         if int(self.code[:4]) != self.starts_on.year:
-            raise ValueError("starts_on lies in the year the code names.")
+            raise field_refusal("start_outside_year", "starts_on lies in the year the code names.")
         if not self.starts_on <= self.ends_on:
-            raise ValueError("ends_on comes on or after starts_on.")
+            raise field_refusal("ends_before_start", "ends_on comes on or after starts_on.")
         if not self.starts_on <= self.due_on <= self.locks_on:
-            raise ValueError("The dates go starts_on <= due_on <= locks_on.")
+            raise field_refusal("dates_out_of_order", "The dates go starts_on <= due_on <= locks_on.")
         return self
 
 

@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller
-from smartcity_kit.problems import Conflict, NotFound
+from smartcity_kit.problems import AppError, NotFound
 from smartcity_vocabulary import time_zone_of_region
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..events import PeriodLocked, PeriodOpened, emit
+from ..problems import PERIOD_EXISTS
 from ..vocabulary import PeriodStatus
 from .models import Period
 from .schemas import PeriodIn
@@ -39,7 +40,7 @@ async def open_period(session: AsyncSession, data: PeriodIn, caller: Caller) -> 
         )
     ).scalar()
     if code is None:
-        raise Conflict(f"The period {data.code} exists already.")
+        raise AppError(PERIOD_EXISTS, "The period {code} exists already.", code=data.code)
     period = await session.get(Period, code)
     assert period is not None
     await emit(session, f"periods/{code}", PeriodOpened.model_validate(period_facts(period)))
@@ -52,7 +53,7 @@ async def period_or_404(session: AsyncSession, code: str, *, lock: bool = False)
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     period = (await session.execute(stmt)).scalar()
     if period is None:
-        raise NotFound(f"No reporting period {code}.")
+        raise NotFound("No reporting period {code}.", code=code)
     return period
 
 

@@ -118,7 +118,7 @@ async def portfolio_or_404(session: AsyncSession, caller: Caller, track_id: uuid
     stmt = sa.select(Portfolio).where(Portfolio.track_id == track_id, region_scope(caller, Portfolio.region_code))
     portfolio = (await session.execute(stmt)).scalar()
     if portfolio is None:
-        raise NotFound(f"No portfolio {track_id} is visible to you.")
+        raise NotFound("No portfolio {track_id} is visible to you.", track_id=track_id)
     return portfolio
 
 
@@ -126,7 +126,7 @@ async def initiative_or_404(session: AsyncSession, caller: Caller, initiative_id
     stmt = sa.select(Initiative).where(Initiative.id == initiative_id, region_scope(caller, Initiative.region_code))
     initiative = (await session.execute(stmt)).scalar()
     if initiative is None:
-        raise NotFound(f"No initiative {initiative_id} is visible to you.")
+        raise NotFound("No initiative {initiative_id} is visible to you.", initiative_id=initiative_id)
     return initiative
 
 

@@ -7,12 +7,16 @@ all of them in one 422, before anything is stored.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.problems import Unprocessable
+from smartcity_kit.problemtypes import FieldError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..indicators.models import TrackedIndicator
@@ -78,13 +82,26 @@ def from_json(body: ReportIn) -> Content:
     return Content(values, statuses)
 
 
-def problem(where: Where, message: str) -> dict[str, str]:
-    return {**where, "message": message}
+@dataclass(frozen=True)
+class PlacedError(FieldError):
+    """A field error that names where it is as the region finds it: a JSON path (`field`), or besides it the
+    `sheet`, `row` and `column` of an uploaded spreadsheet."""
+
+    where: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def render(self, language: str) -> dict[str, str]:
+        return {**self.where, **super().render(language)}
+
+
+def placed(where: Where, code: str, message: str, **values: Any) -> PlacedError:
+    """The problem of the field `where` names: `code`, and `message` (an English message id, `{name}`s from
+    `values`)."""
+    return PlacedError(where["field"], code, message, values, where)
 
 
 async def check_content(session: AsyncSession, documents: DocumentsClient, region_code: str, content: Content) -> None:
     """422 naming every problem, or nothing: indicators and initiatives of this region, values in range, evidence."""
-    problems: list[dict[str, str]] = []
+    problems: list[FieldError] = []
     wanted = {v.tracked_indicator_id for v in content.values}
     tracked = {
         t.id: t
@@ -101,13 +118,22 @@ async def check_content(session: AsyncSession, documents: DocumentsClient, regio
         indicator = tracked.get(entry.tracked_indicator_id)
         if indicator is None:
             # one answer for unknown and another region's: existence elsewhere does not leak
-            problems.append(problem(entry.where["tracked_indicator_id"], f"No indicator of region {region_code}."))
+            problems.append(
+                placed(
+                    entry.where["tracked_indicator_id"],
+                    "not_an_indicator_of_region",
+                    "No indicator of region {region_code}.",
+                    region_code=region_code,
+                )
+            )
             continue
         if entry.tracked_indicator_id in seen:
-            problems.append(problem(entry.where["tracked_indicator_id"], "A second value for this indicator."))
+            problems.append(
+                placed(entry.where["tracked_indicator_id"], "duplicate", "A second value for this indicator.")
+            )
         seen.add(entry.tracked_indicator_id)
         for p in value_problems("value", entry.value, indicator.unit):
-            problems.append(problem(entry.where["value"], p["message"]))
+            problems.append(placed(entry.where["value"], p.code, p.message, **p.values))
     initiative_ids = {s.initiative_id for s in content.initiatives}
     known = set(
         (
@@ -119,14 +145,25 @@ async def check_content(session: AsyncSession, documents: DocumentsClient, regio
     seen = set()
     for status in content.initiatives:
         if status.initiative_id not in known:
-            problems.append(problem(status.where["initiative_id"], f"No initiative of region {region_code}."))
+            problems.append(
+                placed(
+                    status.where["initiative_id"],
+                    "not_an_initiative_of_region",
+                    "No initiative of region {region_code}.",
+                    region_code=region_code,
+                )
+            )
         elif status.initiative_id in seen:
-            problems.append(problem(status.where["initiative_id"], "A second status for this initiative."))
+            problems.append(placed(status.where["initiative_id"], "duplicate", "A second status for this initiative."))
         seen.add(status.initiative_id)
         if not 0 <= status.progress <= 100:
-            problems.append(problem(status.where["progress"], "Progress is a percentage within 0-100."))
+            problems.append(
+                placed(status.where["progress"], "not_a_percentage", "Progress is a percentage within 0-100.")
+            )
     if problems:
-        raise Unprocessable(f"The report has {len(problems)} problem(s); nothing was stored.", errors=problems)
+        raise Unprocessable(
+            "The report has {count} problem(s); nothing was stored.", errors=problems, count=len(problems)
+        )
     # only a report that is otherwise right costs calls to the documents service
     checked: dict[uuid.UUID, bool] = {}
     for entry in content.values:
@@ -136,10 +173,15 @@ async def check_content(session: AsyncSession, documents: DocumentsClient, regio
                 checked[document_id] = document is not None and document.region_code == region_code
             if not checked[document_id]:
                 problems.append(
-                    problem(
+                    placed(
                         entry.where["evidence_document_ids"],
-                        f"No document {document_id} of region {region_code} exists.",
+                        "not_a_document_of_region",
+                        "No document {document_id} of region {region_code} exists.",
+                        document_id=document_id,
+                        region_code=region_code,
                     )
                 )
     if problems:
-        raise Unprocessable(f"The report has {len(problems)} problem(s); nothing was stored.", errors=problems)
+        raise Unprocessable(
+            "The report has {count} problem(s); nothing was stored.", errors=problems, count=len(problems)
+        )

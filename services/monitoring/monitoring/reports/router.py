@@ -14,6 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..access import AssignedMentorOrStaff, CanManageProgramme, OwnRegionOrStaff
 from ..dependencies import PathPeriod, RegionCode, VisibleReport
+from ..problems import (
+    PERIOD_LOCKED,
+    REPORT_ALREADY_REOPENED,
+    REPORT_EMPTY,
+    REPORT_FINAL,
+    REPORT_NOT_EDITABLE,
+    REPORT_NOT_SUBMITTED,
+)
 from . import service
 from .content import from_json
 from .models import Report, ReportChange
@@ -53,7 +61,7 @@ async def get_report(report: VisibleReport, session: SessionDep, response: Respo
 @router.put(
     "/{region_code}",
     response_model=ReportOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428, 503),
+    responses=problem_responses(401, 403, 404, PERIOD_LOCKED, REPORT_NOT_EDITABLE, 412, 422, REPORT_EMPTY, 428, 503),
     dependencies=[OwnRegionOrStaff],
 )
 async def put_report(
@@ -90,7 +98,7 @@ async def put_report(
 @router.post(
     "/{region_code}/submit",
     response_model=ReportOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, PERIOD_LOCKED, REPORT_NOT_EDITABLE, 422, REPORT_EMPTY),
     dependencies=[OwnRegionOrStaff],
 )
 async def submit_report(
@@ -103,7 +111,7 @@ async def submit_report(
 @router.post(
     "/{region_code}/review",
     response_model=ReportOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, REPORT_NOT_SUBMITTED, 422),
     dependencies=[AssignedMentorOrStaff],
 )
 async def review_report(
@@ -122,7 +130,7 @@ async def review_report(
 @router.post(
     "/{region_code}/reopen",
     response_model=ReportOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, REPORT_FINAL, REPORT_ALREADY_REOPENED, REPORT_NOT_EDITABLE, 422),
     dependencies=[CanManageProgramme],
 )
 async def reopen_report(

@@ -13,6 +13,7 @@ region's zone, unless an operator reopened the report. A submission after
 from __future__ import annotations
 
 import uuid
+from typing import NoReturn
 
 import sqlalchemy as sa
 from fastapi import Request
@@ -20,7 +21,8 @@ from smartcity_kit.catalogue import EventData
 from smartcity_kit.documents_client import DocumentsClient
 from smartcity_kit.etag import etag_of, require_if_match
 from smartcity_kit.identity import Caller, Role
-from smartcity_kit.problems import Conflict, Forbidden, NotFound, Unprocessable
+from smartcity_kit.problems import AppError, Forbidden, NotFound, Unprocessable
+from smartcity_kit.problemtypes import FieldError
 from smartcity_vocabulary import ReportDecision, ReportStatus
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +32,14 @@ from ..events import ReportAccepted, ReportReturned, ReportSubmitted, emit
 from ..periods.models import Period
 from ..periods.service import local_today
 from ..portfolio.models import RegionMentor
+from ..problems import (
+    PERIOD_LOCKED,
+    REPORT_ALREADY_REOPENED,
+    REPORT_EMPTY,
+    REPORT_FINAL,
+    REPORT_NOT_EDITABLE,
+    REPORT_NOT_SUBMITTED,
+)
 from ..results.service import drop_result, refresh_result
 from ..vocabulary import PeriodStatus
 from .content import Content, check_content
@@ -67,13 +77,21 @@ async def report_or_404(
 ) -> Report:
     report = await find_report(session, caller, period_code, region_code, lock=lock)
     if report is None:
-        raise NotFound(f"No report of region {region_code} for {period_code} is visible to you.")
+        raise NotFound(
+            "No report of region {region_code} for {period_code} is visible to you.",
+            region_code=region_code,
+            period_code=period_code,
+        )
     return report
 
 
 def require_writer(caller: Caller, region_code: str, period_code: str) -> None:
     if not may_write_for(caller, region_code):
-        raise NotFound(f"No report of region {region_code} for {period_code} may be written by you.")
+        raise NotFound(
+            "No report of region {region_code} for {period_code} may be written by you.",
+            region_code=region_code,
+            period_code=period_code,
+        )
 
 
 def require_accepting(period: Period, report: Report | None, region_code: str) -> None:
@@ -81,16 +99,33 @@ def require_accepting(period: Period, report: Report | None, region_code: str) -
     if report is not None and report.reopened:
         return
     if period.status != PeriodStatus.OPEN:
-        raise Conflict(f"The period {period.code} is locked; an operator may reopen the region's report.")
-    if local_today(region_code) > period.locks_on:
-        raise Conflict(
-            f"The period {period.code} locked on {period.locks_on.isoformat()}; an operator may reopen the report."
+        raise AppError(
+            PERIOD_LOCKED,
+            "The period {period_code} is locked; an operator may reopen the region's report.",
+            period_code=period.code,
         )
+    if local_today(region_code) > period.locks_on:
+        raise AppError(
+            PERIOD_LOCKED,
+            "The period {period_code} locked on {locks_on}; an operator may reopen the report.",
+            period_code=period.code,
+            locks_on=period.locks_on,
+        )
+
+
+def refuse_empty() -> NoReturn:
+    raise AppError(
+        REPORT_EMPTY, "An empty report cannot be submitted.", errors=[FieldError("values", "empty", "Empty.")]
+    )
 
 
 def require_editable(report: Report) -> None:
     if report.status not in EDITABLE:
-        raise Conflict(f"The report is {report.status}; it changes only while draft or returned.")
+        raise AppError(
+            REPORT_NOT_EDITABLE,
+            "The report is {status}; it changes only while draft or returned.",
+            status=report.status,
+        )
 
 
 async def write_report(
@@ -117,7 +152,7 @@ async def write_report(
         if request is not None and (etag_required or request.headers.get("if-match") is not None):
             require_if_match(request, report_etag(report))
     if submit and content.is_empty():
-        raise Unprocessable("An empty report cannot be submitted.", errors=[{"field": "values", "message": "Empty."}])
+        refuse_empty()
     await check_content(session, documents, region_code, content)
     if dry_run:
         return report, content
@@ -229,7 +264,7 @@ async def submit(session: AsyncSession, period: Period, region_code: str, caller
     require_accepting(period, report, region_code)
     require_editable(report)
     if not await has_content(session, report):
-        raise Unprocessable("An empty report cannot be submitted.", errors=[{"field": "values", "message": "Empty."}])
+        refuse_empty()
     await transition(session, report, ReportStatus.SUBMITTED, caller, None)
     return report
 
@@ -259,15 +294,23 @@ async def decide(
     caller: Caller,
 ) -> Report:
     if caller.role not in (Role.ADMIN, Role.OPERATOR, Role.MENTOR):
-        raise Forbidden(f"The role '{caller.role}' may not verify reports.")
+        raise Forbidden("The role '{role}' may not verify reports.", role=caller.role)
     if not await may_decide(session, caller, region_code):
-        raise NotFound(f"No report of region {region_code} for {period.code} is visible to you.")
+        raise NotFound(
+            "No report of region {region_code} for {period_code} is visible to you.",
+            region_code=region_code,
+            period_code=period.code,
+        )
     report = await report_or_404(session, caller, period.code, region_code, lock=True)
     if report.status != ReportStatus.SUBMITTED:
-        raise Conflict(f"The report is {report.status}; only a submitted report is accepted or returned.")
+        raise AppError(
+            REPORT_NOT_SUBMITTED,
+            "The report is {status}; only a submitted report is accepted or returned.",
+            status=report.status,
+        )
     if decision == ReportStatus.RETURNED and not comment:
         raise Unprocessable(
-            "A returned report says what to correct.", errors=[{"field": "comment", "message": "Required."}]
+            "A returned report says what to correct.", errors=[FieldError("comment", "required", "Required.")]
         )
     await transition(session, report, decision, caller, comment)
     if decision == ReportStatus.ACCEPTED:
@@ -281,9 +324,9 @@ async def reopen(session: AsyncSession, period: Period, region_code: str, reason
     if report is None:
         report = await create_report(session, period.code, region_code, caller)
     if report.status == ReportStatus.ACCEPTED:
-        raise Conflict("The report is accepted; it is final.")
+        raise AppError(REPORT_FINAL, "The report is accepted; it is final.")
     if report.reopened:
-        raise Conflict("The report is reopened already.")
+        raise AppError(REPORT_ALREADY_REOPENED, "The report is reopened already.")
     report.reopened = True
     report.version += 1
     report.updated_at = sa.func.now()

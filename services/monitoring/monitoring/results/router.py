@@ -86,5 +86,9 @@ async def get_result(
     )
     result = (await session.execute(stmt)).scalar()
     if result is None:
-        raise NotFound(f"No accepted result of region {region_code} for {code} is visible to you.")
+        raise NotFound(
+            "No accepted result of region {region_code} for {period_code} is visible to you.",
+            region_code=region_code,
+            period_code=code,
+        )
     return RegionResultOut.model_validate(result)

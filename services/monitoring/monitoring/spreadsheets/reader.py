@@ -19,8 +19,9 @@ from uuid import UUID
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from smartcity_kit.problems import Unprocessable
+from smartcity_kit.problemtypes import FieldError
 
-from ..reports.content import Content, StatusEntry, ValueEntry, Where
+from ..reports.content import Content, StatusEntry, ValueEntry, Where, placed
 from ..vocabulary import InitiativeStatus
 from .layout import CSV_COLUMNS, CSV_SHEET, INDICATOR_COLUMNS, INDICATORS, INITIATIVE_COLUMNS, INITIATIVES, MAX_ROWS
 from .safety import runs_as_formula
@@ -31,7 +32,7 @@ STATUSES = tuple(str(s) for s in InitiativeStatus)
 class Cells:
     """One sheet's rows with their header, and the problems found in them."""
 
-    def __init__(self, sheet: str, rows: Iterable[Sequence[Any]], problems: list[dict[str, str]], csv_form: bool):
+    def __init__(self, sheet: str, rows: Iterable[Sequence[Any]], problems: list[FieldError], csv_form: bool):
         self.sheet, self.problems, self.csv_form = sheet, problems, csv_form
         self.rows = iter(rows)
         self.columns: dict[str, int] = {}
@@ -41,8 +42,8 @@ class Cells:
         field = f"row {row}, column {letter}" if self.csv_form else f"{self.sheet}!{letter}{row}"
         return {"sheet": self.sheet, "row": str(row), "column": letter, "field": field}
 
-    def bad(self, row: int, column: int | str, message: str) -> None:
-        self.problems.append({**self.where(row, column), "message": message})
+    def bad(self, problem: FieldError) -> None:
+        self.problems.append(problem)
 
     def read_header(self, wanted: Sequence[str]) -> bool:
         header = next(self.rows, None) or ()
@@ -53,14 +54,23 @@ class Cells:
             elif name.startswith("target"):
                 continue
             else:
-                self.bad(1, len(names), f"The header has no column '{name}'.")
+                self.bad(
+                    placed(self.where(1, len(names)), "missing_column", "The header has no column '{name}'.", name=name)
+                )
         return all(n in self.columns for n in wanted if not n.startswith("target"))
 
     def body(self) -> Iterable[tuple[int, dict[str, Any]]]:
         """(row number, {column name: value}) of every row that holds anything."""
         for number, raw in enumerate(self.rows, start=2):
             if number > MAX_ROWS + 1:
-                self.bad(number, "A", f"More than {MAX_ROWS} rows; split the report.")
+                self.bad(
+                    placed(
+                        self.where(number, "A"),
+                        "too_many_rows",
+                        "More than {max} rows; split the report.",
+                        max=MAX_ROWS,
+                    )
+                )
                 return
             row = {name: raw[i] if i < len(raw) else None for name, i in self.columns.items()}
             if any(v not in (None, "") for v in row.values()):
@@ -73,7 +83,7 @@ class Cells:
         try:
             return uuid.UUID(str(row[name]).strip())
         except ValueError:
-            self.bad(number, self.column_of(name), "Not an id from the template.")
+            self.bad(placed(self.where(number, self.column_of(name)), "not_a_uuid", "Not an id from the template."))
             return None
 
     def number(self, number: int, row: dict[str, Any], name: str) -> float | None:
@@ -83,7 +93,9 @@ class Cells:
         elif isinstance(value, str):
             text = value.strip()
             if runs_as_formula(text) and text[:1] == "=":
-                self.bad(number, self.column_of(name), "A formula; type the value itself.")
+                self.bad(
+                    placed(self.where(number, self.column_of(name)), "formula", "A formula; type the value itself.")
+                )
                 return None
             if "," in text and "." not in text:
                 text = text.replace(",", ".")  # a decimal comma, as Indonesian spreadsheets write it
@@ -92,7 +104,7 @@ class Cells:
             except ValueError:
                 value = None
         if not isinstance(value, int | float) or not math.isfinite(value):
-            self.bad(number, self.column_of(name), "Not a finite number.")
+            self.bad(placed(self.where(number, self.column_of(name)), "not_a_number", "Not a finite number."))
             return None
         return float(value)
 
@@ -102,10 +114,23 @@ class Cells:
             return None
         text = str(value).strip()
         if runs_as_formula(text):
-            self.bad(number, self.column_of(name), "Text may not start with =, +, - or @: it would run as a formula.")
+            self.bad(
+                placed(
+                    self.where(number, self.column_of(name)),
+                    "formula",
+                    "Text may not start with =, +, - or @: it would run as a formula.",
+                )
+            )
             return None
         if len(text) > 2000:
-            self.bad(number, self.column_of(name), "At most 2000 characters.")
+            self.bad(
+                placed(
+                    self.where(number, self.column_of(name)),
+                    "too_long",
+                    "At most {max_length} characters.",
+                    max_length=2000,
+                )
+            )
             return None
         return text or None
 
@@ -117,7 +142,14 @@ class Cells:
                 try:
                     out.append(uuid.UUID(part))
                 except ValueError:
-                    self.bad(number, self.column_of(name), f"'{part[:40]}' is not a document id.")
+                    self.bad(
+                        placed(
+                            self.where(number, self.column_of(name)),
+                            "not_a_uuid",
+                            "'{value}' is not a document id.",
+                            value=part[:40],
+                        )
+                    )
         return out
 
     def value_entry(self, number: int, row: dict[str, Any], id_column: str) -> ValueEntry | None:
@@ -148,10 +180,23 @@ class Cells:
             return None  # nothing said about this initiative
         status = str(status).strip().lower()
         if status not in STATUSES:
-            self.bad(number, self.column_of("status"), f"The status is one of {', '.join(STATUSES)}.")
+            self.bad(
+                placed(
+                    self.where(number, self.column_of("status")),
+                    "not_one_of",
+                    "The status is one of {expected}.",
+                    expected=", ".join(STATUSES),
+                )
+            )
         progress = self.number(number, row, "progress")
         if progress is not None and not 0 <= progress <= 100:
-            self.bad(number, self.column_of("progress"), "Progress is a percentage within 0-100.")
+            self.bad(
+                placed(
+                    self.where(number, self.column_of("progress")),
+                    "not_a_percentage",
+                    "Progress is a percentage within 0-100.",
+                )
+            )
         text = self.text(number, row, note)
         if initiative_id is None or status not in STATUSES or progress is None:
             return None
@@ -167,9 +212,11 @@ class Cells:
         )
 
 
-def refuse(problems: list[dict[str, str]]) -> None:
+def refuse(problems: list[FieldError]) -> None:
     if problems:
-        raise Unprocessable(f"The spreadsheet has {len(problems)} problem(s); nothing was stored.", errors=problems)
+        raise Unprocessable(
+            "The spreadsheet has {count} problem(s); nothing was stored.", errors=problems, count=len(problems)
+        )
 
 
 def read_xlsx(data: bytes) -> Content:
@@ -180,14 +227,22 @@ def read_xlsx(data: bytes) -> Content:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise Unprocessable(
-            "The workbook cannot be read.", errors=[{"field": "body", "message": f"Not a readable XLSX: {exc}"[:300]}]
+            "The workbook cannot be read.",
+            errors=[FieldError("body", "not_xlsx", "Not a readable XLSX: {reason}", {"reason": str(exc)[:270]})],
         ) from exc
-    problems: list[dict[str, str]] = []
+    problems: list[FieldError] = []
     content = Content()
     try:
         for name in (INDICATORS, INITIATIVES):
             if name not in workbook.sheetnames:
-                problems.append({"sheet": name, "field": name, "message": f"The workbook has no sheet '{name}'."})
+                problems.append(
+                    placed(
+                        {"sheet": name, "field": name},
+                        "missing_sheet",
+                        "The workbook has no sheet '{name}'.",
+                        name=name,
+                    )
+                )
         refuse(problems)
         indicators = Cells(INDICATORS, workbook[INDICATORS].iter_rows(values_only=True), problems, csv_form=False)
         if indicators.read_header([n for n, _ in INDICATOR_COLUMNS]):
@@ -211,13 +266,13 @@ def read_csv(data: bytes) -> Content:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise Unprocessable(
-            "The CSV is not UTF-8 text.", errors=[{"field": "body", "message": "Save the CSV as UTF-8."}]
+            "The CSV is not UTF-8 text.", errors=[FieldError("body", "not_utf8", "Save the CSV as UTF-8.")]
         ) from exc
     if "\x00" in text:
-        raise Unprocessable("The file is not a CSV.", errors=[{"field": "body", "message": "Binary content."}])
+        raise Unprocessable("The file is not a CSV.", errors=[FieldError("body", "binary", "Binary content.")])
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","  # Excel in an Indonesian locale writes `;`
-    problems: list[dict[str, str]] = []
+    problems: list[FieldError] = []
     cells = Cells(CSV_SHEET, csv.reader(io.StringIO(text), delimiter=delimiter), problems, csv_form=True)
     content = Content()
     if cells.read_header(CSV_COLUMNS):
@@ -230,6 +285,6 @@ def read_csv(data: bytes) -> Content:
                 if (status := cells.status_entry(number, row, "id", "comment")) is not None:
                     content.initiatives.append(status)
             else:
-                cells.bad(number, "kind", "The kind is 'indicator' or 'initiative'.")
+                cells.bad(placed(cells.where(number, "kind"), "not_one_of", "The kind is 'indicator' or 'initiative'."))
     refuse(problems)
     return content

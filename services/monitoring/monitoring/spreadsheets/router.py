@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..access import OwnRegionOrStaff
 from ..dependencies import PathPeriod, RegionCode
+from ..problems import PERIOD_LOCKED, REPORT_EMPTY, REPORT_NOT_EDITABLE
 from ..reports import service
 from ..reports.router import answer
 from ..reports.schemas import ReportOut
@@ -49,7 +50,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge(f"The file is larger than {limit} bytes; nothing was stored.")
+            raise PayloadTooLarge("The file is larger than {max} bytes; nothing was stored.", max=limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -57,7 +58,9 @@ async def read_body(request: Request, limit: int) -> bytes:
 @router.post(
     "/{region_code}/upload",
     response_model=ReportOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422, 503),
+    responses=problem_responses(
+        401, 403, 404, PERIOD_LOCKED, REPORT_NOT_EDITABLE, 412, 413, 415, 422, REPORT_EMPTY, 503
+    ),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -85,7 +88,7 @@ async def upload_report(
     settings = request.app.state.settings
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in (XLSX, *CSV_TYPES):
-        raise UnsupportedMediaType(f"Send the report as {XLSX} or text/csv.")
+        raise UnsupportedMediaType("Send the report as {media_type} or text/csv.", media_type=XLSX)
     service.require_writer(caller, region_code, period.code)
     data = await read_body(request, settings.upload_max_bytes)
     if media_type == XLSX:

@@ -18,6 +18,7 @@ import io
 import zipfile
 
 from smartcity_kit.problems import PayloadTooLarge, Unprocessable
+from smartcity_kit.problemtypes import FieldError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_PARTS = 1000
@@ -40,17 +41,21 @@ def check_zip(data: bytes, max_unpacked: int) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise Unprocessable(
-            "The file is not an XLSX workbook.", errors=[{"field": "body", "message": "Not a zip/XLSX file."}]
+            "The file is not an XLSX workbook.", errors=[FieldError("body", "not_xlsx", "Not a zip/XLSX file.")]
         ) from exc
     with archive:
         parts = archive.infolist()
         if len(parts) > MAX_PARTS:
             raise Unprocessable(
-                f"The workbook has {len(parts)} parts; at most {MAX_PARTS} are read.",
-                errors=[{"field": "body", "message": "Too many parts."}],
+                "The workbook has {count} parts; at most {max} are read.",
+                errors=[FieldError("body", "too_many_parts", "Too many parts.")],
+                count=len(parts),
+                max=MAX_PARTS,
             )
         unpacked = sum(part.file_size for part in parts)
         if unpacked > max_unpacked:
             raise PayloadTooLarge(
-                f"The workbook unpacks to {unpacked} bytes, more than the {max_unpacked} allowed; nothing was stored."
+                "The workbook unpacks to {size} bytes, more than the {max} allowed; nothing was stored.",
+                size=unpacked,
+                max=max_unpacked,
             )
