@@ -166,9 +166,8 @@ def test_every_operation_answers_as_documented_when_fuzzed(seeded: Platform, tok
         },
     )
     assert result.returncode == 0, f"schemathesis as {role}:\n{failures(result.stdout)}\n{result.stderr[-3000:]}"
-    # the check ran: every run meets refusals (auth checks send no credentials), each with a documented code
-    codes = {line.split()[0] for line in seen.read_text().splitlines()}
-    assert "unauthorized" in codes, codes
+    # the check ran: every run meets refusals (a 404, a 422, a role that may not), each with a documented code
+    assert seen.exists() and seen.read_text().strip(), "the problem-code check saw no problem"
 
 
 def failures(report: str) -> str:
