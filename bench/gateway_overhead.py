@@ -18,8 +18,9 @@ Direct and nginx calls carry an identity header signed with the internal
 secret, as the gateway would send. The machine should be otherwise idle: other
 work on CPU 0 shows up as noise in every figure, less so in the ratios. With
 `--baseline DIR` (a copy of another commit's tree: `git archive main | tar -x -C DIR`)
-that commit's participants service is measured straight too, in the same rounds,
-so a change's before and after sit beside the minimal app in one run.
+that commit's participants service is measured straight too, and that commit's
+gateway in front of this commit's service, in the same rounds, so a change's
+before and after sit beside the minimal app in one run.
 """
 
 from __future__ import annotations
@@ -170,6 +171,7 @@ def main() -> None:
     secret = secrets.token_urlsafe(32)
     ports = {"participants": free_port(), "gateway": free_port(), "nginx": free_port(), "minimal": free_port()}
     ports["baseline"] = free_port()
+    ports["gateway_baseline"] = free_port()
     env = dict(os.environ) | {
         "DATABASE_URL": database_url,
         "SMARTCITY_INTERNAL_SECRET": secret,
@@ -198,6 +200,12 @@ def main() -> None:
             serve = [*pinned, str(BIN / "participants-serve")]
             processes["baseline"] = subprocess.Popen(serve, env=baseline_env, **quiet)
             wait_ready(f"http://127.0.0.1:{ports['baseline']}/readyz")
+            # and that commit's gateway, in front of this commit's service
+            gateway_env = env | {"GATEWAY_PORT": str(ports["gateway_baseline"])}
+            gateway_env["PYTHONPATH"] = os.pathsep.join(str(path) for path in [tree / "gateway", *packages[:2]])
+            serve = [*pinned, str(BIN / "gateway-serve")]
+            processes["gateway_baseline"] = subprocess.Popen(serve, env=gateway_env, **quiet)
+            wait_ready(f"http://127.0.0.1:{ports['gateway_baseline']}/readyz")
         wait_ready(f"http://127.0.0.1:{ports['gateway']}/readyz")
         minimal = [sys.executable, str(REPO / "bench" / "minimal_app.py"), "--port", str(ports["minimal"])]
         processes["minimal"] = subprocess.Popen([*pinned, *minimal], env=env, **quiet)
@@ -240,6 +248,8 @@ def main() -> None:
         if args.baseline:
             baseline = ports["baseline"], f"X-Smartcity-Identity: {identity}", "baseline", None
             targets = {"minimal": targets.pop("minimal"), "direct (baseline)": baseline} | targets
+            bearer = f"Authorization: Bearer {token}"
+            targets["gateway (baseline)"] = ports["gateway_baseline"], bearer, "participants", "gateway_baseline"
         results = []
         for connections in (int(c) for c in args.connections.split(",")):
             for port, header, _, _ in targets.values():  # warm-up: pools filled, caches hot
