@@ -21,6 +21,7 @@ KIT = "libs/kit/tests/"
 GATEWAY = "gateway/tests/"
 PARTICIPANTS = "services/participants/tests/"
 DOCUMENTS = "services/documents/tests/"
+WEBHOOKS = "services/webhooks/tests/"
 MONITORING = "services/monitoring/tests/"
 MENTORING = "services/mentoring/tests/"
 
@@ -120,6 +121,9 @@ REACHED_BY: dict[str, str] = {
     "indicator-already-tracked": MONITORING
     + "test_indicators.py::test_a_region_attaches_a_catalogue_indicator_with_its_baseline_and_targets",
     "official-index-owner-only": MONITORING + "test_official_indices.py::test_only_the_owning_ministry_publishes",
+    # webhooks's
+    "webhook-url-refused": WEBHOOKS
+    + "test_endpoints.py::test_destinations_inside_our_network_are_refused_and_nothing_is_stored",
 }
 
 

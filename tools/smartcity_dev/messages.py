@@ -31,6 +31,7 @@ PACKAGES: dict[str, Path] = {
     "documents": ROOT / "services" / "documents" / "documents",
     "mentoring": ROOT / "services" / "mentoring" / "mentoring",
     "monitoring": ROOT / "services" / "monitoring" / "monitoring",
+    "webhooks": ROOT / "services" / "webhooks" / "webhooks",
 }
 # the calls that take a message, and which positional argument is it (1-based, as Babel's keywords count)
 KEYWORDS: dict[str, tuple[int, ...]] = {
@@ -47,6 +48,7 @@ KEYWORDS: dict[str, tuple[int, ...]] = {
     "field_refusal": (2,),
     "message_id": (1,),
     "placed": (3,),  # monitoring: a problem placed where an uploaded sheet names it
+    "Refused": (2,),  # webhooks: why a URL is refused
     **{
         name: (1,)
         for name in (

@@ -18,6 +18,7 @@ import mentoring.problems
 import monitoring.problems
 import participants.problems
 import smartcity_kit.generic_problems
+import webhooks.problems
 from smartcity_kit.fielderrors import FIELD_CODES
 from smartcity_kit.i18n import INDONESIAN, translate
 from smartcity_kit.problemtypes import ProblemType, ProblemTypes, type_base
@@ -30,6 +31,7 @@ REGISTRIES: dict[str, ProblemTypes] = {
     "documents": documents.problems.DOCUMENTS,
     "mentoring": mentoring.problems.MENTORING,
     "monitoring": monitoring.problems.MONITORING,
+    "webhooks": webhooks.problems.WEBHOOKS,
 }
 TARGET = Path(__file__).resolve().parents[2] / "docs" / "problems.md"
 

@@ -60,7 +60,7 @@ async def test_a_region_subscribes_to_its_own_region_only(client):
     other = await register(client, "region", "32.73", region_code="31.71")
     assert other.status_code == 422
     assert other.json()["errors"] == [
-        {"field": "region_code", "code": "invalid", "message": "Must be 32.73 or left out."}
+        {"field": "region_code", "code": "not_own_region", "message": "Must be 32.73 or left out."}
     ]
 
 
@@ -100,25 +100,30 @@ async def test_mentors_may_not_subscribe(client):
 
 
 @pytest.mark.parametrize(
-    ("url", "message"),
+    ("url", "code", "message"),
     [
-        ("http://10.0.0.1/hooks", "resolves to 10.0.0.1"),
-        ("http://169.254.169.254/latest/meta-data", "resolves to 169.254.169.254"),
-        ("http://192.168.1.20/hooks", "resolves to 192.168.1.20"),
-        ("http://[fd00::1]/hooks", "resolves to fd00::1"),
-        ("http://0.0.0.0/hooks", "resolves to 0.0.0.0"),
-        ("http://user:pw@example.org/hooks", "Credentials in the URL"),
-        ("ftp://example.org/hooks", "Only http(s) URLs"),
-        ("http:///hooks", "no host"),
-        ("http://nonexistent.invalid/hooks", "does not resolve"),
+        ("http://10.0.0.1/hooks", "address_not_public", "resolves to 10.0.0.1"),
+        ("http://169.254.169.254/latest/meta-data", "address_not_public", "resolves to 169.254.169.254"),
+        ("http://192.168.1.20/hooks", "address_not_public", "resolves to 192.168.1.20"),
+        ("http://[fd00::1]/hooks", "address_not_public", "resolves to fd00::1"),
+        ("http://0.0.0.0/hooks", "address_not_public", "resolves to 0.0.0.0"),
+        ("http://user:pw@example.org/hooks", "credentials_in_url", "Credentials in the URL"),
+        ("ftp://example.org/hooks", "scheme_not_allowed", "Only http(s) URLs"),
+        ("http:///hooks", "no_host", "no host"),
+        ("http://example.org/hooks#top", "fragment_in_url", "with a fragment"),
+        ("http://nonexistent.invalid/hooks", "host_does_not_resolve", "does not resolve"),
+        ("http://example.org:99999/hooks", "not_a_url", "Not a URL"),
     ],
 )
-async def test_destinations_inside_our_network_are_refused_and_nothing_is_stored(client, session_factory, url, message):
+async def test_destinations_inside_our_network_are_refused_and_nothing_is_stored(
+    client, session_factory, url, code, message
+):
     response = await register(client, url=url)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
+    assert (response.json()["code"], response.json()["detail"]) == ("webhook-url-refused", "The URL is refused.")
     (error,) = response.json()["errors"]
-    assert error["field"] == "url"
+    assert (error["field"], error["code"]) == ("url", code)
     assert message in error["message"]
     assert await count(session_factory, "endpoints") == 0
     assert await count(session_factory, "endpoint_secrets") == 0
@@ -150,6 +155,19 @@ async def test_only_https_outside_development(settings, engine, session_factory)
         response = await register(c, url=RECEIVER)
         assert response.status_code == 422
         assert response.json()["errors"][0]["message"] == "Only https URLs are accepted."
+        in_indonesian = await c.post(
+            "/api/v1/webhooks",
+            json={"url": RECEIVER, "event_types": ["participant.*"]},
+            headers={**identity("operator"), "accept-language": "id"},
+        )
+        assert in_indonesian.json() == {
+            "type": "https://smartcity.kominfo.go.id/problems/webhook-url-refused",
+            "code": "webhook-url-refused",
+            "title": "URL webhook ditolak",
+            "status": 422,
+            "detail": "URL ini ditolak.",
+            "errors": [{"field": "url", "code": "scheme_not_allowed", "message": "Hanya URL https yang diterima."}],
+        }
 
 
 def test_production_refuses_the_placeholder_key(settings):
@@ -250,10 +268,14 @@ async def test_a_pattern_that_matches_no_event_type_is_refused(client, feeds, se
     assert refused.json()["errors"] == [
         {
             "field": "event_types[1]",
-            "code": "invalid",
+            "code": "unknown_event_type",
             "message": "No event type is or starts with 'participant.status_change'.",
         },
-        {"field": "event_types[2]", "code": "invalid", "message": "No event type is or starts with 'track.*'."},
+        {
+            "field": "event_types[2]",
+            "code": "unknown_event_type",
+            "message": "No event type is or starts with 'track.*'.",
+        },
     ]
     assert await count(session_factory, "endpoints") == 5
     # a change of the patterns is checked the same way

@@ -39,7 +39,7 @@ async def endpoint_or_404(
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     endpoint: Endpoint | None = (await session.execute(stmt)).scalar_one_or_none()
     if endpoint is None:
-        raise NotFound(f"No webhook endpoint {endpoint_id} is visible to you.")
+        raise NotFound("No webhook endpoint {endpoint_id} is visible to you.", endpoint_id=endpoint_id)
     return endpoint
 
 

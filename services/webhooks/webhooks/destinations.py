@@ -17,12 +17,22 @@ import socket
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from smartcity_kit.problemtypes import FieldError
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class Refused(Exception):
-    """The URL or its address may not be delivered to; the message says why."""
+    """The URL or its address may not be delivered to: a field error's code and why (an English message id, its
+    `{name}`s filled from `values`); in English, `str()` says it all (a delivery's `last_error`)."""
+
+    def __init__(self, code: str, message: str, **values: str) -> None:
+        super().__init__(message.format_map(values))
+        self.code, self.message, self.values = code, message, values
+
+    def field_error(self, field: str) -> FieldError:
+        return FieldError(field, self.code, self.message, self.values)
 
 
 def check_url(url: str, *, development: bool) -> tuple[str, str, int]:
@@ -31,16 +41,21 @@ def check_url(url: str, *, development: bool) -> tuple[str, str, int]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise Refused(f"Not a URL: {exc}.") from None
+        raise Refused("not_a_url", "Not a URL: {reason}.", reason=str(exc)) from None
     allowed = ("https", "http") if development else ("https",)
     if parts.scheme not in allowed:
-        raise Refused("Only https URLs are accepted." if not development else "Only http(s) URLs are accepted.")
+        if development:
+            raise Refused("scheme_not_allowed", "Only http(s) URLs are accepted.")
+        raise Refused("scheme_not_allowed", "Only https URLs are accepted.")
     if not parts.hostname:
-        raise Refused("The URL has no host.")
+        raise Refused("no_host", "The URL has no host.")
     if parts.username is not None or parts.password is not None:
-        raise Refused("Credentials in the URL are not accepted; authenticate the webhook by its signature.")
+        raise Refused(
+            "credentials_in_url",
+            "Credentials in the URL are not accepted; authenticate the webhook by its signature.",
+        )
     if parts.fragment:
-        raise Refused("A URL with a fragment is not accepted.")
+        raise Refused("fragment_in_url", "A URL with a fragment is not accepted.")
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
@@ -76,11 +91,16 @@ async def resolve(host: str, port: int, allowed: Sequence[Network]) -> Address:
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
-            raise Refused(f"The host '{host}' does not resolve: {exc}.") from None
+            raise Refused(
+                "host_does_not_resolve", "The host '{host}' does not resolve: {reason}.", host=host, reason=str(exc)
+            ) from None
         addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in infos))
     bad = [str(a) for a in addresses if not permitted(a, allowed)]
     if bad:
         raise Refused(
-            f"The host '{host}' resolves to {', '.join(bad)}: a loopback, private, link-local or reserved address."
+            "address_not_public",
+            "The host '{host}' resolves to {addresses}: a loopback, private, link-local or reserved address.",
+            host=host,
+            addresses=", ".join(bad),
         )
     return addresses[0]

@@ -25,6 +25,7 @@ from .dispatch.wakeups import listen
 from .endpoints.known_types import KnownTypes
 from .endpoints.router import router as endpoints_router
 from .feeds import consumers, follow
+from .problems import WEBHOOKS
 from .settings import Settings
 
 log = structlog.get_logger("webhooks")
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.known_types = KnownTypes(list(settings.feed_urls().values()), refresh=settings.event_types_refresh)
-    install_common(app, service=SERVICE)
+    install_common(app, service=SERVICE, problems=WEBHOOKS)
     app.include_router(audit_router(SERVICE, audit_entries))
     app.include_router(endpoints_router)
     app.include_router(deliveries_router)

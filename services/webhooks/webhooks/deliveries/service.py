@@ -47,7 +47,11 @@ async def delivery_or_404(session: AsyncSession, endpoint: Endpoint, delivery_id
     stmt = sa.select(Delivery).where(Delivery.id == delivery_id, Delivery.endpoint_id == endpoint.id)
     delivery = (await session.execute(stmt)).scalar()
     if delivery is None:
-        raise NotFound(f"No delivery {delivery_id} to webhook endpoint {endpoint.id}.")
+        raise NotFound(
+            "No delivery {delivery_id} to webhook endpoint {endpoint_id}.",
+            delivery_id=delivery_id,
+            endpoint_id=endpoint.id,
+        )
     return delivery
 
 

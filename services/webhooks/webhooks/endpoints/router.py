@@ -15,6 +15,7 @@ from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 
 from ..access import LockedEndpoint, Subscriber, VisibleEndpoint, scope_endpoints
+from ..problems import WEBHOOK_URL_REFUSED
 from ..settings import Settings
 from . import service
 from .known_types import KnownTypes
@@ -44,7 +45,12 @@ def etag(endpoint: Endpoint) -> str:
     return etag_of([str(endpoint.id), endpoint.version])
 
 
-@router.post("", status_code=201, response_model=EndpointCreated, responses=problem_responses(401, 403, 409, 422))
+@router.post(
+    "",
+    status_code=201,
+    response_model=EndpointCreated,
+    responses=problem_responses(401, 403, 422, WEBHOOK_URL_REFUSED),
+)
 async def register_endpoint(
     data: EndpointIn,
     session: SessionDep,
@@ -80,7 +86,11 @@ async def read_endpoint(endpoint: VisibleEndpoint, session: SessionDep, response
     return await service.endpoint_out(session, endpoint)
 
 
-@router.patch("/{endpoint_id}", response_model=EndpointOut, responses=problem_responses(401, 403, 404, 412, 422, 428))
+@router.patch(
+    "/{endpoint_id}",
+    response_model=EndpointOut,
+    responses=problem_responses(401, 403, 404, 412, 422, WEBHOOK_URL_REFUSED, 428),
+)
 async def update_endpoint(
     endpoint: LockedEndpoint,
     data: EndpointPatch,

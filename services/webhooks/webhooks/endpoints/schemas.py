@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator
+from smartcity_kit.fielderrors import field_refusal
 from smartcity_kit.schemas import StrictModel
 
 from .models import EndpointStatus
@@ -24,7 +25,7 @@ RegionCode = Annotated[str, Field(pattern=r"^\d{2}\.\d{2}$", description="A kabu
 
 def _distinct(value: list[str]) -> list[str]:
     if len(set(value)) != len(value):
-        raise ValueError("Each pattern once.")
+        raise field_refusal("duplicate", "Each pattern once.")
     return value
 
 

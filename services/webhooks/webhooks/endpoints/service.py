@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from smartcity_kit.identity import Caller, Role
-from smartcity_kit.problems import Unprocessable
+from smartcity_kit.problems import AppError, Unprocessable
+from smartcity_kit.problemtypes import FieldError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..destinations import Refused, check_url, resolve
+from ..problems import WEBHOOK_URL_REFUSED
 from ..settings import Settings
 from . import secrets
 from .known_types import KnownTypes
@@ -23,7 +25,7 @@ async def checked_url(url: str, settings: Settings) -> str:
         _, host, port = check_url(url, development=settings.development)
         await resolve(host, port, settings.networks())
     except Refused as exc:
-        raise Unprocessable("The URL is refused.", errors=[{"field": "url", "message": str(exc)}]) from None
+        raise AppError(WEBHOOK_URL_REFUSED, "The URL is refused.", errors=[exc.field_error("url")]) from None
     return url
 
 
@@ -71,11 +73,17 @@ async def require_known(known: KnownTypes, patterns: list[str]) -> None:
     unmatched = await known.unmatched(patterns)
     if unmatched:
         raise Unprocessable(
-            f"{len(unmatched)} of the event types match no event type of the platform (GET /api/v1/event-types).",
+            "{count} of the event types match no event type of the platform (GET /api/v1/event-types).",
             errors=[
-                {"field": f"event_types[{i}]", "message": f"No event type is or starts with '{patterns[i]}'."}
+                FieldError(
+                    f"event_types[{i}]",
+                    "unknown_event_type",
+                    "No event type is or starts with '{pattern}'.",
+                    {"pattern": patterns[i]},
+                )
                 for i in unmatched
             ],
+            count=len(unmatched),
         )
 
 
@@ -87,7 +95,14 @@ async def register(
         if region_code is not None and region_code != caller.region_code:
             raise Unprocessable(
                 "A region subscribes to its own events only.",
-                errors=[{"field": "region_code", "message": f"Must be {caller.region_code} or left out."}],
+                errors=[
+                    FieldError(
+                        "region_code",
+                        "not_own_region",
+                        "Must be {region_code} or left out.",
+                        {"region_code": caller.region_code},
+                    )
+                ],
             )
         region_code = caller.region_code
     await require_known(known, data.event_types)
@@ -120,7 +135,7 @@ async def update(
     changes = data.model_dump(exclude_unset=True)
     for field in ("url", "event_types", "ordered"):
         if field in changes and changes[field] is None:
-            raise Unprocessable("The request is not valid.", errors=[{"field": field, "message": "May not be null."}])
+            raise Unprocessable("The request is not valid.", errors=[FieldError(field, "not_null", "May not be null.")])
     if "event_types" in changes:
         await require_known(known, changes["event_types"])
     if "url" in changes:
