@@ -32,6 +32,7 @@ PACKAGES: dict[str, Path] = {
     "mentoring": ROOT / "services" / "mentoring" / "mentoring",
     "monitoring": ROOT / "services" / "monitoring" / "monitoring",
     "webhooks": ROOT / "services" / "webhooks" / "webhooks",
+    "reports": ROOT / "services" / "reports" / "reports",
 }
 # the calls that take a message, and which positional argument is it (1-based, as Babel's keywords count)
 KEYWORDS: dict[str, tuple[int, ...]] = {
@@ -49,6 +50,7 @@ KEYWORDS: dict[str, tuple[int, ...]] = {
     "message_id": (1,),
     "placed": (3,),  # monitoring: a problem placed where an uploaded sheet names it
     "Refused": (2,),  # webhooks: why a URL is refused
+    "NotAcceptable": (1,),  # reports: a form of a report not served
     **{
         name: (1,)
         for name in (

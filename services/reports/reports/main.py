@@ -20,6 +20,7 @@ from .mentoring.router import router as mentoring_router
 from .monitoring.router import router as monitoring_router
 from .overview.router import router as overview_router
 from .page.router import router as page_router
+from .problems import REPORTS
 from .projections.feeds import consumers
 from .settings import Settings
 
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
     )
     app.state.settings = settings
-    install_common(app, service=SERVICE)
+    install_common(app, service=SERVICE, problems=REPORTS)
     app.include_router(overview_router)
     app.include_router(mentoring_router)
     app.include_router(masterplans_router)

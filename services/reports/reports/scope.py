@@ -57,20 +57,24 @@ async def report_scope(
         if own is None:
             raise NotFound("Your credential names no region.")
         if region_code is not None and region_code != own:
-            raise NotFound(f"No region {region_code} is visible to you.")
+            raise NotFound("No region {region_code} is visible to you.", region_code=region_code)
         if province_code is not None and province_code != province_of(own):
-            raise NotFound(f"No province {province_code} is visible to you.")
+            raise NotFound("No province {province_code} is visible to you.", province_code=province_code)
         region_code = own
     if province_code is not None and province_code not in BY_CODE:
-        raise NotFound(f"No province {province_code}.")
+        raise NotFound("No province {province_code}.", province_code=province_code)
     if region_code is not None:
         if province_of(region_code) not in BY_CODE:
-            raise NotFound(f"No region {region_code}.")
+            raise NotFound("No region {region_code}.", region_code=region_code)
         if province_code is not None and province_of(region_code) != province_code:
-            raise NotFound(f"No region {region_code} in province {province_code}.")
+            raise NotFound(
+                "No region {region_code} in province {province_code}.",
+                region_code=region_code,
+                province_code=province_code,
+            )
         province_code = province_of(region_code)
     if phase_code is not None and await session.get(Phase, phase_code) is None:
-        raise NotFound(f"No phase {phase_code}.")
+        raise NotFound("No phase {phase_code}.", phase_code=phase_code)
     return Scope(phase_code=phase_code, province_code=province_code, region_code=region_code)
 
 

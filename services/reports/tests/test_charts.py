@@ -161,6 +161,12 @@ async def test_unknown_charts_and_forms_are_problems(feeds, client, as_role, fil
     response = await client.get(f"/api/v1/reports/charts/{file}", headers=as_role("operator"))
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == {404: "not-found", 406: "not-acceptable"}[status]
     if status == 406:
         assert [a["format"] for a in response.json()["available"]] == ["svg", "png"]
-        assert response.json()["code"] == "not-acceptable"
+        in_indonesian = await client.get(
+            f"/api/v1/reports/charts/{file}", headers={**as_role("operator"), "Accept-Language": "id"}
+        )
+        assert in_indonesian.json()["detail"] == (
+            f"Grafik tersedia dalam format svg, png; tidak dalam format '{file.rpartition('.')[2]}'."
+        )

@@ -84,9 +84,15 @@ async def test_csv_gives_one_table_with_a_header(filled, client, as_role):
     assert rows[1][5] == date(2027, 1, 11).isoformat() and rows[1][1] == ""
     bad = await client.get("/api/v1/reports/overview?format=csv&table=secrets", headers=ops)
     assert bad.status_code == 422
+    assert (bad.json()["code"], bad.json()["detail"]) == ("validation-failed", "No table 'secrets' in this report.")
     assert bad.json()["errors"] == [
-        {"field": "table", "code": "invalid", "message": "One of: " + ", ".join(TABLES) + "."}
+        {"field": "table", "code": "not_one_of", "message": "Must be one of: " + ", ".join(TABLES) + "."}
     ]
+    in_indonesian = await client.get(
+        "/api/v1/reports/overview?format=csv&table=secrets", headers={**ops, "Accept-Language": "id"}
+    )
+    assert in_indonesian.json()["detail"] == "Tidak ada tabel 'secrets' dalam laporan ini."
+    assert in_indonesian.json()["errors"][0]["message"] == "Harus salah satu dari: " + ", ".join(TABLES) + "."
 
 
 @pytest.mark.parametrize(
@@ -111,3 +117,5 @@ async def test_the_form_is_chosen_by_format_or_accept(feeds, client, as_role, qu
     assert response.headers["content-type"] == media
     if status == 406:
         assert [a["format"] for a in response.json()["available"]] == ["json", "csv", "xlsx"]
+        assert response.json()["code"] == "not-acceptable"
+        assert response.json()["detail"].startswith("This report comes as json, csv, xlsx; ")

@@ -161,19 +161,25 @@ async def test_unknown_or_malformed_scope_is_a_problem(feeds, catch_up, client, 
     await catch_up()
     ops = as_role("operator")
     cases = {
-        "phase_code=2099": 404,
-        "province_code=99": 404,
-        "region_code=99.71": 404,
-        "province_code=31&region_code=32.73": 404,
-        "province_code=3": 422,
-        "region_code=32-73": 422,
-        "region_code=32.73%00": 422,
-        "phase_code=": 422,
+        "phase_code=2099": (404, "Tidak ada tahap 2099."),
+        "province_code=99": (404, "Tidak ada provinsi 99."),
+        "region_code=99.71": (404, "Tidak ada daerah 99.71."),
+        "province_code=31&region_code=32.73": (404, "Tidak ada daerah 32.73 di provinsi 31."),
+        "province_code=3": (422, None),
+        "region_code=32-73": (422, None),
+        "region_code=32.73%00": (422, None),
+        "phase_code=": (422, None),
     }
-    for query, status in cases.items():
+    for query, (status, indonesian) in cases.items():
         response = await client.get(f"/api/v1/reports/overview?{query}", headers=ops)
         assert response.status_code == status, (query, response.text)
         assert response.json()["status"] == status
+        assert response.json()["code"] == {404: "not-found", 422: "validation-failed"}[status]
+        if indonesian is not None:
+            in_indonesian = await client.get(
+                f"/api/v1/reports/overview?{query}", headers={**ops, "Accept-Language": "id-ID,en;q=0.5"}
+            )
+            assert (in_indonesian.json()["title"], in_indonesian.json()["detail"]) == ("Tidak ditemukan", indonesian)
     assert (await client.get("/api/v1/reports/overview")).status_code == 401
 
 

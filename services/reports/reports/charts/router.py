@@ -45,9 +45,9 @@ async def read_chart(
 ) -> Response:
     name, dot, format_ = file.rpartition(".")
     if not dot or name not in CHARTS:
-        raise NotFound(f"No chart '{name or file}'. Charts: {', '.join(CHARTS)}.")
+        raise NotFound("No chart '{name}'. Charts: {charts}.", name=name or file, charts=", ".join(CHARTS))
     if format_ not in FORMATS:
-        raise NotAcceptable(f"A chart comes as {', '.join(FORMATS)}; not as '{format_}'.", FORMATS)
+        raise NotAcceptable("A chart comes as {formats}; not as '{format}'.", FORMATS, asked=format_)
     spec = await CHARTS[name](session, scope, lang)
     key = fingerprint(spec, format_)
     etag = f'"{key}"'

@@ -19,11 +19,15 @@ MEDIA_TYPES = {
 
 
 class NotAcceptable(AppError):
-    def __init__(self, detail: str, available: tuple[str, ...]) -> None:
+    """406 with the formats `available` (the detail's `{formats}`) and the one asked for (its `{format}`)."""
+
+    def __init__(self, detail: str, available: tuple[str, ...], *, asked: str = "") -> None:
         super().__init__(
             NOT_ACCEPTABLE,
             detail,
             extra={"available": [{"format": f, "media_type": MEDIA_TYPES[f]} for f in available]},
+            formats=", ".join(available),
+            format=asked,
         )
 
 
@@ -53,10 +57,9 @@ def _specificity(media: str) -> int:
 
 def choose(format_: str | None, accept: str | None, available: tuple[str, ...]) -> str:
     """The format to answer in, from `available` (its first is the default)."""
-    names = ", ".join(available)
     if format_ is not None:
         if format_ not in available:
-            raise NotAcceptable(f"This report comes as {names}; not as '{format_}'.", available)
+            raise NotAcceptable("This report comes as {formats}; not as '{format}'.", available, asked=format_)
         return format_
     if not accept or not accept.strip():
         return available[0]
@@ -65,4 +68,4 @@ def choose(format_: str | None, accept: str | None, available: tuple[str, ...]) 
             full = MEDIA_TYPES[name]
             if media in ("*/*", full) or (media.endswith("/*") and full.startswith(media[:-1])):
                 return name
-    raise NotAcceptable(f"This report comes as {names}; none of them is acceptable to you.", available)
+    raise NotAcceptable("This report comes as {formats}; none of them is acceptable to you.", available)

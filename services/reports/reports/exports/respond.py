@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Header, Query
 from pydantic import BaseModel
 from smartcity_kit.problems import Unprocessable
+from smartcity_kit.problemtypes import FieldError
 from starlette.responses import Response
 
 from .csv import render_csv
@@ -42,8 +43,11 @@ def render(report: BaseModel, format_: str, *, stem: str, table: str | None = No
         chosen = tables[0] if table is None else next((t for t in tables if t.name == table), None)
         if chosen is None:
             raise Unprocessable(
-                f"No table '{table}' in this report.",
-                errors=[{"field": "table", "message": "One of: " + ", ".join(names) + "."}],
+                "No table '{table}' in this report.",
+                errors=[
+                    FieldError("table", "not_one_of", "Must be one of: {expected}.", {"expected": ", ".join(names)})
+                ],
+                table=table,
             )
         return Response(
             render_csv(chosen),
