@@ -27,7 +27,11 @@ def mentored(own_platform: Callable[..., Platform], new_database: Callable[[], s
     with httpx.Client(base_url=platform.url() + "/api/v1", timeout=60) as api:
         csv = synthetic_regions_csv({"32": "Jawa Barat"}, kabupaten=1, kota=2)
         ok(api.post("/regions/import", content=csv, headers={"content-type": "text/csv", **ops}))
-        window = {"registration_opens_on": str(today - timedelta(days=1)), "registration_closes_on": str(today)}
+        # the service reads the window in the region's time zone: from 17:00 UTC it is already tomorrow in Jakarta
+        window = {
+            "registration_opens_on": str(today - timedelta(days=1)),
+            "registration_closes_on": str(today + timedelta(days=1)),
+        }
         ok(
             api.post(
                 "/phases", json={"code": "m1", "name": "Tahap M1", "year": 2027, "quota": 2, **window}, headers=ops

@@ -82,7 +82,11 @@ def sign_fifty_mous(platform: Platform) -> list[str]:
             return response.json()
 
         ok(api.post("/api/v1/regions/import", content=synthetic_regions_csv(), headers={"content-type": "text/csv"}))
-        window = {"registration_opens_on": str(today - timedelta(days=1)), "registration_closes_on": str(today)}
+        # the service reads the window in the region's time zone: from 17:00 UTC it is already tomorrow in Jakarta
+        window = {
+            "registration_opens_on": str(today - timedelta(days=1)),
+            "registration_closes_on": str(today + timedelta(days=1)),
+        }
         ok(
             api.post(
                 "/api/v1/phases", json={"code": "2018", "name": "Tahap 2018", "year": 2018, "quota": 50, **window}
