@@ -10,8 +10,7 @@ On, `configure` (run by `configure_logging`, which every process calls first) se
 as `OTEL_TRACES_SAMPLER` says (`sampler`), and:
 - a service's FastAPI app continues the `traceparent` it is called with (`instrument_app`, from `install_common`);
   the gateway starts the trace (`traced_gateway`) and hands its span's context on in the request's headers;
-- every statement of an engine made by `db.create_engine` is a span, and so is every call of an `httpx` or
-  `aiohttp` client (the webhooks' sender: a partner's receiver gets the delivery's `traceparent`);
+- every statement of an engine made by `db.create_engine` is a span, and so is every call of an `httpx` client;
 - an event records the context of the change that made it (`current_traceparent`, a column of the outbox) and a
   feed consumer's batch is a span whose events each link to their own (`consuming`, `handling`): one MoU signing
   leads to the batch that opened its tracks;
@@ -74,7 +73,7 @@ def configure(service: str) -> bool:
     for exporter in _exporters(os.environ.get("OTEL_TRACES_EXPORTER", "otlp")):
         provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
-    _instrument_clients(provider)
+    _instrument_httpx(provider)
     _provider, _tracer = provider, provider.get_tracer("smartcity_kit")
     return True
 
@@ -164,24 +163,14 @@ def sampler(environ: Mapping[str, str] = os.environ) -> Any:
     return EntryPoints()
 
 
-def _instrument_clients(provider: TracerProvider) -> None:
-    """Every call of an `httpx` or an `aiohttp` client (the webhooks' sender) is a span and carries `traceparent`;
-    a process without the library has no such client to trace."""
+def _instrument_httpx(provider: TracerProvider) -> None:
     try:
-        import httpx  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-
-        HTTPXClientInstrumentor().instrument(tracer_provider=provider)
-    try:
-        import aiohttp  # noqa: F401
+        import httpx  # noqa: F401  (a service without httpx has no client to trace)
     except ImportError:
         return
-    from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
-    AioHttpClientInstrumentor().instrument(tracer_provider=provider)
+    HTTPXClientInstrumentor().instrument(tracer_provider=provider)
 
 
 def instrument_app(app: FastAPI) -> None:

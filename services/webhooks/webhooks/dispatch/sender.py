@@ -9,9 +9,7 @@ followed by content, say) is a failure.
 
 The client is aiohttp's: `bench/webhooks/http_clients.py` measured it at a
 tenth of httpx's CPU per request on the same receivers (bench/README.md).
-With tracing on, the kit traces aiohttp calls as it does httpx's, but a trace starts only at a request or a
-consumed batch and the dispatcher sends outside both: an attempt is not traced, and a partner's receiver gets no
-trace context of ours (the delivery rows do not keep their event's `traceparent`).
+Attempts are not traced: a partner's receiver gets no trace context of ours.
 """
 
 from __future__ import annotations
