@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from smartcity_kit import background
 from smartcity_kit.app import RequestContextMiddleware, install_common
 from smartcity_kit.audit.chain import sealing
 from smartcity_kit.audit.router import audit_router
@@ -84,9 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
         finally:
             if consumer_task is not None:
-                consumer_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await consumer_task
+                await background.stop([consumer_task])
             await documents_http.aclose()
             await feed_http.aclose()
             await engine.dispose()

@@ -79,7 +79,12 @@ async def test_killed_mid_batch_then_restarted_ends_with_exactly_fifty(
         await wait_for(await feed_calls_reach(calls + 2))  # it keeps polling and finds nothing new
     finally:
         second.send_signal(signal.SIGTERM)
-        second.wait(25)
+        try:
+            second.wait(25)
+        except subprocess.TimeoutExpired:  # left running, it would consume the next test's feed
+            second.kill()
+            second.wait()
+            raise
     assert second.returncode in (0, -signal.SIGTERM)  # uvicorn re-raises the signal after a clean shutdown
     async with engine.connect() as conn:
         row = (

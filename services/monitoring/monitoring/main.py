@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from smartcity_kit import background
 from smartcity_kit.app import RequestContextMiddleware, install_common
 from smartcity_kit.audit.chain import sealing
 from smartcity_kit.audit.router import audit_router
@@ -88,10 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             async with sealing(engine, SCHEMA, enabled=settings.audit_sealer, interval=settings.audit_seal_interval):
                 yield
         finally:
-            for task in tasks:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await background.stop(tasks)
             await documents_http.aclose()
             await feed_http.aclose()
             await engine.dispose()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from smartcity_kit import background
 from smartcity_kit.app import RequestContextMiddleware, install_common
 from smartcity_kit.audit.chain import sealing
 from smartcity_kit.audit.router import audit_router
@@ -101,10 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             async with sealing(engine, SCHEMA, enabled=settings.audit_sealer, interval=settings.audit_seal_interval):
                 yield
         finally:
-            for task in tasks:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await background.stop(tasks)
             if feed_http is not None:
                 await feed_http.aclose()
             await engine.dispose()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from smartcity_kit import background
 from smartcity_kit.app import RequestContextMiddleware, install_common
 from smartcity_kit.db import create_engine, make_sessionmaker
 from smartcity_kit.identity import IdentityMiddleware
@@ -52,11 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await background.stop(tasks)
             await feed_http.aclose()
             await engine.dispose()
 

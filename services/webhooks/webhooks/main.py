@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 import httpx
 import structlog
 from fastapi import FastAPI
+from smartcity_kit import background
 from smartcity_kit.app import RequestContextMiddleware, install_common
 from smartcity_kit.audit.chain import sealing
 from smartcity_kit.audit.router import audit_router
@@ -29,8 +30,6 @@ from .problems import WEBHOOKS
 from .settings import Settings
 
 log = structlog.get_logger("webhooks")
-# seconds the shutdown waits for the feed consumers and the dispatcher to stop once cancelled
-STOP_SECONDS = 10.0
 
 SERVICE = "webhooks"
 # the tags of this service's operations, in the order the docs show them
@@ -74,11 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             async with sealing(engine, SCHEMA, enabled=settings.audit_sealer, interval=settings.audit_seal_interval):
                 yield
         finally:
-            for task in tasks:
-                task.cancel()
-            # bounded: a task stuck in a call that ignores its cancellation must not hold the shutdown for ever
-            if tasks and (stuck := (await asyncio.wait(tasks, timeout=STOP_SECONDS))[1]):
-                log.warning("background tasks did not stop in time", tasks=sorted(t.get_name() for t in stuck))
+            await background.stop(tasks)
             await feed_http.aclose()
             await delivery_http.close()
             await engine.dispose()
