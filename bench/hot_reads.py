@@ -110,8 +110,13 @@ def top_entries(collapsed: Path, count: int = 12) -> tuple[list[tuple[str, float
     own: collections.Counter[str] = collections.Counter()
     inclusive: collections.Counter[str] = collections.Counter()
     total = 0
+    pending = ""  # a frame's text may span lines (SQLAlchemy's generated functions): a stack ends with its count
     for line in collapsed.read_text().splitlines():
-        stack, _, samples = line.rpartition(" ")
+        stack, _, samples = (pending + line).rpartition(" ")
+        if not samples.isdigit():
+            pending += line + " "
+            continue
+        pending = ""
         frames = [frame_name(f) for f in stack.split(";")]
         n = int(samples)
         total += n
