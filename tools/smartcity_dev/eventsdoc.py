@@ -7,7 +7,6 @@ services record events from and publish in their OpenAPI documents.
 
 from __future__ import annotations
 
-import argparse
 import inspect
 import json
 import sys
@@ -19,6 +18,8 @@ from mentoring.events import CATALOGUE as MENTORING
 from monitoring.events import CATALOGUE as MONITORING
 from participants.events import CATALOGUE as PARTICIPANTS
 from smartcity_kit.catalogue import Catalogue, EventData
+
+from .generated import write_or_check
 
 CATALOGUES: dict[str, Catalogue] = {
     "participants": PARTICIPANTS,
@@ -128,18 +129,7 @@ def _name(model: type[EventData]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if docs/events.md is not what the models say")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if not TARGET.exists() or TARGET.read_text() != text:
-            print(f"{TARGET} is out of date: run `make events-doc`", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.parent.mkdir(exist_ok=True)
-    TARGET.write_text(text)
-    return 0
+    return write_or_check(TARGET, render, make="events-doc", description=__doc__, argv=argv)
 
 
 if __name__ == "__main__":

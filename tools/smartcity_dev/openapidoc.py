@@ -9,8 +9,6 @@ same bytes (keys in the code's order, two-space indents, a final newline).
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import importlib
 import json
 import sys
@@ -20,6 +18,8 @@ from typing import Any
 from gateway.main import Gateway
 from gateway.openapi import feed_services, merge
 from gateway.settings import Settings as GatewaySettings
+
+from .generated import write_or_check
 
 # in the gateway's order (GATEWAY_SERVICES): the order of the document's tags
 SERVICES = ("participants", "mentoring", "documents", "monitoring", "reports", "webhooks")
@@ -54,32 +54,8 @@ def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def difference(current: str, expected: str) -> str:
-    """A unified diff from the committed file to what the code makes, or '' when they agree."""
-    return "".join(
-        difflib.unified_diff(
-            current.splitlines(keepends=True),
-            expected.splitlines(keepends=True),
-            "openapi/openapi.json (committed)",
-            "openapi/openapi.json (from the code)",
-        )
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail, showing the diff, if the file is not current")
-    args = parser.parse_args(argv)
-    text = render(build())
-    if args.check:
-        diff = difference(TARGET.read_text() if TARGET.exists() else "", text)
-        if diff:
-            print(diff + f"\n{TARGET} is out of date: run `make openapi`", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.parent.mkdir(exist_ok=True)
-    TARGET.write_text(text)
-    return 0
+    return write_or_check(TARGET, lambda: render(build()), make="openapi", description=__doc__, argv=argv)
 
 
 if __name__ == "__main__":

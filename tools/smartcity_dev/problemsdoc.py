@@ -8,7 +8,6 @@ from the kit's table.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -22,6 +21,8 @@ import webhooks.problems
 from smartcity_kit.fielderrors import FIELD_CODES
 from smartcity_kit.i18n import INDONESIAN, translate
 from smartcity_kit.problemtypes import ProblemType, ProblemTypes, type_base
+
+from .generated import write_or_check
 
 # every package's registry, in the order of the document
 REGISTRIES: dict[str, ProblemTypes] = {
@@ -97,17 +98,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if docs/problems.md is not what the registries say")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if not TARGET.exists() or TARGET.read_text() != text:
-            print(f"{TARGET} is out of date: run `make problems-doc`", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text)
-    return 0
+    return write_or_check(TARGET, render, make="problems-doc", description=__doc__, argv=argv)
 
 
 if __name__ == "__main__":
