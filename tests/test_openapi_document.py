@@ -27,9 +27,15 @@ OWNERS = {*openapidoc.SERVICES, "gateway", "events", "audit"}
 
 @pytest.fixture(scope="module")
 def built() -> dict[str, Any]:
-    # capture_logs sees only a logger first used within it (the kit's logging caches each on its first use)
-    with capture_logs() as logs, patch.object(gateway.openapi, "log", structlog.get_logger("openapi")):
-        document = openapidoc.build()
+    # capture_logs sees only a logger first used within it (the kit's logging caches each on its first use); each
+    # app built configures logging, and capture_logs restores only the processors on leaving, so the whole
+    # configuration is put back: bytes loggers with the earlier text renderer failed the next test's log line
+    saved = structlog.get_config()
+    try:
+        with capture_logs() as logs, patch.object(gateway.openapi, "log", structlog.get_logger("openapi")):
+            document = openapidoc.build()
+    finally:
+        structlog.configure(**saved)
     # the merge leaves out, and logs, what it cannot place: a path a service does not own, an event type or a
     # component name twice
     assert [entry for entry in logs if entry["log_level"] != "debug"] == []
