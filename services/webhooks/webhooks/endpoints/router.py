@@ -25,7 +25,7 @@ from .schemas import EndpointCreated, EndpointIn, EndpointOut, EndpointPatch, Ro
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], dependencies=[Subscriber])
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -33,7 +33,7 @@ def _settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
-def _known_types(request: Request) -> KnownTypes:
+async def _known_types(request: Request) -> KnownTypes:
     known: KnownTypes = request.app.state.known_types
     return known
 
