@@ -5,7 +5,7 @@ requests for every operation and runs every check on the answers: no 5xx, each
 status, content type, header and body as documented, invalid data refused,
 valid data accepted, deleted resources gone, auth not ignored, undeclared
 methods answered with 405 and `Allow`, and every problem's `code` one the
-operation documents for that status (tests/fuzz/problem_codes.py). Rules a schema
+operation documents for that status (tests/fuzz/hooks.py). Rules a schema
 cannot express are listed in tests/fuzz/schemathesis.toml, each with its reason.
 
 Bounded for `make test` (FUZZ_MAX_EXAMPLES per operation, a fixed seed);
@@ -29,7 +29,7 @@ from smartcity_dev.platform import BIN, Platform
 from smartcity_dev.samples import synthetic_regions_csv
 
 CONFIG = Path(__file__).parent / "fuzz" / "schemathesis.toml"
-PROBLEM_CODES_CHECK = Path(__file__).parent / "fuzz" / "problem_codes.py"
+HOOKS = Path(__file__).parent / "fuzz" / "hooks.py"
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "4"))
 SEED = os.environ.get("FUZZ_SEED", "20261128")  # "random": a new seed each run (make fuzz)
 RUN_TIMEOUT = float(os.environ.get("FUZZ_RUN_TIMEOUT", "300"))
@@ -161,7 +161,7 @@ def test_every_operation_answers_as_documented_when_fuzzed(seeded: Platform, tok
         env={
             **os.environ,
             "NO_COLOR": "1",
-            "SCHEMATHESIS_HOOKS": str(PROBLEM_CODES_CHECK),
+            "SCHEMATHESIS_HOOKS": str(HOOKS),
             "FUZZ_PROBLEM_CODES_SEEN": str(seen),
         },
     )

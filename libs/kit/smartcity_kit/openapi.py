@@ -18,6 +18,7 @@ it. The gateway's merge puts the service before it (`participants.listRegions`).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from fastapi.routing import APIRoute
@@ -26,6 +27,7 @@ from .generic_problems import (
     CONTENT_TOO_LARGE,
     GENERIC,
     IDEMPOTENCY_KEY_IN_USE,
+    IDEMPOTENCY_KEY_REUSED,
     INVALID_CURSOR,
     KIT,
     VALUE_NOT_STORABLE,
@@ -41,8 +43,19 @@ EVERY_OPERATION: tuple[ProblemType, ...] = (
     *(GENERIC[status] for status in (400, 401, 403, 404, 422)),
     VALUE_NOT_STORABLE,
 )
-# what any POST can answer too: the same Idempotency-Key while the first request still runs (409)
-EVERY_POST = (IDEMPOTENCY_KEY_IN_USE,)
+# what any POST can answer too: the same Idempotency-Key while the first request still runs (409), or again with
+# another body (422)
+EVERY_POST = (IDEMPOTENCY_KEY_IN_USE, IDEMPOTENCY_KEY_REUSED)
+# every POST takes one (smartcity_kit.idempotency): declared, so that a generated client can pass it
+IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "A key of the client's choosing that makes the POST safe to repeat: the same key with the same "
+    "body within 24 hours gets the first answer again and changes nothing again; with another body 422 "
+    "`idempotency-key-reused`; while the first request still runs 409 `idempotency-key-in-use`.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
 # what any operation with a body can answer: a body past the bound of bodylimit.py, or of its own upload (413)
 WITH_BODY = (CONTENT_TOO_LARGE,)
 # what any paged list can answer: a cursor it did not give out (422)
@@ -102,9 +115,16 @@ def _problems_of(method: str, operation: dict[str, Any]) -> list[ProblemType]:
     ]
 
 
+def _declare_idempotency_key(operation: dict[str, Any]) -> None:
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key" for p in parameters):
+        parameters.append(copy.deepcopy(IDEMPOTENCY_KEY_PARAMETER))
+
+
 def document_problems(schema: dict[str, Any], problems: ProblemTypes | None = None) -> dict[str, Any]:
     """Every operation's error statuses as `application/problem+json` `Problem` with their codes; FastAPI's 422
-    shape is gone; the kit's problem types and the service's own (`problems`) under `x-problem-types`."""
+    shape is gone; the kit's problem types and the service's own (`problems`) under `x-problem-types`; every POST's
+    `Idempotency-Key` header."""
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
     problem_schema = Problem.model_json_schema(ref_template=COMPONENT_TEMPLATE)
     schemas.update(problem_schema.pop("$defs", {}))
@@ -113,6 +133,8 @@ def document_problems(schema: dict[str, Any], problems: ProblemTypes | None = No
         for method, operation in item.items():
             if method not in HTTP_METHODS or not isinstance(operation, dict):
                 continue
+            if method == "post":
+                _declare_idempotency_key(operation)
             responses = operation.setdefault("responses", {})
             for problem in _problems_of(method, operation):
                 current = responses.get(str(problem.status))

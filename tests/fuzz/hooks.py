@@ -1,5 +1,7 @@
-"""A schemathesis check (loaded through SCHEMATHESIS_HOOKS by tests/test_fuzz.py): every problem carries a `code`
-that the operation documents for that status (`x-problem-codes` of the response), and its `type` is the code's URI.
+"""What schemathesis loads through SCHEMATHESIS_HOOKS for tests/test_fuzz.py: a check and a hook.
+
+The check: every problem carries a `code` that the operation documents for that status (`x-problem-codes` of the
+response), and its `type` is the code's URI.
 
 Each code seen is appended to the file FUZZ_PROBLEM_CODES_SEEN names (one `code status operation` a line), so the
 test can say which documented codes the run reached.
@@ -8,6 +10,7 @@ test can say which documented codes the run reached.
 from __future__ import annotations
 
 import os
+import uuid
 from typing import Any
 
 import schemathesis
@@ -41,3 +44,15 @@ def problem_code_documented(ctx: Any, response: Any, case: Any) -> bool | None:
         with open(seen, "a") as file:
             file.write(f"{code} {response.status_code} {case.operation.label}\n")
     return True
+
+
+@schemathesis.hook
+def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
+    """The hook: a valid Idempotency-Key on a request is made unique before it is sent. The fuzzer draws the same
+    short keys again and again, and the API rightly answers a key used before with another body 422
+    `idempotency-key-reused`, which would read as valid data refused; a key the schema does not allow (empty, too
+    long) is kept, so the refusal of one is still fuzzed."""
+    headers = case.headers or {}
+    for name, value in headers.items():
+        if name.lower() == "idempotency-key" and isinstance(value, str) and 1 <= len(value) <= 255:
+            headers[name] = f"fuzz-{uuid.uuid4().hex}"
