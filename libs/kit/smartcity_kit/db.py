@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import sqlalchemy as sa
 import structlog
 from fastapi import Depends, FastAPI, Request
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -60,6 +62,7 @@ def create_engine(
         connect_args={"timeout": 5, "command_timeout": 30},
     )
     check_on_checkout(engine)
+    drop_connections_left_mid_statement(engine)
     tracing.instrument_engine(engine)
     return engine
 
@@ -94,15 +97,48 @@ def check_on_checkout(engine: AsyncEngine, idle_ping_seconds: float = IDLE_PING_
                 raise DisconnectionError("the connection did not answer a ping") from exc
 
 
+def drop_connections_left_mid_statement(engine: AsyncEngine) -> None:
+    """A connection on which asyncpg refused a statement's parameters itself is closed, not pooled again.
+
+    asyncpg prepares a statement (Parse, Describe, Flush) before it encodes the parameters; when it refuses one
+    (a number beyond int32, a value of the wrong type) it sends neither the Bind nor the Sync. PostgreSQL then
+    holds the implicit transaction the Parse began, with its locks, until that connection's next statement:
+    inside a transaction the rollback ends it, but a read runs without one (`_session`), and an idle pooled
+    connection would keep a lock that a TRUNCATE or a migration waits on. Only this connection is dropped (a
+    reconnect on a request that sent a value the database cannot take); the rest of the pool stays.
+    """
+
+    @sa.event.listens_for(engine.sync_engine, "handle_error")
+    def refused_by_driver(context: ExceptionContext) -> None:
+        error = context.original_exception
+        driver_error = error.__cause__ if error.__cause__ is not None else error
+        # a server's error carries its severity, and asyncpg has sent the Sync after it: the connection is sound
+        if type(driver_error).__module__.startswith("asyncpg") and not getattr(driver_error, "severity", None):
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = False
+
+
 def make_sessionmaker(engine: AsyncEngine | AsyncConnection) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The one place that commits: code below only flushes."""
+    """The one place that commits: code below only flushes.
+
+    A read (GET, HEAD, OPTIONS) runs each statement on its own (AUTOCOMMIT): no BEGIN and COMMIT round trips
+    around its statements, two of the three on a one-query read. Under READ COMMITTED every statement takes a
+    snapshot of its own either way, so a read sees what it saw in a transaction; a route that writes is no
+    read. A session bound to a connection (a test's, rolled back after it) reads in its transaction as before.
+    """
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    reads = request.method in _READS
+    bind = sessionmaker.kw.get("bind")
+    if reads and isinstance(bind, AsyncEngine):
+        async with sessionmaker(bind=_autocommit(bind)) as session:
+            yield session
+        return
     async with sessionmaker() as session:
-        if request.method not in _READS:
+        if not reads:
             _stamp_actor(session, request)
         try:
             yield session
@@ -113,6 +149,15 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_AUTOCOMMIT: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def _autocommit(engine: AsyncEngine) -> AsyncEngine:
+    """`engine` with every statement on its own; the same pool (the level is set and reset without a round trip)."""
+    reading = _AUTOCOMMIT.get(engine)
+    if reading is None:
+        reading = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return reading
 
 
 def _stamp_actor(session: AsyncSession, request: Request) -> None:
@@ -170,19 +215,20 @@ def install_db_error_handlers(app: FastAPI) -> None:
             return problem_response(
                 CONFLICT, language(request), "The change conflicts with the current state; reload and retry."
             )
-        if is_connection_error(exc):
-            return problem_response(
-                DATABASE_UNAVAILABLE,
-                language(request),
-                "The database is not reachable; retry shortly.",
-                headers={"Retry-After": "5"},
-            )
+        # before the connection check: a value asyncpg refused itself also drops its connection (is_disconnect)
         if is_data_error(exc):
             log.warning("value refused by the database", error=str(getattr(exc, "orig", exc)))
             return problem_response(
                 VALUE_NOT_STORABLE,
                 language(request),
                 "The request holds a value that cannot be stored (a NUL character, a number out of range).",
+            )
+        if is_connection_error(exc):
+            return problem_response(
+                DATABASE_UNAVAILABLE,
+                language(request),
+                "The database is not reachable; retry shortly.",
+                headers={"Retry-After": "5"},
             )
         raise exc
 
