@@ -118,6 +118,14 @@ def drop_connections_left_mid_statement(engine: AsyncEngine) -> None:
             context.invalidate_pool_on_disconnect = False
 
 
+def row_dicts(result: sa.Result[Any]) -> list[dict[str, Any]]:
+    """The rows of a Core select as plain dicts, for one `model_validate` of a page: pydantic validates a dict
+    three times faster than SQLAlchemy's RowMapping (a Mapping it walks through Python), 50 regions 96 against
+    340 us (bench/hot_reads.md)."""
+    names = list(result.keys())
+    return [dict(zip(names, row, strict=True)) for row in result]
+
+
 def make_sessionmaker(engine: AsyncEngine | AsyncConnection) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
+from .db import row_dicts
 from .generic_problems import INVALID_CURSOR
 from .problems import AppError
 from .problemtypes import FieldError
@@ -66,8 +67,15 @@ async def keyset_page(
     limit: int,
     cursor: str | None,
     convert: Sequence[Callable[[Any], Any]] | None = None,
+    as_dicts: bool = False,
 ) -> tuple[list[Any], str | None]:
-    """One page of `stmt` ordered ascending by `keys`; returns (rows, next_cursor)."""
+    """One page of `stmt` ordered ascending by `keys`; returns (rows, next_cursor).
+
+    The rows are the first selected column's values (the entities of `select(Entity)`), or with `as_dicts`
+    each row as a dict of its columns: a Core select of the response's fields then goes straight into its
+    model (`Page[Out].model_validate({"items": rows, ...})`, one validation of the page) without an entity
+    loaded and a model built per row (bench/hot_reads.md).
+    """
     if cursor:
         values = decode_cursor(cursor, len(keys))
         if convert:
@@ -78,7 +86,8 @@ async def keyset_page(
         stmt = stmt.where(
             sa.tuple_(*keys) > sa.tuple_(*[sa.literal(v, type_=k.type) for k, v in zip(keys, values, strict=True)])
         )
-    rows = list((await session.execute(stmt.order_by(*keys).limit(limit + 1))).scalars().all())
+    result = await session.execute(stmt.order_by(*keys).limit(limit + 1))
+    rows: list[Any] = row_dicts(result) if as_dicts else list(result.scalars())
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

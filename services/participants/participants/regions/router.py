@@ -10,7 +10,6 @@ from smartcity_kit.db import SessionDep
 from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import PayloadTooLarge, UnsupportedMediaType, problem_responses
-from smartcity_vocabulary import TimeZone
 
 from ..access import CanManageProgramme
 from ..problems import INVALID_REGIONS_FILE
@@ -21,23 +20,6 @@ from .schemas import ImportResult, RegionOut
 router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
 
 RegionCode = Annotated[str, Path(pattern=r"^\d{2}(\.\d{2})?$", examples=["32.73"])]
-
-
-def region_out(region: Region) -> RegionOut:
-    return RegionOut(
-        code=region.code,
-        name=region.name,
-        level=region.level,  # type: ignore[arg-type]  # a str column: the vocabulary StrEnums (issue 12) type it
-        kind=region.kind,  # type: ignore[arg-type]
-        province_code=region.province_code,
-        province_name=region.province_name,
-        time_zone=TimeZone(region.time_zone),
-        time_zone_abbreviation=TimeZone(region.time_zone).name,  # type: ignore[arg-type]  # WIB, WITA or WIT
-        population_male=region.population_male,
-        population_female=region.population_female,
-        population=region.population,
-        area_km2=region.area_km2,
-    )
 
 
 @router.post(
@@ -98,11 +80,18 @@ async def list_regions(
 ) -> Page[RegionOut]:
     stmt = service.region_query(session, q=q, province_code=province_code, kind=kind, level=level)
     rows, next_cursor = await keyset_page(
-        session, stmt, keys=[Region.code], key_of=lambda r: [r.code], limit=limit, cursor=cursor, convert=[str]
+        session,
+        stmt,
+        keys=[Region.code],
+        key_of=lambda r: [r["code"]],
+        limit=limit,
+        cursor=cursor,
+        convert=[str],
+        as_dicts=True,
     )
-    return Page[RegionOut](items=[region_out(r) for r in rows], next_cursor=next_cursor)
+    return Page[RegionOut].model_validate({"items": rows, "next_cursor": next_cursor})
 
 
 @router.get("/{code}", response_model=RegionOut, summary="One region", responses=problem_responses(401, 404, 422))
 async def get_region(code: RegionCode, session: SessionDep, _: CallerDep) -> RegionOut:
-    return region_out(await service.get_region(session, code))
+    return await service.get_region(session, code)
