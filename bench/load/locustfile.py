@@ -8,6 +8,7 @@ a timeout, a refused connection) is counted as an error.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import os
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from gateway.settings import Settings
 from gateway.token_cli import issue_token
-from locust import FastHttpUser, between
+from locust import FastHttpUser, between, events
 
 sys.path.insert(0, str(Path(__file__).parent))
 from pdfs import make_pdf, unique  # noqa: E402
@@ -39,6 +40,26 @@ FIRST_SLOT = datetime(2030, 1, 1, 9, tzinfo=timezone(timedelta(hours=7))) + time
 # documents uploaded during this run, per region, so that regions also add versions to new ones
 UPLOADED: dict[str, list[str]] = {code: list(ids) for code, ids in SEED["documents"].items()}
 _settings = Settings()
+# each request's name and time since the stats were reset, written at the end for report.py's slowest 5 %
+TIMES_CSV = os.environ.get("BENCH_LOAD_TIMES")
+TIMES: list[tuple[str, str, float]] = []
+
+
+@events.request.add_listener
+def _timed(request_type: str, name: str, response_time: float, **_) -> None:
+    TIMES.append((request_type, name, response_time))
+
+
+@events.spawning_complete.add_listener
+def _reset(**_) -> None:
+    TIMES.clear()  # as run.py's `--reset-stats` does to locust's own figures
+
+
+@events.quitting.add_listener
+def _write_times(**_) -> None:
+    if TIMES_CSV:
+        with open(TIMES_CSV, "w", newline="") as f:
+            csv.writer(f).writerows(TIMES)
 
 
 def bearer(role: str, region: str | None = None) -> dict[str, str]:

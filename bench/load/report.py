@@ -23,6 +23,13 @@ class Step:
     errors: dict[str, int] = field(default_factory=dict)  # "METHOD name: error" -> occurrences
     by_name: dict[str, tuple[int, float, float]] = field(default_factory=dict)  # name -> (requests, p50, p95)
     cpu: dict[str, float] = field(default_factory=dict)  # process -> % of one core over the step
+    slowest: dict[str, int] = field(default_factory=dict)  # name -> its requests among the step's slowest 5 %
+    sessions: int = 0  # PostgreSQL sessions opened on the platform's database during the step
+
+    def cpu_ms_per_request(self) -> float:
+        """CPU the platform (services, gateway, PostgreSQL; not locust) spent per request served, in ms."""
+        platform = sum(v for name, v in self.cpu.items() if name not in ("locust", "machine"))
+        return 10 * platform / self.rps if self.rps else 0.0
 
     @property
     def error_rate(self) -> float:
@@ -56,6 +63,12 @@ def read_locust_csv(prefix: Path, users: int, load_before: float = 0.0) -> Step:
                 _number(row["50%"]),
                 _number(row["95%"]),
             )
+    times = Path(f"{prefix}_times.csv")  # written by locustfile.py: type, name, ms of each request
+    if times.exists():
+        with open(times, newline="") as f:
+            timed = sorted(((float(ms), f"{kind} {name}") for kind, name, ms in csv.reader(f)), reverse=True)
+        for _, name in timed[: -(-len(timed) // 20)]:  # the slowest 5 %, rounded up
+            step.slowest[name] = step.slowest.get(name, 0) + 1
     failures = Path(f"{prefix}_failures.csv")
     if failures.exists():
         with open(failures, newline="") as f:
@@ -87,14 +100,28 @@ def markdown(steps: Sequence[Step], heading: str, notes: Sequence[str] = ()) -> 
                 count, p50, p95 = s.by_name.get(name, (0, 0.0, 0.0))
                 cells.append(f"{count}: {p50:.0f} / {p95:.0f}" if count else "")
             lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    if any(s.slowest for s in steps):
+        lines += ["", "The slowest 5 % of each step's requests, by request: how many of them.", ""]
+        lines.append("| request | " + " | ".join(f"{s.users} users" for s in steps) + " |")
+        lines.append("| --- |" + " ---: |" * len(steps))
+        slow = sorted(
+            {name for s in steps for name in s.slowest}, key=lambda n: (-sum(s.slowest.get(n, 0) for s in steps), n)
+        )
+        for name in slow:
+            lines.append(f"| `{name}` | " + " | ".join(str(s.slowest.get(name, "")) for s in steps) + " |")
     processes = list(dict.fromkeys(name for s in steps for name in s.cpu))
     if processes:
-        cpu = "CPU per process over each step, in % of one core (postgresql: the postmaster and its backends)."
+        cpu = (
+            "CPU per process over each step, in % of one core (postgresql: the postmaster and its backends;"
+            " machine: every core's busy time, whoever spent it); ms/request: the platform's CPU (not locust's)"
+            " per request served; sessions: PostgreSQL sessions (connections) opened during the step."
+        )
         lines += ["", cpu, ""]
-        lines.append("| users | " + " | ".join(processes) + " |")
-        lines.append("| ---: |" + " ---: |" * len(processes))
+        lines.append("| users | " + " | ".join(processes) + " | ms/request | sessions |")
+        lines.append("| ---: |" + " ---: |" * (len(processes) + 2))
         for s in steps:
-            lines.append(f"| {s.users} | " + " | ".join(f"{s.cpu.get(p, 0):.0f}" for p in processes) + " |")
+            cells = [f"{s.cpu.get(p, 0):.0f}" for p in processes] + [f"{s.cpu_ms_per_request():.2f}", str(s.sessions)]
+            lines.append(f"| {s.users} | " + " | ".join(cells) + " |")
     errors = [(s.users, what, n) for s in steps for what, n in sorted(s.errors.items())]
     lines += ["", "Errors (any answer outside the expected statuses, timeouts, refused connections):", ""]
     lines += [f"- {users} users: {n} x {what}" for users, what, n in errors] or ["- none"]

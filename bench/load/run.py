@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -59,6 +60,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=30, help="seconds a request may take before it is an error")
     parser.add_argument("--rate-limits", default=env("BENCH_RATE_LIMITS", RATE_LIMITS), help="GATEWAY_RATE_LIMITS")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where load.md and load.png go")
+    parser.add_argument(
+        "--py-spy",
+        type=Path,
+        metavar="DIR",
+        help="record every process (locust too) with py-spy during the last step: DIR/<process>.txt, raw format",
+    )
     return parser.parse_args()
 
 
@@ -66,6 +73,15 @@ async def admin(url: str, sql: str) -> None:
     conn = await asyncpg.connect(url)
     try:
         await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def sessions_opened(url: str, database: str) -> int:
+    """Sessions PostgreSQL has opened on `database` so far: every connection a pool made."""
+    conn = await asyncpg.connect(url)
+    try:
+        return int(await conn.fetchval("SELECT sessions FROM pg_stat_database WHERE datname = $1", database))
     finally:
         await conn.close()
 
@@ -103,9 +119,31 @@ def postgres_cpu_seconds(postmaster: int) -> float:
     return total / TICKS
 
 
+def backends_cpu_seconds(database: str) -> float:
+    """CPU time of the live backends serving `database` on a PostgreSQL of this machine (`DATABASE_URL`'s)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes()
+                if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+                    fields = _stat(int(entry.name))
+                    total += int(fields[11]) + int(fields[12])
+            except OSError:
+                continue
+    return total / TICKS
+
+
+def machine_cpu_seconds() -> float:
+    """CPU time every core of the machine spent busy (not idle, not waiting on I/O), whoever used it."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
 def measure(
     platform: Platform,
-    postmaster: int,
+    postgresql: Callable[[], float] | None,
     url: str,
     index: int,
     users: int,
@@ -115,19 +153,37 @@ def measure(
 ) -> report.Step:
     """One step: locust for `args.seconds` at `users`, and the CPU each process spent meanwhile."""
     readers = {name: partial(cpu_seconds, p.pid) for name, p in platform.processes.items()}
-    if postmaster:
-        readers["postgresql"] = partial(postgres_cpu_seconds, postmaster)
+    if postgresql is not None:
+        readers["postgresql"] = postgresql
+    readers["machine"] = machine_cpu_seconds
     before, started = {name: read() for name, read in readers.items()}, time.monotonic()
     locust = run_locust(url, users, index, args, env, prefix)
     readers["locust"], before["locust"] = partial(cpu_seconds, locust.pid), 0.0
+    pids = {name: p.pid for name, p in platform.processes.items()} | {"locust": locust.pid}
+    profilers = (
+        py_spy(args.py_spy, pids, args.seconds) if args.py_spy and index == len(args.steps.split(",")) - 1 else []
+    )
     spent = dict(before)
     while locust.poll() is None:  # the locust process's time is read while it still exists
         spent = {name: read() for name, read in readers.items()}
         time.sleep(0.5)
     wall = time.monotonic() - started
+    for profiler in profilers:
+        profiler.wait()
     step = report.read_locust_csv(prefix, users)
     step.cpu = {name: 100 * (spent[name] - before[name]) / wall for name in readers}
     return step
+
+
+def py_spy(out: Path, pids: dict[str, int], seconds: int) -> list[subprocess.Popen]:
+    """py-spy on each process for most of the step (from its start, less 2 s), without pausing it."""
+    out.mkdir(parents=True, exist_ok=True)
+    spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw", "--nolineno", "--nonblocking"]
+    spy += ["--rate", "50", "--duration", str(max(1, seconds - 2))]
+    return [
+        subprocess.Popen([*spy, "-o", str(out / f"{name}.txt"), "--pid", str(pid)], stdout=subprocess.DEVNULL)
+        for name, pid in pids.items()
+    ]
 
 
 def run_locust(
@@ -150,6 +206,7 @@ def run_locust(
         "BENCH_LOAD_STEP": str(index),
         "BENCH_LOAD_WAIT": args.wait,
         "BENCH_LOAD_TIMEOUT": str(args.timeout),
+        "BENCH_LOAD_TIMES": f"{prefix}_times.csv",
     }
     with open(f"{prefix}.log", "wb") as log:
         return subprocess.Popen(command, env=step_env, stdout=log, stderr=subprocess.STDOUT)
@@ -191,13 +248,19 @@ def main() -> None:
         (work / "seed.json").write_text(json.dumps(seeded))
         env = {**os.environ, "BENCH_LOAD_SEED": str(work / "seed.json"), "GATEWAY_SIGNING_KEY_PATH": str(key_path)}
         pid_file = WORK / "postgres" / "postmaster.pid"
-        postmaster = int(pid_file.read_text().split()[0]) if handle is not None and pid_file.exists() else 0
+        postgresql = None
+        if handle is not None and pid_file.exists():
+            postgresql = partial(postgres_cpu_seconds, int(pid_file.read_text().split()[0]))
+        elif urlsplit(server_url).hostname in ("127.0.0.1", "localhost", "::1", None):
+            postgresql = partial(backends_cpu_seconds, database)
         results = []
         for index, users in enumerate(steps):
             load = os.getloadavg()[0]
             print(f"step {index + 1}/{len(steps)}: {users} users for {args.seconds} s (load {load:.2f})", flush=True)
-            step = measure(platform, postmaster, url, index, users, args, env, work / f"step_{index}")
+            sessions = asyncio.run(sessions_opened(server_url, database))
+            step = measure(platform, postgresql, url, index, users, args, env, work / f"step_{index}")
             step.load_before = load
+            step.sessions = asyncio.run(sessions_opened(server_url, database)) - sessions
             results.append(step)
             print(
                 f"  {step.rps:.1f} req/s, p50 {step.p50:.0f} ms, p95 {step.p95:.0f} ms, p99 {step.p99:.0f} ms,"

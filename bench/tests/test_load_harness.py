@@ -122,14 +122,25 @@ def test_the_table_and_the_plot_are_written_from_locusts_csv(tmp_path):
     (tmp_path / "step_10_stats.csv").write_text(STATS)
     (tmp_path / "step_10_failures.csv").write_text(FAILURES)
     (tmp_path / "step_1_stats.csv").write_text(STATS.replace(",2,", ",0,"))
+    # 40 requests: the slowest 5 % are the two slowest
+    times = [("GET", "/regions", 12.5)] * 37 + [
+        ("POST", "/documents", 1200),
+        ("GET", "/regions", 95),
+        ("POST", "/documents", 80),
+    ]
+    (tmp_path / "step_10_times.csv").write_text("".join(f"{t},{n},{ms}\n" for t, n, ms in times))
     ten = report.read_locust_csv(tmp_path / "step_10", 10, load_before=1.5)
     one = report.read_locust_csv(tmp_path / "step_1", 1)
     assert (ten.requests, ten.failures, ten.rps, ten.p50, ten.p95, ten.p99, ten.max) == (150, 2, 5.0, 14, 90, 900, 1200)
     assert ten.errors == {"POST /documents: HTTP 503: Service Unavailable": 2}
     assert ten.by_name == {"GET /regions": (120, 12, 31), "POST /documents": (30, 45, 110)}
-    assert (one.failures, one.errors) == (0, {})
+    assert ten.slowest == {"POST /documents": 1, "GET /regions": 1}
+    assert (one.failures, one.errors, one.slowest) == (0, {}, {})
 
-    one.cpu, ten.cpu = {"gateway": 4.6, "locust": 2.0}, {"gateway": 55.4, "locust": 20.5}
+    one.cpu = {"gateway": 4.6, "postgresql": 1.4, "locust": 2.0, "machine": 30.0}
+    ten.cpu = {"gateway": 55.4, "postgresql": 20.0, "locust": 20.5, "machine": 190.0}
+    ten.sessions = 14
+    assert (one.cpu_ms_per_request(), ten.cpu_ms_per_request()) == (12.0, pytest.approx(150.8))
     text = report.markdown([one, ten], "Load", ["a note"])
     assert text.splitlines() == [
         "# Load",
@@ -148,12 +159,21 @@ def test_the_table_and_the_plot_are_written_from_locusts_csv(tmp_path):
         "| `GET /regions` | 120: 12 / 31 | 120: 12 / 31 |",
         "| `POST /documents` | 30: 45 / 110 | 30: 45 / 110 |",
         "",
-        "CPU per process over each step, in % of one core (postgresql: the postmaster and its backends).",
+        "The slowest 5 % of each step's requests, by request: how many of them.",
         "",
-        "| users | gateway | locust |",
-        "| ---: | ---: | ---: |",
-        "| 1 | 5 | 2 |",
-        "| 10 | 55 | 20 |",
+        "| request | 1 users | 10 users |",
+        "| --- | ---: | ---: |",
+        "| `GET /regions` |  | 1 |",
+        "| `POST /documents` |  | 1 |",
+        "",
+        "CPU per process over each step, in % of one core (postgresql: the postmaster and its backends;"
+        " machine: every core's busy time, whoever spent it); ms/request: the platform's CPU (not locust's)"
+        " per request served; sessions: PostgreSQL sessions (connections) opened during the step.",
+        "",
+        "| users | gateway | postgresql | locust | machine | ms/request | sessions |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| 1 | 5 | 1 | 2 | 30 | 12.00 | 0 |",
+        "| 10 | 55 | 20 | 20 | 190 | 150.80 | 14 |",
         "",
         "Errors (any answer outside the expected statuses, timeouts, refused connections):",
         "",
