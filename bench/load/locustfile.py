@@ -18,9 +18,11 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import gevent
 from gateway.settings import Settings
 from gateway.token_cli import issue_token
 from locust import FastHttpUser, between, events
+from locust.env import Environment
 
 sys.path.insert(0, str(Path(__file__).parent))
 from pdfs import make_pdf, unique  # noqa: E402
@@ -40,19 +42,38 @@ FIRST_SLOT = datetime(2030, 1, 1, 9, tzinfo=timezone(timedelta(hours=7))) + time
 # documents uploaded during this run, per region, so that regions also add versions to new ones
 UPLOADED: dict[str, list[str]] = {code: list(ids) for code, ids in SEED["documents"].items()}
 _settings = Settings()
-# each request's name and time since the stats were reset, written at the end for report.py's slowest 5 %
+# each request's name and time since the warm-up ended, written at the end for report.py's slowest 5 %
 TIMES_CSV = os.environ.get("BENCH_LOAD_TIMES")
 TIMES: list[tuple[str, str, float]] = []
+WARMUP = float(os.environ.get("BENCH_LOAD_WARMUP", "0"))
+MEASURING = os.environ.get("BENCH_LOAD_MEASURING")  # touched as the warm-up ends, for run.py's CPU readings
+RUN: dict[str, Environment] = {}
+
+
+@events.init.add_listener
+def _init(environment: Environment, **_) -> None:
+    RUN["environment"] = environment
+
+
+@events.spawning_complete.add_listener
+def _warm_up(**_) -> None:
+    # every user starts within the first second, each with connections, a token and a caller of its own; the
+    # step measures the steady state that follows, not that burst of starts
+    gevent.spawn_later(WARMUP, _measure_from_now)
+
+
+def _measure_from_now() -> None:
+    runner = RUN["environment"].runner
+    assert runner is not None
+    runner.stats.reset_all()
+    TIMES.clear()
+    if MEASURING:
+        Path(MEASURING).touch()
 
 
 @events.request.add_listener
 def _timed(request_type: str, name: str, response_time: float, **_) -> None:
     TIMES.append((request_type, name, response_time))
-
-
-@events.spawning_complete.add_listener
-def _reset(**_) -> None:
-    TIMES.clear()  # as run.py's `--reset-stats` does to locust's own figures
 
 
 @events.quitting.add_listener

@@ -56,6 +56,12 @@ def arguments() -> argparse.Namespace:
     env = os.environ.get
     parser.add_argument("--steps", default=env("BENCH_STEPS", "1,5,10,25,50,100"), help="users per step (BENCH_STEPS)")
     parser.add_argument("--seconds", type=int, default=int(env("BENCH_STEP_SECONDS", "30")), help="each step's length")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=int(env("BENCH_WARMUP", "5")),
+        help="seconds each step runs at its users before it measures (all users start within the first second)",
+    )
     parser.add_argument("--wait", default=env("BENCH_WAIT", "0.2:1.0"), help="each user's pause between requests, s")
     parser.add_argument("--timeout", type=float, default=30, help="seconds a request may take before it is an error")
     parser.add_argument("--rate-limits", default=env("BENCH_RATE_LIMITS", RATE_LIMITS), help="GATEWAY_RATE_LIMITS")
@@ -151,22 +157,26 @@ def measure(
     env: dict[str, str],
     prefix: Path,
 ) -> report.Step:
-    """One step: locust for `args.seconds` at `users`, and the CPU each process spent meanwhile."""
+    """One step: locust at `users` for `args.warmup` + `args.seconds`, and the CPU each process spent while
+    locust measured (from the end of the warm-up, which locustfile.py marks, until locust exits)."""
     readers = {name: partial(cpu_seconds, p.pid) for name, p in platform.processes.items()}
     if postgresql is not None:
         readers["postgresql"] = postgresql
     readers["machine"] = machine_cpu_seconds
+    measuring = Path(f"{prefix}_measuring")
+    locust = run_locust(url, users, index, args, env, prefix, measuring)
+    readers["locust"] = partial(cpu_seconds, locust.pid)
     before, started = {name: read() for name, read in readers.items()}, time.monotonic()
-    locust = run_locust(url, users, index, args, env, prefix)
-    readers["locust"], before["locust"] = partial(cpu_seconds, locust.pid), 0.0
-    pids = {name: p.pid for name, p in platform.processes.items()} | {"locust": locust.pid}
-    profilers = (
-        py_spy(args.py_spy, pids, args.seconds) if args.py_spy and index == len(args.steps.split(",")) - 1 else []
-    )
+    warm, profilers = False, []
     spent = dict(before)
     while locust.poll() is None:  # the locust process's time is read while it still exists
         spent = {name: read() for name, read in readers.items()}
-        time.sleep(0.5)
+        if not warm and measuring.exists():
+            warm, before, started = True, spent, time.monotonic()
+            if args.py_spy and index == len(args.steps.split(",")) - 1:
+                pids = {name: p.pid for name, p in platform.processes.items()} | {"locust": locust.pid}
+                profilers = py_spy(args.py_spy, pids, args.seconds)
+        time.sleep(0.25)
     wall = time.monotonic() - started
     for profiler in profilers:
         profiler.wait()
@@ -176,10 +186,10 @@ def measure(
 
 
 def py_spy(out: Path, pids: dict[str, int], seconds: int) -> list[subprocess.Popen]:
-    """py-spy on each process for most of the step (from its start, less 2 s), without pausing it."""
+    """py-spy on each process while the step measures (less its last second), without pausing it."""
     out.mkdir(parents=True, exist_ok=True)
     spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw", "--nolineno", "--nonblocking"]
-    spy += ["--rate", "50", "--duration", str(max(1, seconds - 2))]
+    spy += ["--rate", "50", "--duration", str(max(1, seconds - 1))]
     return [
         subprocess.Popen([*spy, "-o", str(out / f"{name}.txt"), "--pid", str(pid)], stdout=subprocess.DEVNULL)
         for name, pid in pids.items()
@@ -187,7 +197,7 @@ def py_spy(out: Path, pids: dict[str, int], seconds: int) -> list[subprocess.Pop
 
 
 def run_locust(
-    url: str, users: int, index: int, args: argparse.Namespace, env: dict[str, str], prefix: Path
+    url: str, users: int, index: int, args: argparse.Namespace, env: dict[str, str], prefix: Path, measuring: Path
 ) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "locust"),
@@ -196,7 +206,7 @@ def run_locust(
         "--host", url,
         "--users", str(users),
         "--spawn-rate", str(users),  # all within the first second; the stats restart once they are
-        "--run-time", f"{args.seconds}s",
+        "--run-time", f"{args.warmup + args.seconds}s",
         "--stop-timeout", str(int(args.timeout)),  # in-flight requests finish and count
         "--csv", str(prefix),
         "--loglevel", "WARNING",
@@ -207,6 +217,8 @@ def run_locust(
         "BENCH_LOAD_WAIT": args.wait,
         "BENCH_LOAD_TIMEOUT": str(args.timeout),
         "BENCH_LOAD_TIMES": f"{prefix}_times.csv",
+        "BENCH_LOAD_WARMUP": str(args.warmup),
+        "BENCH_LOAD_MEASURING": str(measuring),
     }
     with open(f"{prefix}.log", "wb") as log:
         return subprocess.Popen(command, env=step_env, stdout=log, stderr=subprocess.STDOUT)
