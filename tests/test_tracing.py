@@ -2,7 +2,9 @@
 
 One MoU signing through the gateway is one trace: the gateway's span, the participants service's span under it,
 and the statements under that; the `mou.signed` event keeps that trace's context, and mentoring's handling of it
-(where the track opens) is a span of its own trace linked to it. Every log line of the request names the trace.
+(where the track opens) is a span of its own trace linked to it; so is the webhooks service's fan-out of the event,
+and each attempt to send it to a partner's receiver is a span linked to that fan-out. Every log line of the request
+names the trace.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from smartcity_dev.receivers import Answer, Received, Receiver
 from smartcity_dev.samples import synthetic_regions_csv
 from smartcity_dev.testing import wait_until
 
-INTERNAL, SERVER, CLIENT, CONSUMER = 1, 2, 3, 5  # span kinds as OTLP numbers them
+INTERNAL, SERVER, CLIENT, PRODUCER, CONSUMER = 1, 2, 3, 4, 5  # span kinds as OTLP numbers them
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def traced(
             new_database(),
             OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=receiver.url,
             OTEL_BSP_SCHEDULE_DELAY="100",  # ms: spans leave within a tenth of a second, not the default 5 s
+            WEBHOOKS_ALLOWED_NETWORKS="127.0.0.1/32",  # the partner's receiver listens on loopback
         )
         yield platform, Collector(receiver)
     finally:
@@ -96,6 +99,13 @@ def test_an_mou_signing_is_one_trace_and_its_tracks_link_to_it(traced, auth_for)
         api.post("/api/v1/regions/import", content=csv, headers={**ops, "content-type": "text/csv"}).status_code == 200
     )
     pid = _selected(api, ops, "TRACE", "32.71")
+    # a partner's webhook for the signings
+    key = api.post("/api/v1/api-keys", json={"name": "Bappenas", "role": "partner"}, headers=ops).json()["key"]
+    receiver = Receiver()
+    hook = api.post(
+        "/api/v1/webhooks", json={"url": receiver.url, "event_types": ["mou.signed"]}, headers={"X-API-Key": key}
+    )
+    assert hook.status_code == 201, hook.text
     signing = {
         "signed_on": str(date.today()),
         "venue": "Jakarta",
@@ -170,6 +180,26 @@ def test_an_mou_signing_is_one_trace_and_its_tracks_link_to_it(traced, auth_for)
         ("mentoring", "participants process", CONSUMER, "")
     ]
 
+    # the webhooks service fans the event out as it handles it (a span linked to the signing, as mentoring's), and
+    # the attempt that sent it to the partner is a span of its own trace linked to that handling
+    wait_until(lambda: receiver.ids(), 30, "the signing at the partner's receiver")
+    receiver.close()
+    [sent] = wait_until(
+        lambda: [s for s in collector.spans() if s.service == "webhooks" and s.kind == PRODUCER], 30, "the attempt"
+    )
+    assert (sent.name, sent.parent_id, sent.attributes["http.response.status_code"]) == ("send mou.signed", "", 200)
+    assert sent.attributes["messaging.message.id"] == receiver.ids()[0]
+    [(fan_out_trace, fan_out_span)] = sent.links
+    [fan_out] = wait_until(
+        lambda: [s for s in collector.spans() if (s.trace_id, s.span_id) == (fan_out_trace, fan_out_span)],
+        30,
+        "the fan-out's span",
+    )
+    assert (fan_out.service, fan_out.name, fan_out.kind) == ("webhooks", "mou.signed", INTERNAL)
+    assert [(linked_trace, linked_span in participants_spans) for linked_trace, linked_span in fan_out.links] == [
+        (trace_id, True)
+    ]
+
     # every log line of the request names its trace: the gateway's access line and the service's
     for name in ("gateway", "participants"):
         text = (platform.log_dir / f"{name}.log").read_text()
@@ -189,7 +219,7 @@ def test_nothing_outside_a_request_or_a_batch_is_exported(traced):
 
     spans = wait_until(settled, 30, "every exported span's parent exported")
     roots = [s for s in spans if not s.parent_id]
-    assert {s.kind for s in roots} == {SERVER, CONSUMER}  # the test above made both
+    assert {s.kind for s in roots} == {SERVER, CONSUMER, PRODUCER}  # the test above made each (PRODUCER: a webhook)
     # a service's request without a caller's trace: only the gateway's refresh of its API document (not traced
     # at the gateway); never the consumers' polls of the feeds, twice a second each
     assert {s.name for s in roots if s.kind == SERVER and s.service != "gateway"} <= {"GET /openapi.json"}

@@ -14,10 +14,12 @@ as `OTEL_TRACES_SAMPLER` says (`sampler`), and:
 - an event records the context of the change that made it (`current_traceparent`, a column of the outbox) and a
   feed consumer's batch is a span whose events each link to their own (`consuming`, `handling`): one MoU signing
   leads to the batch that opened its tracks;
+- a message sent out of the platform (a webhook's attempt) is a span of its own trace linked to the change that made
+  it (`sending`);
 - each log line within a trace names it (`trace_id`, `span_id`).
 
-A trace starts only at a request (a server span) or at a consumed batch: statements and calls outside one (a
-feed poll, the audit sealer, a job's scan) are not exported on their own.
+A trace starts only at a request (a server span), at a consumed batch or at a message sent out: statements and
+calls outside one (a feed poll, the audit sealer, a job's scan) are not exported on their own.
 """
 
 from __future__ import annotations
@@ -153,7 +155,7 @@ def sampler(environ: Mapping[str, str] = os.environ) -> Any:
             trace_state: Any = None,
         ) -> SamplingResult:
             root = not get_current_span(parent_context).get_span_context().is_valid
-            if root and kind not in (SpanKind.SERVER, SpanKind.CONSUMER):
+            if root and kind not in (SpanKind.SERVER, SpanKind.CONSUMER, SpanKind.PRODUCER):
                 return SamplingResult(Decision.DROP, attributes)
             return configured.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
 
@@ -277,6 +279,23 @@ def handling(event_type: str, event_id: int, traceparent: str | None) -> Abstrac
     if _tracer is None:
         return _NOTHING
     return _span(event_type, attributes={"messaging.message.id": str(event_id)}, link_to=traceparent)
+
+
+def sending(name: str, attributes: dict[str, Any], traceparent: str | None) -> AbstractContextManager[None]:
+    """The span of one message sent out of the platform (a webhook's attempt): a trace of its own, linked to the
+    change that made the message; `annotate` adds what came back."""
+    if _tracer is None:
+        return _NOTHING
+    return _span(name, kind="PRODUCER", attributes=attributes, link_to=traceparent)
+
+
+def annotate(**attributes: Any) -> None:
+    """Attributes on the span running now, if tracing is on."""
+    if _tracer is None:
+        return
+    from opentelemetry import trace
+
+    trace.get_current_span().set_attributes({k: v for k, v in attributes.items() if v is not None})
 
 
 @contextmanager

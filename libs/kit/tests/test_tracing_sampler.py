@@ -9,7 +9,8 @@ from opentelemetry.sdk.trace.sampling import Decision
 from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, TraceFlags
 from smartcity_kit.tracing import sampler
 
-SERVER, CONSUMER, INTERNAL, CLIENT = SpanKind.SERVER, SpanKind.CONSUMER, SpanKind.INTERNAL, SpanKind.CLIENT
+SERVER, CONSUMER, PRODUCER = SpanKind.SERVER, SpanKind.CONSUMER, SpanKind.PRODUCER
+INTERNAL, CLIENT = SpanKind.INTERNAL, SpanKind.CLIENT
 # the ratio samplers keep a trace whose lower 64 bits of id fall below ratio * 2^64
 HALF = 1 << 63
 LOW, HIGH = (7 << 64) | (HALF - 1), (7 << 64) | HALF  # just inside, just outside a ratio of 0.5
@@ -29,9 +30,10 @@ def kept(environ: dict[str, str], kind: SpanKind, trace_id: int = LOW, parent_co
 @pytest.mark.parametrize(
     ("environ", "kind", "trace_id", "context", "expected"),
     [
-        # unset: every request and batch, nothing else on its own, children follow their parent
+        # unset: every request, batch and message sent out, nothing else on its own, children follow their parent
         ({}, SERVER, LOW, None, True),
         ({}, CONSUMER, HIGH, None, True),
+        ({}, PRODUCER, HIGH, None, True),
         ({}, INTERNAL, LOW, None, False),
         ({}, CLIENT, LOW, None, False),
         ({}, SERVER, LOW, "sampled", True),

@@ -8,7 +8,8 @@ transaction that moves the feed's cursor (the kit's FeedConsumer), so an event
 is fanned out exactly once however often it is read; the unique
 (endpoint, message id) makes a replay do nothing. The same statement notifies
 the dispatchers when it made a delivery (`dispatch/wakeups.py`: sent when the
-transaction commits).
+transaction commits). With tracing on, a delivery keeps the context of the handling that made it, which links
+to the change that recorded the event; each attempt's span links to it (`dispatch/dispatcher.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
+from smartcity_kit import tracing
 from smartcity_kit.outbox import Event, Handler
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,8 +28,8 @@ from ..dispatch.wakeups import CHANNEL
 FAN_OUT = sa.text(
     f"""
     WITH made AS (
-        INSERT INTO webhooks.deliveries (endpoint_id, message_id, event_type, body, occurred_at)
-        SELECT e.id, :message_id, :type, :body, :occurred_at
+        INSERT INTO webhooks.deliveries (endpoint_id, message_id, event_type, body, occurred_at, traceparent)
+        SELECT e.id, :message_id, :type, :body, :occurred_at, :traceparent
         FROM webhooks.endpoints e
         WHERE e.status = 'active'
           AND (e.region_code IS NULL OR e.region_code = :region_code)
@@ -68,6 +70,8 @@ def handler_for(feed: str) -> Handler:
                 "body": body(event.type, event.occurred_at, event.data),
                 "occurred_at": event.occurred_at,
                 "region_code": region_of(event.data),
+                # the handling of the event (linked to the change that recorded it), as an outbox row keeps its own
+                "traceparent": tracing.current_traceparent(),
             },
         )
 

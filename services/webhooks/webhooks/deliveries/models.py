@@ -52,6 +52,8 @@ class Delivery(Base):
     last_duration_ms: Mapped[int | None] = mapped_column(sa.Integer)
     delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.clock_timestamp())
+    # the W3C traceparent of the fan-out that made it (null when tracing was off): each attempt's span links to it
+    traceparent: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class Attempt(Base):

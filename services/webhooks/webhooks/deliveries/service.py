@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from smartcity_kit import tracing
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -83,6 +84,7 @@ async def send_test(session: AsyncSession, endpoint: Endpoint, caller: Caller) -
         event_type=TEST_EVENT,
         body=body(TEST_EVENT, now, data),
         occurred_at=now,
+        traceparent=tracing.current_traceparent(),
     )
     session.add(delivery)
     await session.flush()

@@ -34,6 +34,7 @@ from datetime import datetime
 import aiohttp
 import sqlalchemy as sa
 import structlog
+from smartcity_kit import tracing
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..deliveries.models import Delivery, DeliveryStatus
@@ -99,11 +100,13 @@ RELEASE = sa.text(
 
 
 # what a batch sends of a delivery
-Due = sa.Row[tuple[int, str, str, int, datetime, datetime]]
+Due = sa.Row[tuple[int, str, str, str, str | None, int, datetime, datetime]]
 DUE_COLUMNS = (
     Delivery.id,
     Delivery.message_id,
+    Delivery.event_type,
     Delivery.body,
+    Delivery.traceparent,
     Delivery.failures,
     Delivery.next_attempt_at,
     # what is due is decided by the database's clock, as the claim decided it
@@ -256,16 +259,30 @@ class Dispatcher:
 
     async def send(self, url: str, keys: list[bytes], delivery: Due) -> Outcome:
         headers = signing.headers(keys, delivery.message_id, int(time.time()), delivery.body)
-        return await attempt(
-            self.client,
-            delivery_id=delivery.id,
-            url=url,
-            headers=headers,
-            body=delivery.body,
-            allowed=self.settings.networks(),
-            development=self.settings.development,
-            timeout=self.settings.delivery_timeout,
-        )
+        # with tracing on, a span of its own linked to the fan-out that made the delivery; the receiver gets no
+        # trace context of ours
+        attributes = {
+            "messaging.system": "webhooks",
+            "messaging.operation.type": "send",
+            "messaging.message.id": delivery.message_id,
+            "webhooks.delivery.id": delivery.id,
+            "webhooks.delivery.failures": delivery.failures,
+        }
+        with tracing.sending(f"send {delivery.event_type}", attributes, delivery.traceparent):
+            outcome = await attempt(
+                self.client,
+                delivery_id=delivery.id,
+                url=url,
+                headers=headers,
+                body=delivery.body,
+                allowed=self.settings.networks(),
+                development=self.settings.development,
+                timeout=self.settings.delivery_timeout,
+            )
+            tracing.annotate(
+                **{"http.response.status_code": outcome.status_code, "webhooks.attempt.error": outcome.error}
+            )
+        return outcome
 
     async def in_order(self, url: str, keys: list[bytes], due: list[Due]) -> list[Outcome]:
         """Oldest first, one at a time, stopping at the first not yet due or not delivered."""

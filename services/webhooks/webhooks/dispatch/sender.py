@@ -9,7 +9,8 @@ followed by content, say) is a failure.
 
 The client is aiohttp's: `bench/webhooks/http_clients.py` measured it at a
 tenth of httpx's CPU per request on the same receivers (bench/README.md).
-Attempts are not traced: a partner's receiver gets no trace context of ours.
+An attempt is traced (the dispatcher's span, linked to the fan-out that made the delivery), but a partner's
+receiver gets no trace context of ours.
 """
 
 from __future__ import annotations
