@@ -60,8 +60,14 @@ async def track_or_404(session: AsyncSession, caller: Caller, track_id: uuid.UUI
         stmt = stmt.with_for_update(of=Track).execution_options(populate_existing=True)
     track = (await session.execute(stmt)).scalar()
     if track is None:
-        raise NotFound("No track {track_id} is visible to you.", track_id=track_id)
+        raise not_visible(track_id)
     return track
+
+
+def not_visible(track_id: uuid.UUID) -> NotFound:
+    """The 404 for a track that does not exist or that the caller may not see: the same, so existence does not
+    leak."""
+    return NotFound("No track {track_id} is visible to you.", track_id=track_id)
 
 
 async def visible_track(track_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Track:

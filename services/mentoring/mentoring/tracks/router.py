@@ -7,14 +7,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response
-from smartcity_kit.db import SessionDep
+from smartcity_kit.db import SessionDep, row_dicts
 from smartcity_kit.etag import etag_of, set_etag
 from smartcity_kit.identity import CallerDep
 from smartcity_kit.pagination import CursorQuery, LimitQuery, Page, keyset_page
 from smartcity_kit.problems import problem_responses
 from smartcity_vocabulary import TrackStatus
 
-from ..access import CanManageProgramme, LockedTrack, VisibleTrack, scope_tracks, track_or_404
+from ..access import CanManageProgramme, LockedTrack, not_visible, scope_tracks, track_or_404
 from ..problems import (
     MENTOR_ALREADY_ASSIGNED,
     MENTOR_AT_CAPACITY,
@@ -45,7 +45,7 @@ async def list_tracks(
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[TrackOut]:
-    stmt = await scope_tracks(session, sa.select(Track), caller)
+    stmt = await scope_tracks(session, sa.select(*service.OUT_COLUMNS), caller)
     if phase_code:
         stmt = stmt.where(Track.phase_code == phase_code)
     if stage:
@@ -62,18 +62,22 @@ async def list_tracks(
         session,
         stmt,
         keys=[Track.opened_at, Track.id],
-        key_of=lambda t: [t.opened_at.isoformat(), str(t.id)],
+        key_of=lambda t: [t["opened_at"].isoformat(), str(t["id"])],
         limit=limit,
         cursor=cursor,
         convert=[datetime.fromisoformat, uuid.UUID],
+        as_dicts=True,
     )
-    mentors = await service.mentor_ids_of(session, [t.id for t in rows])
-    return Page[TrackOut](items=[service.track_out(t, mentors[t.id]) for t in rows], next_cursor=next_cursor)
+    return Page[TrackOut].model_validate({"items": rows, "next_cursor": next_cursor})
 
 
 @router.get("/{track_id}", response_model=TrackOut, responses=problem_responses(401, 404, 422))
-async def read_track(track: VisibleTrack, session: SessionDep, response: Response) -> TrackOut:
-    out = service.track_out(track, (await service.mentor_ids_of(session, [track.id]))[track.id])
+async def read_track(track_id: uuid.UUID, session: SessionDep, caller: CallerDep, response: Response) -> TrackOut:
+    stmt = await scope_tracks(session, sa.select(*service.OUT_COLUMNS).where(Track.id == track_id), caller)
+    found = row_dicts(await session.execute(stmt))
+    if not found:
+        raise not_visible(track_id)
+    out = TrackOut.model_validate(found[0])
     set_etag(response, etag_of(out.model_dump(mode="json")))
     return out
 
