@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from smartcity_kit.problems import RangeNotSatisfiable
 from starlette.requests import Request
@@ -10,7 +11,6 @@ from starlette.responses import Response, StreamingResponse
 
 from ..storage import Storage
 from ..uploads.names import content_disposition
-from .models import Version
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -55,7 +55,20 @@ def _unsatisfiable(size: int) -> RangeNotSatisfiable:
     )
 
 
-def content_response(request: Request, storage: Storage, version: Version) -> Response:
+class Stored(Protocol):
+    """A version's bytes as served: a `Version`, or `service.StoredVersion`."""
+
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+
+
+def content_response(request: Request, storage: Storage, version: Stored) -> Response:
     etag = f'"{version.sha256}"'
     headers = {
         "ETag": etag,

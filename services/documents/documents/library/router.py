@@ -206,8 +206,7 @@ async def list_documents(
 async def get_document(
     document_id: DocumentId, response: Response, session: SessionDep, caller: CallerDep, mentored: MentoredDep
 ) -> DocumentOut:
-    document = await service.get_visible(session, caller, document_id, mentored=mentored)
-    out = document_out(document, list(document.versions))
+    out = await service.read_visible(session, caller, document_id, mentored=mentored)
     set_etag(response, etag_of(out.model_dump(mode="json")))
     return out
 
@@ -229,8 +228,7 @@ async def get_document(
 async def current_content(
     document_id: DocumentId, request: Request, session: SessionDep, caller: CallerDep, mentored: MentoredDep
 ) -> Response:
-    document = await service.get_visible(session, caller, document_id, mentored=mentored)
-    version = next(v for v in document.versions if v.number == document.current_version)
+    version = await service.current_content(session, caller, document_id, mentored=mentored)
     return content_response(request, _storage(request), version)
 
 
