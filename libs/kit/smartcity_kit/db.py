@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import time
 import weakref
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import orjson
 import sqlalchemy as sa
 import structlog
 from fastapi import Depends, FastAPI, Request
@@ -60,11 +62,30 @@ def create_engine(
         pool_timeout=pool_timeout,
         echo=echo,
         connect_args={"timeout": 5, "command_timeout": 30},
+        json_deserializer=json_loads,
     )
     check_on_checkout(engine)
     drop_connections_left_mid_statement(engine)
     tracing.instrument_engine(engine)
     return engine
+
+
+# 19 digits in a row may be an integer beyond 64 bits, which orjson reads as a float and json exactly; found by
+# mapping every digit to 0 and every other byte to a space (bytes.translate: a regex costs more than the parse)
+_DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_NUMBER = b"0" * 19
+
+
+def json_loads(text: str) -> Any:
+    """A json or jsonb value as Python, as `json.loads` reads it: orjson where it reads the same (a feed page
+    decodes a hundred events' data; 2.8 against 7 us an event), json for a long number or what orjson refuses."""
+    raw = text.encode()
+    if _LONG_NUMBER not in raw.translate(_DIGITS):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 def check_on_checkout(engine: AsyncEngine, idle_ping_seconds: float = IDLE_PING_SECONDS) -> None:

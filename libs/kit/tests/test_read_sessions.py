@@ -3,6 +3,7 @@ refuses half-sent does not leave its connection in the pool holding the locks of
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import httpx
@@ -12,6 +13,7 @@ from smartcity_kit.db import SessionDep, create_engine, make_sessionmaker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .conftest import build_app
+from .test_conventions import all_visible
 
 LOCKS_ON_NOTES = sa.text(
     "SELECT count(*) FROM pg_locks WHERE relation = 'kit_test.notes'::regclass AND pid <> pg_backend_pid()"
@@ -69,3 +71,17 @@ async def test_a_number_asyncpg_refuses_in_a_read_is_422_and_leaves_no_lock_behi
         assert (await conn.execute(LOCKS_ON_NOTES)).scalar_one() == 0
     again = await client.get("/api/v1/notes/1", headers=as_role("operator"))
     assert (answer.status_code, again.status_code) == (422, 404)
+
+
+async def test_an_events_data_reads_back_as_stored_a_long_integer_exactly(kit_engine: AsyncEngine, kit_client, as_role):
+    """jsonb is read with orjson (smartcity_kit.db.json_loads), which would make an integer beyond 64 bits a
+    float; such a value is read by json, exactly as before."""
+    stored = {"n": 123456789012345678901234567890, "m": -9223372036854775809, "text": "Kota Bandung é", "f": 0.1}
+    async with kit_engine.begin() as conn:
+        await conn.execute(
+            sa.text("INSERT INTO kit_test.events (type, subject, data) VALUES ('note.placed', 'notes/1', :d)"),
+            {"d": json.dumps(stored)},
+        )
+    await all_visible(kit_client, as_role, 1)
+    page = await kit_client.get("/api/v1/events/kit", headers=as_role("partner"))
+    assert [event["data"] for event in page.json()["items"]] == [stored]
