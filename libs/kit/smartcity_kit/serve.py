@@ -7,8 +7,12 @@ A consumer cancelled mid-batch rolls its transaction back: the events stay
 unconsumed for the next replica.
 
 Every process speaks HTTP/1.1 through the bounded protocol of `httpserver`
-(header size and time, body pace), says nothing of its server software and
-offers no WebSocket: an upgrade request is an ordinary HTTP request.
+(header size and time, body pace) on uvloop, says nothing of its server software and
+offers no WebSocket: an upgrade request is an ordinary HTTP request. uvicorn's own
+access log is off (the kit writes one line per request) and so is its proxy-headers
+layer, which would take each request's client address from `X-Forwarded-For`: no
+service reads the address, and a process that does passes `proxy_headers=` (the
+gateway resolves it itself, from the networks it trusts).
 """
 
 from __future__ import annotations
@@ -49,7 +53,8 @@ def serve(factory: str, settings: Listens, **options: Any) -> None:
         access_log=False,
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         http=bounded_protocol(http_limits(settings)),
+        loop="uvloop",
         ws="none",
         server_header=False,
-        **options,
+        **{"proxy_headers": False} | options,
     )
