@@ -1,6 +1,7 @@
 """What the request path costs: one read from a minimal app, the service, the gateway and nginx.
 
     .venv/bin/python bench/gateway_overhead.py [--duration 5] [--rounds 3] [--connections 1,16] [--baseline DIR]
+                                               [--gateway NAME=DIR ...] [--profile DIR]
 
 Needs `wrk` and `nginx` (Debian: apt-get install wrk nginx-light) and a PostgreSQL
 (DATABASE_URL, default the local one with trust auth). It makes a scratch
@@ -20,7 +21,10 @@ work on CPU 0 shows up as noise in every figure, less so in the ratios. With
 `--baseline DIR` (a copy of another commit's tree: `git archive main | tar -x -C DIR`)
 that commit's participants service is measured straight too, and that commit's
 gateway in front of this commit's service, in the same rounds, so a change's
-before and after sit beside the minimal app in one run.
+before and after sit beside the minimal app in one run. `--gateway NAME=DIR` (repeatable) adds another tree's
+gateway in front of this commit's service, as `gateway (NAME)`: variants of one change side by side. With
+`--profile DIR` the gateway is profiled after the rounds (py-spy, raw collapsed stacks, per concurrency, into
+DIR) and the functions most often on its stacks are printed (`.venv/bin/uv pip install py-spy`: not in the locks).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -138,6 +143,21 @@ def run_wrk(url: str, header: str, connections: int, duration: int) -> dict[str,
     }
 
 
+def profile(url: str, header: str, connections: int, pid: int, duration: int, out: Path) -> None:
+    """py-spy's raw collapsed stacks of `pid` while wrk reads `url` for `duration` seconds, then its top entries."""
+    from hot_reads import top_entries  # imports this module: not at the top
+
+    load = threading.Thread(target=run_wrk, args=(url, header, connections, duration + 2))
+    load.start()
+    command = ["taskset", "-c", CLIENT_CPU, str(BIN / "py-spy"), "record", "--format", "raw", "--nonblocking"]
+    command += ["--rate", "250", "--duration", str(duration), "--pid", str(pid), "--output", str(out)]
+    subprocess.run(command, check=True, capture_output=True)  # on wrk's core: the profiled one stays the gateway's
+    load.join()
+    own, inclusive = top_entries(out, 20)
+    print(f"\n{out.name}, own time:\n" + "\n".join(f"  {p:5.1f}%  {f}" for f, p in own))
+    print(f"{out.name}, including callees:\n" + "\n".join(f"  {p:5.1f}%  {f}" for f, p in inclusive), flush=True)
+
+
 async def admin(url: str, sql: str) -> None:
     conn = await asyncpg.connect(url)
     try:
@@ -158,6 +178,14 @@ def main() -> None:
         help="a source tree of the repository (e.g. `git archive main | tar -x -C DIR`): its participants service "
         "is measured too, as `direct (baseline)`, in the same rounds",
     )
+    parser.add_argument(
+        "--gateway",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="another source tree's gateway in front of this commit's service, as `gateway (NAME)` (repeatable)",
+    )
+    parser.add_argument("--profile", type=Path, help="then profile the gateway with py-spy, stacks into this folder")
     args = parser.parse_args()
     for tool in ("wrk", "nginx", "taskset"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -172,6 +200,9 @@ def main() -> None:
     ports = {"participants": free_port(), "gateway": free_port(), "nginx": free_port(), "minimal": free_port()}
     ports["baseline"] = free_port()
     ports["gateway_baseline"] = free_port()
+    variants = dict(spec.split("=", 1) for spec in args.gateway)
+    for name in variants:
+        ports[f"gateway_{name}"] = free_port()
     env = dict(os.environ) | {
         "DATABASE_URL": database_url,
         "SMARTCITY_INTERNAL_SECRET": secret,
@@ -206,6 +237,15 @@ def main() -> None:
             serve = [*pinned, str(BIN / "gateway-serve")]
             processes["gateway_baseline"] = subprocess.Popen(serve, env=gateway_env, **quiet)
             wait_ready(f"http://127.0.0.1:{ports['gateway_baseline']}/readyz")
+        for name, tree in variants.items():
+            root = Path(tree).resolve()
+            variant_env = env | {"GATEWAY_PORT": str(ports[f"gateway_{name}"])}
+            variant_env["PYTHONPATH"] = os.pathsep.join(
+                str(root / sub) for sub in ("gateway", "libs/kit", "libs/vocabulary")
+            )
+            serve = [*pinned, str(BIN / "gateway-serve")]
+            processes[f"gateway_{name}"] = subprocess.Popen(serve, env=variant_env, **quiet)
+            wait_ready(f"http://127.0.0.1:{ports[f'gateway_{name}']}/readyz")
         wait_ready(f"http://127.0.0.1:{ports['gateway']}/readyz")
         minimal = [sys.executable, str(REPO / "bench" / "minimal_app.py"), "--port", str(ports["minimal"])]
         processes["minimal"] = subprocess.Popen([*pinned, *minimal], env=env, **quiet)
@@ -250,6 +290,9 @@ def main() -> None:
             targets = {"minimal": targets.pop("minimal"), "direct (baseline)": baseline} | targets
             bearer = f"Authorization: Bearer {token}"
             targets["gateway (baseline)"] = ports["gateway_baseline"], bearer, "participants", "gateway_baseline"
+        for name in variants:
+            bearer = f"Authorization: Bearer {token}"
+            targets[f"gateway ({name})"] = ports[f"gateway_{name}"], bearer, "participants", f"gateway_{name}"
         results = []
         for connections in (int(c) for c in args.connections.split(",")):
             for port, header, _, _ in targets.values():  # warm-up: pools filled, caches hot
@@ -282,6 +325,15 @@ def main() -> None:
         report(results)
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2))
+        if args.profile:
+            args.profile.mkdir(parents=True, exist_ok=True)
+            for connections in (int(c) for c in args.connections.split(",")):
+                for port, header, _, proxy in targets.values():
+                    if proxy is None or not proxy.startswith("gateway"):
+                        continue
+                    out = args.profile / f"{proxy}-{connections}.txt"
+                    url = f"http://127.0.0.1:{port}{PATH}"
+                    profile(url, header, connections, processes[proxy].pid, args.duration * 2, out)
     finally:
         for process in processes.values():
             process.send_signal(signal.SIGTERM)
