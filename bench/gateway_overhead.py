@@ -251,6 +251,8 @@ def main() -> None:
         processes["participants"] = subprocess.Popen([*pinned, str(BIN / "participants-serve")], env=env, **quiet)
         wait_ready(f"http://127.0.0.1:{ports['participants']}/readyz")
         processes["gateway"] = subprocess.Popen([*pinned, str(BIN / "gateway-serve")], env=env, **quiet)
+        # ready before any other gateway starts: the first one makes the signing key, the others read it
+        wait_ready(f"http://127.0.0.1:{ports['gateway']}/readyz")
         if args.baseline:
             # the same console script, importing the baseline's packages first: PYTHONPATH precedes site-packages
             tree = args.baseline.resolve()
@@ -275,7 +277,6 @@ def main() -> None:
             serve = [*pinned, str(BIN / "gateway-serve")]
             processes[f"gateway_{name}"] = subprocess.Popen(serve, env=variant_env, **quiet)
             wait_ready(f"http://127.0.0.1:{ports[f'gateway_{name}']}/readyz")
-        wait_ready(f"http://127.0.0.1:{ports['gateway']}/readyz")
         minimal = [sys.executable, str(REPO / "bench" / "minimal_app.py"), "--port", str(ports["minimal"])]
         processes["minimal"] = subprocess.Popen([*pinned, *minimal], env=env, **quiet)
         wait_ready(f"http://127.0.0.1:{ports['minimal']}/healthz")
