@@ -21,15 +21,10 @@ work on CPU 0 shows up as noise in every figure, less so in the ratios. With
 `--baseline DIR` (a copy of another commit's tree: `git archive main | tar -x -C DIR`)
 that commit's participants service is measured straight too, and that commit's
 gateway in front of this commit's service, in the same rounds, so a change's
-before and after sit beside the minimal app in one run. `gateway alone` is the
-gateway in front of nginx serving the same answer as a static file on wrk's core:
-what the gateway costs when it does not share its core with the service (the
-difference is the cost of sharing: context switches, caches the service evicts).
-`--gateway NAME=DIR` (repeatable) adds another tree's gateway in front of this
-commit's service, as `gateway (NAME)`: variants of one change side by side.
-With `--profile DIR` each gateway is profiled after the rounds (py-spy, raw
-collapsed stacks, per concurrency, into DIR) and the functions most often on its
-stacks are printed (`.venv/bin/uv pip install py-spy`: not in the locks).
+before and after sit beside the minimal app in one run. `--gateway NAME=DIR` (repeatable) adds another tree's
+gateway in front of this commit's service, as `gateway (NAME)`: variants of one change side by side. With
+`--profile DIR` the gateway is profiled after the rounds (py-spy, raw collapsed stacks, per concurrency, into
+DIR) and the functions most often on its stacks are printed (`.venv/bin/uv pip install py-spy`: not in the locks).
 """
 
 from __future__ import annotations
@@ -86,28 +81,6 @@ http {{
             proxy_set_header Connection "";
             proxy_set_header Host $host;
         }}
-    }}
-}}
-"""
-# the answer as a file, served from the client's core: the gateway measured with a core of its own
-STATIC_CONF = """
-worker_processes 1;
-daemon off;
-pid {dir}/nginx.pid;
-error_log {dir}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        default_type application/json;
-        location / {{ root {dir}; try_files /regions.json =404; }}
     }}
 }}
 """
@@ -227,8 +200,6 @@ def main() -> None:
     ports = {"participants": free_port(), "gateway": free_port(), "nginx": free_port(), "minimal": free_port()}
     ports["baseline"] = free_port()
     ports["gateway_baseline"] = free_port()
-    ports["static"] = free_port()
-    ports["gateway_alone"] = free_port()
     variants = dict(spec.split("=", 1) for spec in args.gateway)
     for name in variants:
         ports[f"gateway_{name}"] = free_port()
@@ -307,24 +278,6 @@ def main() -> None:
         reference = httpx.get(f"http://127.0.0.1:{ports['minimal']}{PATH}")
         if reference.json() != sample.json():
             sys.exit(f"the minimal app's answer differs from the service's:\n{reference.text}\n{sample.text}")
-        static = work / "static"
-        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (static / sub).mkdir(parents=True)
-        (static / "regions.json").write_bytes(sample.content)
-        (static / "nginx.conf").write_text(STATIC_CONF.format(dir=static, port=ports["static"]))
-        on_client = ["taskset", "-c", CLIENT_CPU]
-        static_nginx = [*on_client, nginx, "-c", str(static / "nginx.conf"), "-e", str(static / "nginx-error.log")]
-        processes["static"] = subprocess.Popen(static_nginx)
-        alone_env = env | {"GATEWAY_PORT": str(ports["gateway_alone"])}
-        alone_env["GATEWAY_PARTICIPANTS_URL"] = f"http://127.0.0.1:{ports['static']}"
-        alone_log = (work / "gateway-alone.log").open("w")
-        serve = [*pinned, str(BIN / "gateway-serve")]
-        processes["gateway_alone"] = subprocess.Popen(serve, env=alone_env, stdout=alone_log, stderr=alone_log)
-        try:
-            wait_ready(f"http://127.0.0.1:{ports['gateway_alone']}/readyz/gateway")
-        except TimeoutError:
-            print("# `gateway alone` did not start:\n" + (work / "gateway-alone.log").read_text()[-2000:], flush=True)
-            processes.pop("gateway_alone").kill()
 
         # target: (port, header, the server that does the work, the proxy in front of it)
         targets: dict[str, tuple[int, str, str, str | None]] = {
@@ -333,9 +286,6 @@ def main() -> None:
             "gateway": (ports["gateway"], f"Authorization: Bearer {token}", "participants", "gateway"),
             "nginx": (ports["nginx"], f"X-Smartcity-Identity: {identity}", "participants", "nginx"),
         }
-        if "gateway_alone" in processes:
-            bearer = f"Authorization: Bearer {token}"
-            targets["gateway alone"] = ports["gateway_alone"], bearer, "static", "gateway_alone"
         if args.baseline:
             baseline = ports["baseline"], f"X-Smartcity-Identity: {identity}", "baseline", None
             targets = {"minimal": targets.pop("minimal"), "direct (baseline)": baseline} | targets
