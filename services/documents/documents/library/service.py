@@ -91,6 +91,7 @@ _VERSION_FIELDS = (
     Version.uploaded_by,
     Version.created_at,
 )
+VERSION_OUT = tuple(column.key for column in _VERSION_FIELDS)
 
 
 async def read_visible(
@@ -131,9 +132,6 @@ async def read_visible(
             "versions": versions,
         }
     )
-
-
-VERSION_OUT = tuple(column.key for column in _VERSION_FIELDS)
 
 
 class StoredVersion(NamedTuple):

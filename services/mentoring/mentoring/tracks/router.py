@@ -101,8 +101,7 @@ async def read_track(track_id: uuid.UUID, session: SessionDep, caller: CallerDep
 async def assign_mentor(track: LockedTrack, data: MentorAssignment, session: SessionDep, caller: CallerDep) -> TrackOut:
     """Assign a mentor; 409 when the mentor is at `max_tracks` or would mentor their own home region."""
     await service.assign_mentor(session, track, data.mentor_id, caller)
-    await session.refresh(track)
-    return service.track_out(track, (await service.mentor_ids_of(session, [track.id]))[track.id])
+    return await service.track_out(session, track)
 
 
 @router.delete(
@@ -127,4 +126,4 @@ async def unassign_mentor(track_id: uuid.UUID, mentor_id: uuid.UUID, session: Se
 async def advance_track(track: LockedTrack, session: SessionDep, caller: CallerDep) -> TrackOut:
     """The next stage; from the last stage, completion (which also needs an approved master plan)."""
     await service.advance(session, track)
-    return service.track_out(track, (await service.mentor_ids_of(session, [track.id]))[track.id])
+    return await service.track_out(session, track)

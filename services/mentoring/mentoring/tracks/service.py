@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from smartcity_kit.db import row_dicts
 from smartcity_kit.i18n import message_id
 from smartcity_kit.identity import Caller
 from smartcity_kit.problems import AppError, NotFound, Unprocessable
 from smartcity_kit.problemtypes import FieldError
-from smartcity_vocabulary import DeliverableStatus, StageCode, TrackStatus
+from smartcity_vocabulary import DeliverableStatus, TrackStatus
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -107,32 +108,12 @@ OUT_COLUMNS = (
 )
 
 
-async def mentor_ids_of(session: AsyncSession, track_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
-    out: dict[uuid.UUID, list[uuid.UUID]] = {t: [] for t in track_ids}
-    if track_ids:
-        stmt = (
-            sa.select(TrackMentor.track_id, TrackMentor.mentor_id)
-            .where(TrackMentor.track_id.in_(track_ids))
-            .order_by(*MENTOR_ORDER)
-        )
-        for track_id, mentor_id in (await session.execute(stmt)).all():
-            out[track_id].append(mentor_id)
-    return out
-
-
-def track_out(track: Track, mentor_ids: list[uuid.UUID]) -> TrackOut:
-    return TrackOut(
-        id=track.id,
-        participant_id=track.participant_id,
-        region_code=track.region_code,
-        phase_code=track.phase_code,
-        time_zone=track.time_zone,
-        stage=StageCode(track.stage),
-        status=TrackStatus(track.status),
-        mentor_ids=mentor_ids,
-        opened_at=track.opened_at,
-        updated_at=track.updated_at,
-        closed_at=track.closed_at,
+async def track_out(session: AsyncSession, track: Track) -> TrackOut:
+    """A track just changed, as the API shows it: flushed, then read with the reads' columns (`OUT_COLUMNS`), so
+    the shape is defined once."""
+    await session.flush()
+    return TrackOut.model_validate(
+        row_dicts(await session.execute(sa.select(*OUT_COLUMNS).where(Track.id == track.id)))[0]
     )
 
 
